@@ -1,0 +1,101 @@
+"""The check registry: every check is a pure function registered under a stable id.
+
+    @check("security.hsts")
+    def hsts(snapshot: Snapshot, params: HstsParams) -> Finding: ...
+
+The params type is read from the function's annotation, so `criteria.yaml` can be validated
+against what each check accepts before anything runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assessor.model import Finding
+from assessor.snapshot import Snapshot
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckParams(BaseModel):
+    """Base of every check's params: unknown keys in the rubric are an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+CheckFunction = Callable[[Snapshot, BaseModel], Finding]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    function: CheckFunction
+    params_type: type[BaseModel]
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(check_id: str) -> Callable[[Callable[..., Finding]], Callable[..., Finding]]:
+    def register(function: Callable[..., Finding]) -> Callable[..., Finding]:
+        if check_id in _REGISTRY:
+            raise ValueError(f"check id registered twice: {check_id}")
+        hints = typing.get_type_hints(function)
+        params_type = hints.get("params", NoParams)
+        _REGISTRY[check_id] = CheckSpec(check_id, function, params_type)
+        return function
+
+    return register
+
+
+def _load_check_modules() -> None:
+    """Import every module of this package once, so their @check decorators run."""
+    package = importlib.import_module("assessor.checks")
+    for module in pkgutil.iter_modules(package.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"assessor.checks.{module.name}")
+
+
+def registry() -> dict[str, CheckSpec]:
+    if not _REGISTRY:
+        _load_check_modules()
+    return _REGISTRY
+
+
+def get_check(check_id: str) -> CheckSpec:
+    try:
+        return registry()[check_id]
+    except KeyError:
+        raise KeyError(f"unknown check id: {check_id}") from None
+
+
+def validate_params(check_id: str, params: dict[str, object]) -> BaseModel:
+    """Raises ValueError with a one-line reason when the params do not fit the check."""
+    spec = get_check(check_id)
+    try:
+        return spec.params_type.model_validate(params)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'params'}: {error['msg']}" for error in exc.errors()
+        )
+        raise ValueError(problems) from None
+
+
+def run_check(check_id: str, snapshot: Snapshot, params: BaseModel) -> Finding:
+    """Run one check; a crash inside it becomes an `error` finding, never a silent score."""
+    spec = get_check(check_id)
+    try:
+        return spec.function(snapshot, params)
+    except Exception as exc:  # noqa: BLE001 - one broken check must not stop the assessment
+        return Finding.error(
+            vi=f"Lỗi khi chạy kiểm tra {check_id}: {type(exc).__name__}: {exc}",
+            en=f"Check {check_id} crashed: {type(exc).__name__}: {exc}",
+        )

@@ -1,0 +1,188 @@
+"""Loading and validating a rubric (criteria set) from YAML.
+
+A mistake is reported as one line naming the file, the criterion and what is wrong, so an
+evaluation team can fix the YAML without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assessor.checks.registry import registry, validate_params
+from assessor.model import RubricRef, Status, Text
+
+DEFAULT_CRITERIA = "criteria.yaml"
+
+
+class CriteriaError(ValueError):
+    """A rubric file that cannot be used; the message is one line for the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GradeBand(_Strict):
+    grade: str
+    min: float
+
+
+class CheckRef(_Strict):
+    check: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    # Filled in by the loader once the params have been validated against the check.
+    parsed: Any = Field(default=None, exclude=True)
+
+
+class Criterion(_Strict):
+    id: str
+    title: Text
+    points: float = Field(gt=0)
+    method: Literal["auto", "manual"] = "auto"
+    check: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    basis: str = ""
+    description: Text | None = None
+    parsed_params: Any = Field(default=None, exclude=True)
+
+
+class Group(_Strict):
+    id: str
+    title: Text
+    points: float
+    criteria: list[Criterion]
+
+
+class Cap(_Strict):
+    """A critical failure caps the grade (like testssl.sh's grade caps)."""
+
+    criterion: str
+    when: list[Status] = Field(default_factory=lambda: [Status.FAIL])
+    grade: str
+    reason: Text
+
+
+class Rubric(_Strict):
+    id: str
+    version: str
+    title: Text
+    legal_basis: str = ""
+    total: float = 100
+    grades: list[GradeBand]
+    closure: CheckRef | None = None
+    caps: list[Cap] = Field(default_factory=list)
+    groups: list[Group]
+    source: str = Field(default="", exclude=True)
+
+    @property
+    def ref(self) -> RubricRef:
+        return RubricRef(id=self.id, title=self.title, version=self.version)
+
+    def all_criteria(self) -> list[Criterion]:
+        return [criterion for group in self.groups for criterion in group.criteria]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.all_criteria():
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def grade_for(self, score: float) -> str:
+        for band in sorted(self.grades, key=lambda band: band.min, reverse=True):
+            if score >= band.min - 1e-9:
+                return band.grade
+        return self.grades[-1].grade
+
+    def grade_rank(self, grade: str) -> int:
+        """0 for the best grade; larger is worse."""
+        ordered = [band.grade for band in sorted(self.grades, key=lambda band: band.min, reverse=True)]
+        return ordered.index(grade)
+
+
+def default_criteria_path() -> Path:
+    return Path(str(resources.files("assessor").joinpath(DEFAULT_CRITERIA)))
+
+
+def load_rubric(path: Path | str | None = None) -> Rubric:
+    path = Path(path) if path else default_criteria_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CriteriaError(f"{path}: cannot read criteria file: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise CriteriaError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise CriteriaError(f"{path}: expected a mapping at the top of the criteria file")
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise CriteriaError(f"{path}: {_describe(exc, data)}") from None
+    rubric.source = str(path)
+    _check_consistency(rubric, path)
+    return rubric
+
+
+def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
+    """Name the criterion (not a list index) where a schema error sits."""
+    error = exc.errors()[0]
+    location = list(error["loc"])
+    where = ".".join(str(part) for part in location)
+    if len(location) >= 4 and location[0] == "groups" and location[2] == "criteria":
+        try:
+            criterion = data["groups"][location[1]]["criteria"][location[3]]
+            field = ".".join(str(part) for part in location[4:]) or "criterion"
+            where = f"criterion {criterion.get('id', '?')}: {field}"
+        except (IndexError, KeyError, TypeError, AttributeError):
+            pass
+    count = len(exc.errors())
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+    return f"{where}: {error['msg']}{more}"
+
+
+def _check_consistency(rubric: Rubric, path: Path) -> None:
+    checks = registry()
+    seen: set[str] = set()
+    grades = {band.grade for band in rubric.grades}
+    for group in rubric.groups:
+        total = sum(criterion.points for criterion in group.criteria)
+        if not math.isclose(total, group.points, abs_tol=1e-6):
+            raise CriteriaError(
+                f"{path}: group {group.id}: criteria points sum to {total:g}, the group declares {group.points:g}"
+            )
+        for criterion in group.criteria:
+            if criterion.id in seen:
+                raise CriteriaError(f"{path}: criterion {criterion.id}: id used twice")
+            seen.add(criterion.id)
+            if criterion.check is None:
+                continue
+            if criterion.check not in checks:
+                raise CriteriaError(f"{path}: criterion {criterion.id}: unknown check id '{criterion.check}'")
+            try:
+                criterion.parsed_params = validate_params(criterion.check, criterion.params)
+            except ValueError as exc:
+                raise CriteriaError(f"{path}: criterion {criterion.id}: params do not fit check {criterion.check}: {exc}") from None
+    group_total = sum(group.points for group in rubric.groups)
+    if not math.isclose(group_total, rubric.total, abs_tol=1e-6):
+        raise CriteriaError(f"{path}: groups sum to {group_total:g} points, the rubric total is {rubric.total:g}")
+    for cap in rubric.caps:
+        if cap.criterion not in seen:
+            raise CriteriaError(f"{path}: cap names unknown criterion '{cap.criterion}'")
+        if cap.grade not in grades:
+            raise CriteriaError(f"{path}: cap on {cap.criterion}: grade '{cap.grade}' is not one of the grade bands")
+    if rubric.closure is not None:
+        if rubric.closure.check not in checks:
+            raise CriteriaError(f"{path}: closure: unknown check id '{rubric.closure.check}'")
+        try:
+            rubric.closure.parsed = validate_params(rubric.closure.check, rubric.closure.params)
+        except ValueError as exc:
+            raise CriteriaError(f"{path}: closure: params do not fit check {rubric.closure.check}: {exc}") from None

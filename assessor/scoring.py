@@ -1,0 +1,175 @@
+"""Findings -> points -> grade. The rules, stated once (and shown in every report):
+
+- points = criterion points x fraction (rounded only for display);
+- `not_applicable` criteria leave the denominator; the total is rescaled to 100;
+- `error` scores 0 and marks the assessment incomplete;
+- `needs_review` scores 0 until a reviewer's entry supplies it, and marks the grade provisional;
+- caps declared in the rubric limit the grade after a critical failure;
+- a closed portal (shut, or redirected to the national portal) gets status `closed`, no grade;
+- a portal whose start page could not be fetched gets status `unreachable`, no grade.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from assessor.checks.registry import run_check
+from assessor.criteria import Criterion, Rubric
+from assessor.model import (
+    AppliedCap,
+    Assessment,
+    CriterionResult,
+    Finding,
+    GroupResult,
+    Review,
+    Status,
+    Text,
+)
+from assessor.snapshot import Snapshot
+
+SCORING_RULES = Text(
+    vi=(
+        "Điểm tiêu chí = điểm tối đa × tỷ lệ đạt. Tiêu chí không áp dụng được loại khỏi mẫu số và tổng "
+        "được quy đổi về thang 100. Tiêu chí lỗi được 0 điểm và kết quả được đánh dấu chưa đầy đủ. "
+        "Tiêu chí cần đánh giá thủ công được 0 điểm cho đến khi người đánh giá chấm, và xếp loại là tạm thời. "
+        "Một số lỗi nghiêm trọng giới hạn mức xếp loại cao nhất."
+    ),
+    en=(
+        "Criterion points = maximum points x fraction achieved. Not-applicable criteria leave the "
+        "denominator and the total is rescaled to 100. A criterion in error scores 0 and marks the "
+        "assessment incomplete. A criterion needing review scores 0 until a reviewer scores it, and the "
+        "grade is provisional. Some critical failures cap the best grade reachable."
+    ),
+)
+
+NOT_AUTOMATED = Finding.needs_review(
+    vi="Chưa được tự động hoá: cần người đánh giá chấm điểm.",
+    en="Not automated yet: a reviewer must score this criterion.",
+)
+MANUAL = Finding.needs_review(
+    vi="Tiêu chí đánh giá thủ công: chờ người đánh giá chấm điểm.",
+    en="Manual criterion: awaiting a reviewer's score.",
+)
+
+
+def judge(criterion: Criterion, snapshot: Snapshot) -> Finding:
+    if criterion.method == "manual":
+        return MANUAL
+    if criterion.check is None:
+        return NOT_AUTOMATED
+    return run_check(criterion.check, snapshot, criterion.parsed_params)
+
+
+def apply_review(finding: Finding, review: Review) -> Finding:
+    return Finding.scored(
+        review.fraction,
+        vi=f"Người đánh giá {review.reviewer or '(không tên)'} chấm: {review.note}".rstrip(": "),
+        en=f"Scored by reviewer {review.reviewer or '(unnamed)'}: {review.note}".rstrip(": "),
+        evidence=finding.evidence,
+    )
+
+
+def criterion_result(criterion: Criterion, finding: Finding, review: Review | None) -> CriterionResult:
+    if review is not None:
+        finding = apply_review(finding, review)
+    unscored = finding.status in (Status.NOT_APPLICABLE, Status.ERROR, Status.NEEDS_REVIEW)
+    earned = 0.0 if unscored else criterion.points * (finding.fraction or 0.0)
+    return CriterionResult(
+        id=criterion.id,
+        title=criterion.title,
+        points=criterion.points,
+        score=earned,
+        status=finding.status,
+        fraction=finding.fraction,
+        message=finding.message,
+        evidence=finding.evidence,
+        method=criterion.method,
+        check=criterion.check,
+        review=review,
+    )
+
+
+def score(
+    rubric: Rubric,
+    snapshot: Snapshot,
+    reviews: dict[str, Review] | None = None,
+    duration_s: float | None = None,
+) -> Assessment:
+    """Judge a snapshot against a rubric; pure apart from reading the snapshot."""
+    reviews = reviews or {}
+    started = snapshot.started_at
+    finished = snapshot.finished_at or datetime.now(UTC)
+    base = {
+        "portal": snapshot.portal,
+        "criteria": rubric.ref,
+        "started_at": started,
+        "duration_s": duration_s if duration_s is not None else (finished - started).total_seconds(),
+        "snapshot_dir": str(snapshot.folder) if snapshot.folder else None,
+    }
+    if not snapshot.reachable:
+        return Assessment(
+            status="unreachable",
+            score=None,
+            grade=None,
+            message=Text(
+                vi=f"Không truy cập được cổng: {snapshot.error}", en=f"The portal is unreachable: {snapshot.error}"
+            ),
+            **base,
+        )
+    if rubric.closure is not None:
+        closure = run_check(rubric.closure.check, snapshot, rubric.closure.parsed)
+        if closure.status == Status.FAIL:
+            return Assessment(
+                status="closed",
+                score=None,
+                grade=None,
+                message=closure.message,
+                closure_evidence=closure.evidence,
+                **base,
+            )
+
+    groups: list[GroupResult] = []
+    for group in rubric.groups:
+        results = [
+            criterion_result(criterion, judge(criterion, snapshot), reviews.get(criterion.id))
+            for criterion in group.criteria
+        ]
+        applicable = sum(result.points for result in results if result.status != Status.NOT_APPLICABLE)
+        groups.append(
+            GroupResult(
+                id=group.id,
+                title=group.title,
+                points=group.points,
+                score=sum(result.score for result in results),
+                applicable_points=applicable,
+                criteria=results,
+            )
+        )
+
+    all_results = [result for group in groups for result in group.criteria]
+    applicable_total = sum(group.applicable_points for group in groups)
+    earned_total = sum(group.score for group in groups)
+    total = rubric.total * earned_total / applicable_total if applicable_total > 0 else 0.0
+
+    grade = rubric.grade_for(total)
+    caps: list[AppliedCap] = []
+    by_id = {result.id: result for result in all_results}
+    for cap in rubric.caps:
+        result = by_id[cap.criterion]
+        if result.status in cap.when:
+            caps.append(AppliedCap(grade=cap.grade, reason=cap.reason, criterion=cap.criterion))
+            if rubric.grade_rank(cap.grade) > rubric.grade_rank(grade):
+                grade = cap.grade
+
+    incomplete = any(result.status == Status.ERROR for result in all_results)
+    provisional = any(result.status == Status.NEEDS_REVIEW for result in all_results)
+    return Assessment(
+        status="incomplete" if incomplete else "complete",
+        score=total,
+        grade=grade,
+        provisional=provisional,
+        groups=groups,
+        caps=caps,
+        message=Text(vi=snapshot.error, en=snapshot.error) if snapshot.error else None,
+        **base,
+    )

@@ -1,0 +1,82 @@
+"""The Snapshot: everything collected about one portal, saved as JSON plus files.
+
+The snapshot *is* the evidence: checks read only this, so a stored snapshot can be rescored
+with other weights without crawling again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assessor.artifacts.http import HttpProbe
+from assessor.artifacts.page import PageArtifact
+from assessor.model import PortalRef
+
+SNAPSHOT_SCHEMA = "assessor.snapshot/1"
+SNAPSHOT_FILE = "snapshot.json"
+
+
+class CollectSettings(BaseModel):
+    """What the collector was asked to do; checks use it to tell 'absent' from 'not collected'."""
+
+    max_pages: int = 20
+    max_depth: int = 3
+    time_budget_s: float = 120.0
+    page_timeout_s: float = 20.0
+    allow_load_test: bool = False
+    resolve: dict[str, str] = Field(default_factory=dict)
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_: str = Field(default=SNAPSHOT_SCHEMA, alias="schema")
+    portal: PortalRef
+    start_url: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    settings: CollectSettings = Field(default_factory=CollectSettings)
+    # False when not even the start page could be fetched; `error` says why.
+    reachable: bool = True
+    error: str | None = None
+    pages: list[PageArtifact] = Field(default_factory=list)
+    probes: list[HttpProbe] = Field(default_factory=list)
+    # Where the snapshot lives on disk; screenshots and HTML files are relative to it.
+    folder: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def home(self) -> PageArtifact | None:
+        return self.pages[0] if self.pages else None
+
+    @property
+    def loaded_pages(self) -> list[PageArtifact]:
+        return [page for page in self.pages if page.ok]
+
+    def probe(self, name: str) -> HttpProbe | None:
+        return next((probe for probe in self.probes if probe.name == name), None)
+
+    def save(self, folder: Path) -> Path:
+        """Write snapshot.json and one HTML file per page; returns the JSON path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        pages_dir = folder / "pages"
+        pages_dir.mkdir(exist_ok=True)
+        for index, page in enumerate(self.pages):
+            if page.html:
+                page.html_file = f"pages/{index:03d}.html"
+                (folder / page.html_file).write_text(page.html, encoding="utf-8")
+        self.folder = folder
+        path = folder / SNAPSHOT_FILE
+        path.write_text(self.model_dump_json(by_alias=True, indent=1), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, folder: Path) -> Snapshot:
+        snapshot = cls.model_validate_json((folder / SNAPSHOT_FILE).read_text(encoding="utf-8"))
+        snapshot.folder = folder
+        for page in snapshot.pages:
+            if page.html_file and (folder / page.html_file).is_file():
+                page.html = (folder / page.html_file).read_text(encoding="utf-8")
+        return snapshot
