@@ -26,8 +26,15 @@ class CollectSettings(BaseModel):
     max_depth: int = 3
     time_budget_s: float = 120.0
     page_timeout_s: float = 20.0
+    # Politeness: pages open at once on the portal, and a pause after each.
+    per_host_concurrency: int = 2
+    politeness_delay_s: float = 0.0
+    extra_urls: list[str] = Field(default_factory=list)
     allow_load_test: bool = False
     resolve: dict[str, str] = Field(default_factory=dict)
+    # The portal's plain-HTTP address, probed for the redirect to HTTPS; by default the start
+    # URL with http:// and port 80. Test servers listen elsewhere.
+    http_url: str | None = None
 
 
 class Snapshot(BaseModel):
@@ -42,6 +49,11 @@ class Snapshot(BaseModel):
     # False when not even the start page could be fetched; `error` says why.
     reachable: bool = True
     error: str | None = None
+    # Set when the browser refused the portal's certificate; the crawl was then redone without
+    # verification so the rest can still be judged, and the security checks report this.
+    certificate_error: str | None = None
+    # Gatherers that failed, by name, with the reason: their checks report `error`.
+    gather_errors: dict[str, str] = Field(default_factory=dict)
     pages: list[PageArtifact] = Field(default_factory=list)
     probes: list[HttpProbe] = Field(default_factory=list)
     # Where the snapshot lives on disk; screenshots and HTML files are relative to it.

@@ -1,0 +1,301 @@
+"""The command line: `assessor run URL`, `assessor demo`, `assessor doctor`, ...
+
+Exit codes: 0 success; 1 a gate failed (--fail-under); 2 usage or set-up error; 3 portal unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+from rich.table import Table
+
+from assessor import __version__
+from assessor.assess import RunOptions, assess_portal, portal_from_url
+from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
+from assessor.console import (
+    EXIT_GATE,
+    EXIT_UNREACHABLE,
+    console,
+    fail,
+    live_progress_wanted,
+    progress_line,
+)
+from assessor.criteria import CriteriaError, Rubric, load_rubric
+from assessor.model import Assessment
+from assessor.report.render import FORMATS
+from assessor.snapshot import CollectSettings
+
+app = typer.Typer(
+    help="Assess Vietnam's online public-service portals against Decision 473/QĐ-BTTTT 2024.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+criteria_app = typer.Typer(help="Inspect and validate criteria (rubric) files.", no_args_is_help=True)
+sample_app = typer.Typer(help="The bundled sample portal, for demos and tests.", no_args_is_help=True)
+app.add_typer(criteria_app, name="criteria")
+app.add_typer(sample_app, name="sample-portal")
+
+CriteriaOption = Annotated[
+    Path | None, typer.Option("--criteria", help="Criteria YAML file (default: the bundled Decision 473/2024 rubric).")
+]
+OutOption = Annotated[Path, typer.Option("--out", help="Folder for reports and snapshots.", envvar="ASSESSOR_OUT")]
+FormatOption = Annotated[str, typer.Option("--format", help="Comma-separated outputs: " + ", ".join(FORMATS))]
+LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
+NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")]
+BrowserOption = Annotated[
+    str | None, typer.Option("--browser", help=f"Chromium executable (or set {BROWSER_ENV}).", envvar=BROWSER_ENV)
+]
+ResolveOption = Annotated[
+    list[str] | None,
+    typer.Option("--resolve", help="HOST=IP:PORT, like curl's --resolve: send HOST's traffic there (repeatable)."),
+]
+CaBundleOption = Annotated[
+    Path | None, typer.Option("--ca-bundle", help="Extra certificate authority (PEM) to trust, e.g. a staging CA.")
+]
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        console.print(f"assessor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True)] = False,
+) -> None:
+    """assessor: automated quality assessment of public-service portals."""
+
+
+def rubric_or_exit(path: Path | None) -> Rubric:
+    try:
+        return load_rubric(path)
+    except CriteriaError as exc:
+        raise fail(str(exc)) from None
+
+
+def parse_resolve(entries: list[str] | None) -> dict[str, str]:
+    resolve: dict[str, str] = {}
+    for entry in entries or []:
+        host, sep, target = entry.partition("=")
+        address, colon, port = target.rpartition(":")
+        if not sep or not host or not colon or not address or not port.isdigit():
+            raise fail(f"--resolve expects HOST=IP:PORT, got '{entry}'")
+        resolve[host.strip().lower()] = target.strip()
+    return resolve
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    formats = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown or not formats:
+        raise fail(f"unknown --format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise fail(f"not an http(s) URL: {url!r} (example: https://dichvucong.example.gov.vn/)")
+    return url
+
+
+def browser_or_exit(explicit: str | None) -> str:
+    try:
+        return find_browser(explicit).path
+    except BrowserNotFound as exc:
+        raise fail(str(exc)) from None
+
+
+def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
+    if assessment.grade is not None:
+        flags = []
+        if assessment.provisional:
+            flags.append("provisional" if lang == "en" else "tạm thời")
+        if assessment.status == "incomplete":
+            flags.append("incomplete" if lang == "en" else "chưa đầy đủ")
+        suffix = f" ({', '.join(flags)})" if flags else ""
+        console.print(f"{assessment.portal.url}: [bold]{assessment.score:.1f}/100, grade {assessment.grade}[/]{suffix}")
+        for group in assessment.groups:
+            console.print(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}", highlight=False)
+    else:
+        message = assessment.message.in_(lang) if assessment.message else assessment.status
+        console.print(f"{assessment.portal.url}: [bold]{assessment.status}[/]: {message}", highlight=False)
+    console.print(f"report: {folder / 'report.html'}", highlight=False)
+
+
+def grade_gate_failed(rubric: Rubric, assessment: Assessment, fail_under: str | None) -> bool:
+    if fail_under is None or assessment.grade is None:
+        return False
+    return rubric.grade_rank(assessment.grade) > rubric.grade_rank(fail_under)
+
+
+@app.command()
+def run(
+    url: Annotated[str, typer.Argument(help="The portal's start URL.")],
+    criteria: CriteriaOption = None,
+    out: OutOption = Path("reports"),
+    format: FormatOption = "json,html",
+    fail_under: Annotated[str | None, typer.Option("--fail-under", help="Exit 1 when the grade is below this.")] = None,
+    lang: LangOption = "vi",
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages to crawl at most.")] = 20,
+    max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20, help="Clicks from the start page.")] = 3,
+    time_budget: Annotated[float, typer.Option("--time-budget", min=5, help="Seconds for the crawl at most.")] = 120,
+    page_timeout: Annotated[float, typer.Option("--page-timeout", min=1, help="Seconds per page at most.")] = 20,
+    name: Annotated[str | None, typer.Option("--name", help="Portal name shown in the report.")] = None,
+    portal_id: Annotated[str | None, typer.Option("--id", help="Portal id (folder name under --out).")] = None,
+    resolve: ResolveOption = None,
+    ca_bundle: CaBundleOption = None,
+    browser: BrowserOption = None,
+    no_progress: NoProgressOption = False,
+) -> None:
+    """Assess one portal and write its report."""
+    check_url(url)
+    if lang not in ("vi", "en"):
+        raise fail("--lang must be vi or en")
+    rubric = rubric_or_exit(criteria)
+    if fail_under is not None and fail_under not in {band.grade for band in rubric.grades}:
+        raise fail(f"--fail-under must be one of {', '.join(band.grade for band in rubric.grades)}")
+    if ca_bundle is not None and not ca_bundle.is_file():
+        raise fail(f"--ca-bundle file not found: {ca_bundle}")
+    settings = CollectSettings(
+        max_pages=max_pages,
+        max_depth=max_depth,
+        time_budget_s=time_budget,
+        page_timeout_s=page_timeout,
+        resolve=parse_resolve(resolve),
+    )
+    options = RunOptions(
+        rubric=rubric,
+        out_dir=out,
+        browser_path=browser_or_exit(browser),
+        settings=settings,
+        formats=parse_formats(format),
+        lang=lang,
+        ca_bundle=ca_bundle,
+    )
+    portal = portal_from_url(url, name=name, portal_id=portal_id)
+    with progress_line(f"assessing {url}", live_progress_wanted(no_progress)) as progress:
+        assessment, _ = asyncio.run(assess_portal(portal, options, progress))
+    summarise(assessment, out / portal.id, lang)
+    if assessment.status == "unreachable":
+        raise typer.Exit(EXIT_UNREACHABLE)
+    if grade_gate_failed(rubric, assessment, fail_under):
+        raise typer.Exit(EXIT_GATE)
+
+
+@app.command()
+def demo(
+    profile: Annotated[str, typer.Option("--profile", help="Sample portal profile: good, poor, ...")] = "good",
+    out: OutOption = Path("reports"),
+    lang: LangOption = "vi",
+    browser: BrowserOption = None,
+    no_progress: NoProgressOption = False,
+) -> None:
+    """Start the bundled sample portal, assess it, and print where the report is."""
+    from assessor.sample_portal.profile import resolve_profile
+    from assessor.sample_portal.server import SamplePortal
+
+    try:
+        chosen = resolve_profile(profile)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    rubric = rubric_or_exit(None)
+    with SamplePortal(chosen) as portal:
+        options = RunOptions(
+            rubric=rubric,
+            out_dir=out,
+            browser_path=browser_or_exit(browser),
+            settings=CollectSettings(resolve=dict(portal.resolve), http_url=portal.http_url),
+            lang=lang,
+            ca_bundle=portal.ca_cert_path,
+        )
+        ref = portal_from_url(portal.url, name="Cổng Dịch vụ công tỉnh Lâm Hà (mẫu)", portal_id=f"sample-{profile}")
+        with progress_line(f"assessing the sample portal ({profile})", live_progress_wanted(no_progress)) as progress:
+            assessment, _ = asyncio.run(assess_portal(ref, options, progress))
+    summarise(assessment, out / ref.id, lang)
+
+
+@app.command()
+def doctor(browser: BrowserOption = None) -> None:
+    """Show what assessor found on this machine: browser, axe-core, rubric."""
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("component")
+    table.add_column("status")
+    problems = 0
+    try:
+        choice = find_browser(browser)
+        table.add_row("browser", f"{choice.path} (from {choice.source})")
+    except BrowserNotFound as exc:
+        table.add_row("browser", f"[red]{exc}[/]")
+        problems += 1
+    try:
+        from assessor.collect.axe import axe_source_path
+
+        table.add_row("axe-core", str(axe_source_path()))
+    except (ImportError, FileNotFoundError) as exc:
+        table.add_row("axe-core", f"[red]missing: {exc}[/]")
+        problems += 1
+    try:
+        rubric = load_rubric()
+        table.add_row("criteria", f"{rubric.id} {rubric.version}: {len(rubric.all_criteria())} criteria")
+    except CriteriaError as exc:
+        table.add_row("criteria", f"[red]{exc}[/]")
+        problems += 1
+    table.add_row("python", os.sys.version.split()[0])
+    console.print(table)
+    if problems:
+        raise typer.Exit(2)
+
+
+@criteria_app.command("validate")
+def criteria_validate(file: Annotated[Path, typer.Argument(help="Criteria YAML file.")]) -> None:
+    """Check a criteria file: points add up, every check exists, params fit."""
+    rubric = rubric_or_exit(file)
+    console.print(f"{file}: ok ({rubric.id} {rubric.version}, {len(rubric.all_criteria())} criteria)", highlight=False)
+
+
+@criteria_app.command("show")
+def criteria_show(
+    file: Annotated[Path | None, typer.Argument(help="Criteria YAML file (default: bundled).")] = None,
+    lang: LangOption = "vi",
+) -> None:
+    """Print the criteria, their points and how each is judged."""
+    rubric = rubric_or_exit(file)
+    console.print(f"[bold]{rubric.title.in_(lang)}[/] ({rubric.id} {rubric.version})")
+    console.print("  ".join(f"{band.grade} ≥ {band.min:g}" for band in rubric.grades))
+    for group in rubric.groups:
+        table = Table(title=f"{group.title.in_(lang)} ({group.points:g})", show_lines=False, title_justify="left")
+        table.add_column("id")
+        table.add_column("title")
+        table.add_column("points", justify="right")
+        table.add_column("how")
+        for criterion in group.criteria:
+            how = "manual" if criterion.method == "manual" else (criterion.check or "not automated yet")
+            table.add_row(criterion.id, criterion.title.in_(lang), f"{criterion.points:g}", how)
+        console.print(table)
+
+
+@sample_app.command("serve")
+def sample_portal_serve(
+    profile: Annotated[str, typer.Option("--profile", help="Named profile: good, poor, ...")] = "good",
+    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).")] = 8443,
+    http_port: Annotated[int, typer.Option("--http-port", help="Plain HTTP port (0: any).")] = 8080,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a flag: name=value (repeatable).")] = None,
+) -> None:
+    """Serve the sample portal until Ctrl-C."""
+    from assessor.sample_portal.profile import parse_overrides, resolve_profile
+    from assessor.sample_portal.server import serve
+
+    try:
+        chosen = resolve_profile(profile, **parse_overrides(set_ or []))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    serve(chosen, host, port, http_port)

@@ -1,0 +1,1 @@
+"""Collect: everything that touches the network. The result is one Snapshot."""

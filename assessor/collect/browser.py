@@ -1,0 +1,137 @@
+"""Finding and starting Chromium, hidden behind a small interface.
+
+Discovery order: an explicit path (setting or ASSESSOR_CHROMIUM), Playwright's own browser if
+installed, then the system's Chromium. Chromium always starts with background networking,
+component updates and sync disabled: the tool must only talk to the portal it assesses.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+
+BROWSER_ENV = "ASSESSOR_CHROMIUM"
+SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+QUIET_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions",
+)
+INSTALL_HINT = (
+    "no Chromium found: install it with 'apt-get install -y chromium' (Debian/Ubuntu), "
+    f"or set {BROWSER_ENV}=/path/to/chromium, or pass --browser PATH"
+)
+
+
+class BrowserNotFound(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    path: str
+    source: str  # "setting", "environment", "playwright", "system"
+
+
+def playwright_browser_path() -> str | None:
+    """Where Playwright's own downloaded Chromium would be, if it is there."""
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            path = playwright.chromium.executable_path
+    except Exception:  # noqa: BLE001 - a broken Playwright install just means "not found"
+        return None
+    return path if path and Path(path).is_file() else None
+
+
+def find_browser(explicit: str | None = None, *, look_for_playwright: bool = True) -> BrowserChoice:
+    if explicit:
+        if not Path(explicit).is_file():
+            raise BrowserNotFound(f"browser path given does not exist: {explicit}")
+        return BrowserChoice(explicit, "setting")
+    from_env = os.environ.get(BROWSER_ENV)
+    if from_env:
+        if not Path(from_env).is_file():
+            raise BrowserNotFound(f"{BROWSER_ENV} points to a file that does not exist: {from_env}")
+        return BrowserChoice(from_env, "environment")
+    if look_for_playwright:
+        bundled = playwright_browser_path()
+        if bundled:
+            return BrowserChoice(bundled, "playwright")
+    for name in SYSTEM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return BrowserChoice(found, "system")
+    raise BrowserNotFound(INSTALL_HINT)
+
+
+@dataclass
+class BrowserOptions:
+    executable: str
+    # HOST -> "IP:PORT": like curl's --resolve, every connection to HOST goes there instead.
+    resolve: dict[str, str] = field(default_factory=dict)
+    # SHA-256 hashes (base64) of leaf SubjectPublicKeyInfo the browser accepts, made by
+    # `collect.trust` from a --ca-bundle: Chromium on Linux takes no CA file on its command line.
+    trusted_spki: list[str] = field(default_factory=list)
+    remote_endpoint: str | None = None
+
+
+def launch_args(options: BrowserOptions) -> list[str]:
+    args = list(QUIET_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root
+    if options.resolve:
+        rules = ", ".join(f"MAP {host} {target}" for host, target in sorted(options.resolve.items()))
+        args.append(f"--host-resolver-rules={rules}")
+    if options.trusted_spki:
+        args.append(f"--ignore-certificate-errors-spki-list={','.join(options.trusted_spki)}")
+    return args
+
+
+class BrowserSession:
+    """One running Chromium; contexts are opened per crawl or per measurement."""
+
+    def __init__(self, options: BrowserOptions) -> None:
+        self.options = options
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    async def __aenter__(self) -> BrowserSession:
+        self._playwright = await async_playwright().start()
+        if self.options.remote_endpoint:
+            self._browser = await self._playwright.chromium.connect(self.options.remote_endpoint)
+        else:
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=self.options.executable, args=launch_args(self.options), headless=True
+            )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+    @property
+    def browser(self) -> Browser:
+        assert self._browser is not None, "BrowserSession used outside 'async with'"
+        return self._browser
+
+    async def new_context(self, **kwargs: object) -> BrowserContext:
+        defaults: dict[str, object] = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
+        defaults.update(kwargs)
+        return await self.browser.new_context(**defaults)

@@ -1,0 +1,105 @@
+"""A polite same-site crawl from the start URL, bounded by pages, depth and time."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urlsplit
+
+from assessor.artifacts.page import PageArtifact
+from assessor.collect.context import CollectContext
+from assessor.collect.page_visit import visit
+from assessor.collect.timings import INIT_SCRIPT
+
+# Documents a browser would download rather than render; link health checks them separately.
+SKIPPED_SUFFIXES = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".gz",
+    ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".ico", ".mp4", ".mp3", ".avi", ".exe", ".apk",
+)
+SKIPPED_PATH_WORDS = ("logout", "dang-xuat", "signout", "sign-out")
+
+
+@dataclass(frozen=True)
+class QueuedPage:
+    url: str
+    depth: int
+    found_on: str | None
+    link_text: str
+
+
+def normalise(url: str) -> str:
+    return urldefrag(url)[0]
+
+
+def same_site(url: str, origin: str) -> bool:
+    """Same scheme, host and port as the site being crawled."""
+    a, b = urlsplit(url), urlsplit(origin)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+def worth_visiting(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    path = parts.path.lower()
+    return not path.endswith(SKIPPED_SUFFIXES) and not any(word in path for word in SKIPPED_PATH_WORDS)
+
+
+async def crawl(
+    start_url: str, ctx: CollectContext, extra_urls: list[str] | None = None, ignore_https_errors: bool = False
+) -> list[PageArtifact]:
+    """Breadth-first: the home page first, then what it links to, level by level."""
+    settings = ctx.settings
+    context = await ctx.session.new_context(ignore_https_errors=ignore_https_errors)
+    await context.add_init_script(INIT_SCRIPT)
+    # Popups opened by a page are closed at once: the crawl decides where to go, not the page.
+    context.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
+    pages: list[PageArtifact] = []
+    try:
+        home = await visit(context, start_url, ctx, index=0)
+        pages.append(home)
+        ctx.progress(f"{len(pages)}/{settings.max_pages} {home.final_url}")
+        if home.status is None or urlsplit(home.final_url).hostname != urlsplit(start_url).hostname:
+            return pages  # unreachable, or sent to another site (e.g. a closed portal)
+        origin = home.final_url
+        seen = {normalise(start_url), normalise(home.final_url)}
+        queue: list[QueuedPage] = []
+        for url in extra_urls or []:
+            if normalise(url) not in seen:
+                seen.add(normalise(url))
+                queue.append(QueuedPage(url, 1, None, ""))
+        enqueue_links(home, origin, seen, queue, settings.max_depth)
+        lock = asyncio.Lock()
+
+        async def worker() -> None:
+            while True:
+                async with lock:
+                    if not queue or len(pages) >= settings.max_pages or ctx.time_left() <= 0:
+                        return
+                    item = queue.pop(0)
+                    index = len(pages)
+                    pages.append(PageArtifact(url=item.url, final_url=item.url))  # reserve the slot
+                artifact = await visit(context, item.url, ctx, index, item.depth, item.found_on, item.link_text)
+                async with lock:
+                    pages[index] = artifact
+                    if artifact.ok and same_site(artifact.final_url, origin):
+                        enqueue_links(artifact, origin, seen, queue, settings.max_depth)
+                ctx.progress(f"{len(pages)}/{settings.max_pages} {artifact.final_url}")
+                if settings.politeness_delay_s:
+                    await asyncio.sleep(settings.politeness_delay_s)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, settings.per_host_concurrency))))
+    finally:
+        await context.close()
+    return pages
+
+
+def enqueue_links(page: PageArtifact, origin: str, seen: set[str], queue: list[QueuedPage], max_depth: int) -> None:
+    if page.depth >= max_depth:
+        return
+    for link in page.links:
+        url = normalise(link.url)
+        if url in seen or not same_site(url, origin) or not worth_visiting(url):
+            continue
+        seen.add(url)
+        queue.append(QueuedPage(url, page.depth + 1, page.final_url, link.text))

@@ -1,0 +1,48 @@
+"""httpx clients for raw probes, honouring --resolve and --ca-bundle like the browser does."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from assessor.snapshot import CollectSettings
+
+USER_AGENT = "assessor/0.1 (+public-service portal quality assessment)"
+
+
+class ResolvingTransport(httpx.AsyncHTTPTransport):
+    """Sends requests for a mapped host to another address, keeping Host and TLS SNI intact
+    (the equivalent of curl --resolve)."""
+
+    def __init__(self, resolve: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.resolve = resolve
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        target = self.resolve.get(request.url.host)
+        if target:
+            address, _, port = target.rpartition(":")
+            request.extensions = {**request.extensions, "sni_hostname": request.url.host}
+            request.url = request.url.copy_with(host=address.strip("[]"), port=int(port))
+        return await super().handle_async_request(request)
+
+
+def tls_context(ca_bundle: Path | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_bundle is not None:
+        context.load_verify_locations(cafile=str(ca_bundle))
+    return context
+
+
+def http_client(settings: CollectSettings, ca_bundle: Path | None = None, **kwargs: Any) -> httpx.AsyncClient:
+    context = tls_context(ca_bundle)
+    options: dict[str, Any] = {
+        "timeout": httpx.Timeout(settings.page_timeout_s, connect=min(10.0, settings.page_timeout_s)),
+        "headers": {"User-Agent": USER_AGENT},
+        "follow_redirects": False,
+    }
+    options.update(kwargs)
+    return httpx.AsyncClient(transport=ResolvingTransport(settings.resolve, verify=context), **options)

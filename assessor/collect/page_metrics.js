@@ -1,0 +1,14 @@
+// Installed before any page script runs: buffers the performance entries the page itself
+// reports (LCP, layout shifts, long tasks), read back by the crawler after load.
+(() => {
+  const store = { lcp: null, cls: 0, longTasks: [] };
+  Object.defineProperty(window, "__assessorMetrics", { value: store, enumerable: false });
+  const observe = (type, onEntry) => {
+    try {
+      new PerformanceObserver((list) => list.getEntries().forEach(onEntry)).observe({ type, buffered: true });
+    } catch (e) { /* entry type not supported */ }
+  };
+  observe("largest-contentful-paint", (e) => { store.lcp = e.renderTime || e.startTime; });
+  observe("layout-shift", (e) => { if (!e.hadRecentInput) store.cls += e.value; });
+  observe("longtask", (e) => { store.longTasks.push({ start: e.startTime, duration: e.duration }); });
+})();

@@ -1,0 +1,163 @@
+"""Loading one page in the browser and recording everything about it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from playwright.async_api import BrowserContext, Dialog, Page, Request, Response
+from playwright.async_api import Error as PlaywrightError
+
+from assessor.artifacts.page import ConsoleMessage, Hop, Link, NetworkRequest, PageArtifact
+from assessor.collect.gatherers import PAGE_GATHERERS
+from assessor.collect.timings import read_timings
+
+if TYPE_CHECKING:
+    from assessor.collect.context import CollectContext
+
+MAX_HTML_CHARS = 2_000_000
+MAX_REQUESTS = 500
+MAX_CONSOLE = 100
+LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
+  .map((a) => [a.href, (a.innerText || a.getAttribute('aria-label') || a.title || '').trim().slice(0, 200)])"""
+SETTLE_MS = 1500  # after load, wait this long at most for late requests (SPA data, tracking hits)
+
+
+async def redirect_chain(response: Response | None) -> list[Hop]:
+    """The hops before the final response, oldest first."""
+    hops: list[Hop] = []
+    request = response.request.redirected_from if response is not None else None
+    while request is not None:
+        earlier = await request.response()
+        location = await earlier.header_value("location") if earlier is not None else None
+        hops.append(Hop(url=request.url, status=earlier.status if earlier is not None else 0, location=location))
+        request = request.redirected_from
+    return list(reversed(hops))
+
+
+class PageRecorder:
+    """Listens to a page's events while it loads."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[NetworkRequest] = []
+        self.console: list[ConsoleMessage] = []
+        self.page_errors: list[str] = []
+        self._by_request: dict[int, NetworkRequest] = {}
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_failed)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self._bounded(self.page_errors, str(error)[:500]))
+        # Hostile pages raise alert/confirm/beforeunload dialogs; a crawler just dismisses them.
+        page.on("dialog", lambda dialog: asyncio.ensure_future(self._dismiss(dialog)))
+
+    @staticmethod
+    def _bounded(items: list, item: object) -> None:
+        if len(items) < MAX_CONSOLE:
+            items.append(item)
+
+    @staticmethod
+    async def _dismiss(dialog: Dialog) -> None:
+        try:
+            await dialog.dismiss()
+        except PlaywrightError:
+            pass
+
+    def _on_request(self, request: Request) -> None:
+        if len(self.requests) >= MAX_REQUESTS:
+            return
+        record = NetworkRequest(url=request.url[:2000], method=request.method, resource_type=request.resource_type)
+        self.requests.append(record)
+        self._by_request[id(request)] = record
+
+    def _on_response(self, response: Response) -> None:
+        record = self._by_request.get(id(response.request))
+        if record is not None:
+            record.status = response.status
+            record.mime = response.headers.get("content-type")
+
+    def _on_failed(self, request: Request) -> None:
+        record = self._by_request.get(id(request))
+        if record is not None:
+            record.failure = request.failure or "failed"
+
+    def _on_console(self, message: object) -> None:
+        level = getattr(message, "type", "log")
+        if level in ("error", "warning"):
+            location = getattr(message, "location", None) or {}
+            where = location.get("url") if isinstance(location, dict) else None
+            self._bounded(self.console, ConsoleMessage(level=level, text=str(message.text)[:500], location=where))
+
+
+async def visit(
+    context: BrowserContext,
+    url: str,
+    ctx: CollectContext,
+    index: int,
+    depth: int = 0,
+    found_on: str | None = None,
+    link_text: str = "",
+) -> PageArtifact:
+    """Open `url`, wait for it to settle, record it, run the page gatherers, close it."""
+    artifact = PageArtifact(url=url, final_url=url, depth=depth, found_on=found_on, link_text=link_text)
+    page = await context.new_page()
+    recorder = PageRecorder(page)
+    timeout_ms = max(1000.0, min(ctx.settings.page_timeout_s, ctx.time_left()) * 1000)
+    started = time.monotonic()
+    try:
+        response = await page.goto(url, wait_until="load", timeout=timeout_ms)
+    except PlaywrightError as exc:
+        artifact.error = first_line(str(exc))
+        response = None
+        if "Timeout" not in str(exc):
+            await page.close()
+            return finish(artifact, recorder)
+    try:
+        remaining = timeout_ms - (time.monotonic() - started) * 1000
+        if remaining > 0:
+            try:
+                await page.wait_for_load_state("networkidle", timeout=min(SETTLE_MS, remaining))
+            except PlaywrightError:
+                pass  # still busy: record what is there
+        artifact.final_url = page.url
+        if response is not None:
+            artifact.status = response.status
+            artifact.headers = [(h["name"], h["value"]) for h in await response.headers_array()]
+            artifact.redirects = await redirect_chain(response)
+        artifact.title = (await page.title())[:500]
+        html = await page.content()
+        artifact.html = html[:MAX_HTML_CHARS]
+        artifact.links = [Link(url=href, text=text) for href, text in await page.evaluate(LINKS_SCRIPT)]
+        artifact.timings = await read_timings(page)
+        shot = Path("screenshots") / f"{index:03d}.jpg"
+        (ctx.folder / shot).parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=ctx.folder / shot, type="jpeg", quality=60, timeout=10_000)
+        artifact.screenshot = str(shot)
+        for gatherer in PAGE_GATHERERS:
+            try:
+                await gatherer.function(page, artifact, ctx)
+            except PlaywrightError as exc:
+                artifact.page_errors.append(f"gatherer {gatherer.name} failed: {first_line(str(exc))}")
+    except PlaywrightError as exc:
+        artifact.error = artifact.error or first_line(str(exc))
+    finally:
+        await page.close()
+    return finish(artifact, recorder)
+
+
+def finish(artifact: PageArtifact, recorder: PageRecorder) -> PageArtifact:
+    artifact.requests = recorder.requests
+    artifact.console = recorder.console
+    artifact.page_errors = recorder.page_errors + artifact.page_errors
+    return artifact
+
+
+def first_line(message: str) -> str:
+    """Playwright's errors carry a call log; the user needs only the reason."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if not lines:
+        return "unknown error"
+    reason = lines[0].removeprefix("Page.goto:").strip() or (lines[1] if len(lines) > 1 else lines[0])
+    return reason[:300]

@@ -1,0 +1,84 @@
+"""The composition root of collection: browser, crawl, then every portal gatherer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from assessor.collect.browser import BrowserOptions, BrowserSession
+from assessor.collect.context import CollectContext
+from assessor.collect.crawl import crawl
+from assessor.collect.gatherers import PORTAL_GATHERERS, load_gatherers
+from assessor.collect.trust import trusted_spki_hashes
+from assessor.criteria import Rubric
+from assessor.model import PortalRef
+from assessor.snapshot import CollectSettings, Snapshot
+
+CERTIFICATE_ERRORS = ("ERR_CERT_", "ERR_SSL_", "ERR_BAD_SSL")
+
+
+def hosts_to_trust(start_url: str, resolve: dict[str, str]) -> dict[str, tuple[str, int]]:
+    parts = urlsplit(start_url)
+    hosts: dict[str, tuple[str, int]] = {}
+    if parts.scheme == "https" and parts.hostname:
+        hosts[parts.hostname] = (parts.hostname, parts.port or 443)
+    for host, target in resolve.items():
+        address, _, port = target.rpartition(":")
+        hosts[host] = (address.strip("[]"), int(port))
+    return hosts
+
+
+async def collect(
+    portal: PortalRef,
+    settings: CollectSettings,
+    rubric: Rubric,
+    folder: Path,
+    browser_path: str,
+    ca_bundle: Path | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+    remote_browser: str | None = None,
+) -> Snapshot:
+    """Collect one portal into a snapshot saved under `folder`. Never raises for a bad portal:
+    an unreachable one yields a snapshot with reachable=False and the reason."""
+    load_gatherers()
+    folder.mkdir(parents=True, exist_ok=True)
+    snapshot = Snapshot(portal=portal, start_url=portal.url, started_at=datetime.now(UTC), settings=settings)
+    trusted = trusted_spki_hashes(hosts_to_trust(portal.url, settings.resolve), ca_bundle) if ca_bundle else []
+    options = BrowserOptions(
+        executable=browser_path, resolve=settings.resolve, trusted_spki=trusted, remote_endpoint=remote_browser
+    )
+    async with BrowserSession(options) as session:
+        ctx = CollectContext(
+            settings=settings,
+            session=session,
+            folder=folder,
+            rubric=rubric,
+            ca_bundle=ca_bundle,
+            deadline=time.monotonic() + settings.time_budget_s,
+            progress=progress,
+        )
+        progress("crawl")
+        pages = await crawl(portal.url, ctx, settings.extra_urls)
+        home = pages[0]
+        if home.error and any(marker in home.error for marker in CERTIFICATE_ERRORS):
+            snapshot.certificate_error = home.error
+            progress("certificate refused; crawling again without verification to judge the rest")
+            pages = await crawl(portal.url, ctx, settings.extra_urls, ignore_https_errors=True)
+            home = pages[0]
+        snapshot.pages = pages
+        if home.status is None:
+            snapshot.reachable = False
+            snapshot.error = home.error or "no response"
+        else:
+            for gatherer in PORTAL_GATHERERS:
+                progress(gatherer.name)
+                try:
+                    await gatherer.function(snapshot, ctx)
+                except Exception as exc:  # noqa: BLE001 - one failing gatherer must not lose the rest
+                    snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"[:500]
+    snapshot.finished_at = datetime.now(UTC)
+    snapshot.save(folder)
+    return snapshot

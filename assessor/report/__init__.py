@@ -1,0 +1,1 @@
+"""Reports: render assessments; never compute a score."""

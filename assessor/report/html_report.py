@@ -1,0 +1,85 @@
+"""The per-portal HTML report: one self-contained file a reviewer can read and send on.
+
+Everything that came from the portal (titles, URLs, header values, messages quoting them) is
+escaped by Jinja2's autoescape, and the page forbids every script by its own CSP, so a hostile
+portal cannot run code in the report even if something slipped through.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from assessor import __version__
+from assessor.criteria import Rubric
+from assessor.model import Assessment, Evidence
+from assessor.report.i18n import label
+from assessor.scoring import SCORING_RULES
+from assessor.snapshot import Snapshot
+
+MAX_EMBEDDED_IMAGE_BYTES = 1_500_000
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only http(s) links become clickable; javascript: and data: URLs stay plain text."""
+    if not url:
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def image_data_uri(snapshot: Snapshot | None, relative: str | None) -> str | None:
+    if snapshot is None or snapshot.folder is None or not relative:
+        return None
+    path = (snapshot.folder / relative).resolve()
+    if snapshot.folder.resolve() not in path.parents or not path.is_file():
+        return None
+    data = path.read_bytes()
+    if len(data) > MAX_EMBEDDED_IMAGE_BYTES:
+        return None
+    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def table_rows(evidence: Evidence) -> tuple[list[str], list[list[object]]]:
+    """A table evidence value is a list of dicts (columns from the keys) or of lists."""
+    rows = evidence.value if isinstance(evidence.value, list) else []
+    if rows and isinstance(rows[0], dict):
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        return columns, [[row.get(column, "") for column in columns] for row in rows]
+    return [], [row if isinstance(row, list) else [row] for row in rows]
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("assessor.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(safe_href=safe_href, table_rows=table_rows)
+    env.filters["points"] = lambda value: "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+    return env
+
+
+def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubric, lang: str) -> str:
+    template = environment().get_template("report.html.j2")
+    home = snapshot.home if snapshot else None
+    return template.render(
+        a=assessment,
+        lang=lang,
+        t=lambda key: label(key, lang),
+        text=lambda value: value.in_(lang) if value is not None else "",
+        image=lambda relative: image_data_uri(snapshot, relative),
+        home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
+        pages_crawled=len(snapshot.pages) if snapshot else 0,
+        rules=SCORING_RULES.in_(lang),
+        rubric=rubric,
+        version=__version__,
+    )
+
+
+def report_path(folder: Path) -> Path:
+    return folder / "report.html"
