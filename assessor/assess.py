@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from assessor.collect.run import collect
@@ -17,6 +18,12 @@ from assessor.model import Assessment, PortalRef, Review
 from assessor.report.render import write_outputs
 from assessor.scoring import score
 from assessor.snapshot import CollectSettings, Snapshot
+
+
+class LocalPortal(Protocol):
+    resolve: dict[str, str]
+    http_url: str
+    ca_cert_path: Path
 
 
 @dataclass
@@ -30,6 +37,18 @@ class RunOptions:
     ca_bundle: Path | None = None
     remote_browser: str | None = None
     reviews: dict[str, Review] = field(default_factory=dict)
+
+    @classmethod
+    def for_local_portal(cls, portal: LocalPortal, rubric: Rubric, out_dir: Path, browser_path: str, **settings: object) -> RunOptions:
+        """Options to assess a portal served on this machine (the sample portal, test servers):
+        its host names resolved to loopback, its private CA trusted, its HTTP port known."""
+        return cls(
+            rubric=rubric,
+            out_dir=out_dir,
+            browser_path=browser_path,
+            settings=CollectSettings(resolve=dict(portal.resolve), http_url=portal.http_url, **settings),
+            ca_bundle=portal.ca_cert_path,
+        )
 
 
 def slug(text: str) -> str:

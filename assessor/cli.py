@@ -208,14 +208,8 @@ def demo(
         raise fail(str(exc)) from None
     rubric = rubric_or_exit(None)
     with SamplePortal(chosen) as portal:
-        options = RunOptions(
-            rubric=rubric,
-            out_dir=out,
-            browser_path=browser_or_exit(browser),
-            settings=CollectSettings(resolve=dict(portal.resolve), http_url=portal.http_url),
-            lang=lang,
-            ca_bundle=portal.ca_cert_path,
-        )
+        options = RunOptions.for_local_portal(portal, rubric, out, browser_or_exit(browser))
+        options.lang = lang
         ref = portal_from_url(portal.url, name="Cổng Dịch vụ công tỉnh Lâm Hà (mẫu)", portal_id=f"sample-{profile}")
         with progress_line(f"assessing the sample portal ({profile})", live_progress_wanted(no_progress)) as progress:
             assessment, _ = asyncio.run(assess_portal(ref, options, progress))

@@ -1,0 +1,69 @@
+"""Small snapshots built in code, for testing pure checks without a browser.
+
+    snapshot = make_snapshot(page("https://p.gov.vn/", "<html lang='vi'>...</html>", headers={"Server": "nginx"}))
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from assessor.artifacts.page import Link, NetworkRequest, PageArtifact
+from assessor.criteria import load_rubric
+from assessor.model import PortalRef
+from assessor.snapshot import Snapshot
+
+BASE_URL = "https://dichvucong.lamha.gov.vn/"
+
+
+def page(
+    url: str = BASE_URL,
+    html: str = "<html lang='vi'><head><title>Trang chủ</title></head><body></body></html>",
+    *,
+    status: int = 200,
+    headers: dict[str, str] | list[tuple[str, str]] | None = None,
+    requests: list[NetworkRequest] | None = None,
+    depth: int = 0,
+    found_on: str | None = None,
+    **fields: Any,
+) -> PageArtifact:
+    """A loaded page; links are read from the HTML as the browser would report them."""
+    from urllib.parse import urljoin
+
+    soup = BeautifulSoup(html, "lxml")
+    links = [
+        Link(url=urljoin(url, a["href"]), text=a.get_text(" ", strip=True))
+        for a in soup.find_all("a", href=True)
+    ]
+    header_list = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
+    return PageArtifact(
+        url=url,
+        final_url=fields.pop("final_url", url),
+        status=status,
+        depth=depth,
+        found_on=found_on,
+        headers=header_list,
+        title=soup.title.get_text(strip=True) if soup.title else "",
+        html=html,
+        links=links,
+        requests=requests or [NetworkRequest(url=url, resource_type="document", status=status)],
+        **fields,
+    )
+
+
+def make_snapshot(*pages: PageArtifact, url: str = BASE_URL, **fields: Any) -> Snapshot:
+    return Snapshot(
+        portal=PortalRef(id="test", name="Cổng thử", url=url),
+        start_url=url,
+        started_at=datetime(2026, 11, 23, tzinfo=UTC),
+        finished_at=datetime(2026, 11, 23, 0, 1, tzinfo=UTC),
+        pages=list(pages),
+        **fields,
+    )
+
+
+def params_of(criterion_id: str) -> Any:
+    """The parsed params the bundled rubric gives a criterion."""
+    return load_rubric().criterion(criterion_id).parsed_params
