@@ -1,0 +1,95 @@
+"""Helpers shared by the checks of several groups. Append only: other groups add theirs here too."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+from pydantic import BaseModel, Field
+
+from assessor.artifacts.page import PageArtifact
+
+
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics ('Tra cứu hồ sơ' -> 'tra cuu ho so'), so that
+    keywords match however a portal spells or encodes them."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in plain if not unicodedata.combining(char)).lower()
+
+
+def soup_of(page: PageArtifact) -> BeautifulSoup:
+    """The page's final HTML parsed once per page (checks call this many times)."""
+    cached = _SOUPS.get(id(page))
+    if cached is not None and cached[0] is page.html:
+        return cached[1]
+    soup = BeautifulSoup(page.html or "", "lxml")
+    _SOUPS[id(page)] = (page.html, soup)
+    if len(_SOUPS) > 256:
+        _SOUPS.pop(next(iter(_SOUPS)))
+    return soup
+
+
+_SOUPS: dict[int, tuple[str, BeautifulSoup]] = {}
+
+
+class PageTypeRules(BaseModel):
+    """How a page's type is recognised: keywords (matched without diacritics) in its URL path or
+    title, tried in order; the first type that matches wins. Procedure pages are also told by
+    the fields they print (a catalogue lists procedures, a procedure page describes one)."""
+
+    procedure_fields: list[str] = Field(
+        default_factory=lambda: ["trình tự thực hiện", "thành phần hồ sơ", "thời hạn giải quyết", "căn cứ pháp lý",
+                                 "cách thức thực hiện", "lệ phí"]
+    )
+    procedure_min_fields: int = 3
+    keywords: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "sitemap": ["so-do", "sitemap", "sơ đồ"],
+            "english": ["/en", "english"],
+            "lookup": ["tra-cuu-ho-so", "tra cứu hồ sơ", "tra-cuu", "tra cứu"],
+            "submission": ["nop-ho-so", "nộp hồ sơ"],
+            "payment": ["thanh-toan", "thanh toán"],
+            "login": ["dang-nhap", "đăng nhập", "login"],
+            "feedback": ["phan-anh", "phản ánh", "kien-nghi", "kiến nghị"],
+            "rating": ["danh-gia", "đánh giá"],
+            "statistics": ["thong-ke", "thống kê", "so-lieu"],
+            "support": ["huong-dan", "hướng dẫn", "hoi-dap", "hỏi đáp", "cau-hoi", "câu hỏi", "tro-ly", "trợ lý"],
+            "catalogue": ["thu-tuc", "thủ tục", "dich-vu-cong", "dịch vụ công"],
+            "news": ["tin-tuc", "tin tức"],
+        }
+    )
+
+
+def is_home(page: PageArtifact) -> bool:
+    return page.depth == 0 or urlsplit(page.final_url).path in ("", "/")
+
+
+def page_type(page: PageArtifact, rules: PageTypeRules | None = None) -> str:
+    """home, procedure, catalogue, lookup, submission, payment, login, feedback, rating, statistics,
+    support, sitemap, english, news or other."""
+    rules = rules or PageTypeRules()
+    if is_home(page):
+        return "home"
+    text = fold(soup_of(page).get_text(" ", strip=True)) if page.html else ""
+    if sum(fold(label) in text for label in rules.procedure_fields) >= rules.procedure_min_fields:
+        return "procedure"
+    path = fold(urlsplit(page.final_url).path.rstrip("/"))
+    title = fold(page.title)
+    for kind, words in rules.keywords.items():
+        for word in words:
+            word = fold(word)
+            if word.startswith("/"):
+                if path == word or path.startswith(word + "/"):
+                    return kind
+            elif word in path or word in title:
+                return kind
+    return "other"
+
+
+def pages_by_type(pages: list[PageArtifact], rules: PageTypeRules | None = None) -> dict[str, list[PageArtifact]]:
+    grouped: dict[str, list[PageArtifact]] = {}
+    for page in pages:
+        grouped.setdefault(page_type(page, rules), []).append(page)
+    return grouped
