@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assessor.artifacts.accessibility import AccessFacts
 from assessor.artifacts.http import HttpProbe
 from assessor.artifacts.page import PageArtifact
 from assessor.model import PortalRef
@@ -56,6 +57,7 @@ class Snapshot(BaseModel):
     gather_errors: dict[str, str] = Field(default_factory=dict)
     pages: list[PageArtifact] = Field(default_factory=list)
     probes: list[HttpProbe] = Field(default_factory=list)
+    access: AccessFacts | None = None
     # Where the snapshot lives on disk; screenshots and HTML files are relative to it.
     folder: Path | None = Field(default=None, exclude=True)
 
