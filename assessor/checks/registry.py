@@ -42,6 +42,7 @@ class CheckSpec:
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
+_modules_loaded = False
 
 
 def check(check_id: str) -> Callable[[Callable[..., Finding]], Callable[..., Finding]]:
@@ -56,17 +57,15 @@ def check(check_id: str) -> Callable[[Callable[..., Finding]], Callable[..., Fin
     return register
 
 
-def _load_check_modules() -> None:
-    """Import every module of this package once, so their @check decorators run."""
-    package = importlib.import_module("assessor.checks")
-    for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"assessor.checks.{module.name}")
-
-
 def registry() -> dict[str, CheckSpec]:
-    if not _REGISTRY:
-        _load_check_modules()
+    """Every registered check; imports each module of this package once so they register."""
+    global _modules_loaded
+    if not _modules_loaded:
+        _modules_loaded = True
+        package = importlib.import_module("assessor.checks")
+        for module in pkgutil.iter_modules(package.__path__):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"assessor.checks.{module.name}")
     return _REGISTRY
 
 

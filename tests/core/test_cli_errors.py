@@ -1,0 +1,81 @@
+"""Bad input gets a one-line error and the documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ASSESSOR = [sys.executable, "-m", "assessor"]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ASSESSOR, *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=None)
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
+    assert result.returncode == code, result.stderr + result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    error_lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert error_lines and error_lines[0].startswith("error:"), result.stderr
+    assert fragment in " ".join(result.stderr.split())
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.gov.vn/", "dichvucong.gov.vn", "http://", "javascript:alert(1)"])
+def test_a_non_http_url_exits_2(tmp_path: Path, url: str) -> None:
+    assert_clean_error(run_cli("run", url, "--out", str(tmp_path), cwd=tmp_path), 2, "not an http(s) URL")
+
+
+def test_a_bad_criteria_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: '1'\ntitle: {vi: a, en: a}\ngrades: []\ngroups:\n - id: g\n   points: 5\n", encoding="utf-8")
+    result = run_cli("run", "https://127.0.0.1:9/", "--criteria", str(bad), cwd=tmp_path)
+    assert_clean_error(result, 2, str(bad))
+
+
+def test_criteria_validate_reports_ok_and_errors(tmp_path: Path) -> None:
+    ok = run_cli("criteria", "validate", str(Path(__file__).parents[2] / "assessor" / "criteria.yaml"), cwd=tmp_path)
+    assert ok.returncode == 0 and "ok (qd-473-2024" in ok.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("{{{", encoding="utf-8")
+    assert_clean_error(run_cli("criteria", "validate", str(broken), cwd=tmp_path), 2, "not valid YAML")
+
+
+def test_unknown_fail_under_grade_exits_2(tmp_path: Path) -> None:
+    assert_clean_error(run_cli("run", "https://127.0.0.1:9/", "--fail-under", "Q", cwd=tmp_path), 2, "--fail-under")
+
+
+def test_bad_resolve_exits_2(tmp_path: Path) -> None:
+    assert_clean_error(run_cli("run", "https://a.gov.vn/", "--resolve", "a.gov.vn", cwd=tmp_path), 2, "HOST=IP:PORT")
+
+
+def test_missing_browser_names_the_fix(tmp_path: Path) -> None:
+    result = run_cli("run", "https://a.gov.vn/", "--browser", str(tmp_path / "no-chrome"), cwd=tmp_path)
+    assert_clean_error(result, 2, "does not exist")
+
+
+def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    result = run_cli("run", url, "--out", str(tmp_path), "--no-progress", "--id", "gone", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr + result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "ERR_CONNECTION_REFUSED" in result.stdout
+    assert (tmp_path / "gone" / "assessment.json").is_file()
+    assert '"status": "unreachable"' in (tmp_path / "gone" / "assessment.json").read_text(encoding="utf-8")
+
+
+def test_doctor_lists_browser_axe_and_criteria(tmp_path: Path) -> None:
+    result = run_cli("doctor", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for word in ("browser", "axe-core", "qd-473-2024"):
+        assert word in result.stdout

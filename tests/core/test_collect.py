@@ -1,0 +1,94 @@
+"""The collector against a real local site in real Chromium: what it records per page."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from assessor.collect.browser import find_browser, launch_args, BrowserOptions
+from assessor.collect.run import collect
+from assessor.criteria import load_rubric
+from assessor.model import PortalRef
+from assessor.snapshot import CollectSettings, Snapshot
+from tests.core.local_site import serve_site
+
+HOME = """<!DOCTYPE html><html lang="vi"><head><title>Trang chủ &lt;thử&gt;</title></head><body>
+<h1>Cổng thử</h1>
+<a href="/thu-tuc">Thủ tục</a> <a href="/cu">Trang cũ</a> <a href="/mat">Trang mất</a>
+<a href="/tai-lieu.pdf">Tài liệu</a> <a href="https://example.invalid/">Bên ngoài</a>
+<script>console.error("lỗi thử nghiệm")</script></body></html>"""
+ROUTES = {
+    "/": (200, {"X-Test": "mot-1"}, HOME),
+    "/thu-tuc": (200, {}, "<html><title>Thủ tục</title><a href='/thu-tuc/1'>TT 1</a></html>"),
+    "/thu-tuc/1": (200, {}, "<html><title>TT 1</title><a href='/thu-tuc/1/sau'>sâu</a></html>"),
+    "/thu-tuc/1/sau": (200, {}, "<html><title>Sâu</title><a href='/thu-tuc/1/sau/hon'>sâu hơn</a></html>"),
+    "/cu": (301, {"Location": "/moi"}, ""),
+    "/moi": (200, {}, "<html><title>Trang mới</title></html>"),
+}
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    folder = tmp_path_factory.mktemp("collect")
+    with serve_site(ROUTES) as base:
+        portal = PortalRef(id="local", name="Local", url=base + "/")
+        settings = CollectSettings(max_pages=10, max_depth=2, time_budget_s=60, page_timeout_s=10)
+        return asyncio.run(collect(portal, settings, load_rubric(), folder, find_browser().path))
+
+
+def by_path(snapshot: Snapshot, path: str):
+    return next(page for page in snapshot.pages if page.url.endswith(path))
+
+
+def test_home_is_recorded_with_headers_title_console_and_screenshot(snapshot: Snapshot) -> None:
+    home = snapshot.home
+    assert snapshot.reachable and home.status == 200
+    assert home.title == "Trang chủ <thử>"
+    assert home.header("x-test") == "mot-1"
+    assert any("lỗi thử nghiệm" in message.text for message in home.console)
+    assert home.screenshot and (snapshot.folder / home.screenshot).is_file()
+    assert home.timings.fcp_ms is not None and home.timings.dom_nodes > 5
+    assert home.axe is not None and home.axe.version.startswith("4.")
+
+
+def test_crawl_stays_on_site_within_depth_and_skips_documents(snapshot: Snapshot) -> None:
+    paths = {page.url.split("127.0.0.1", 1)[1].split("/", 1)[1] for page in snapshot.pages}
+    assert {"", "thu-tuc", "thu-tuc/1", "cu", "mat"} <= paths
+    assert "thu-tuc/1/sau" not in paths  # depth 3 > max_depth 2
+    assert not any("example.invalid" in page.url or page.url.endswith(".pdf") for page in snapshot.pages)
+    deep = by_path(snapshot, "/thu-tuc/1")
+    assert deep.depth == 2 and deep.found_on.endswith("/thu-tuc") and deep.link_text == "TT 1"
+
+
+def test_redirects_and_errors_are_recorded(snapshot: Snapshot) -> None:
+    moved = by_path(snapshot, "/cu")
+    assert moved.final_url.endswith("/moi") and moved.status == 200
+    assert [(hop.status, hop.location) for hop in moved.redirects] == [(301, "/moi")]
+    assert by_path(snapshot, "/mat").status == 404
+
+
+def test_snapshot_round_trips_through_disk(snapshot: Snapshot) -> None:
+    again = Snapshot.load(snapshot.folder)
+    assert [page.url for page in again.pages] == [page.url for page in snapshot.pages]
+    assert again.home.html == snapshot.home.html and "Cổng thử" in again.home.html
+
+
+def test_chromium_is_started_quietly_and_with_resolve_rules() -> None:
+    args = launch_args(BrowserOptions(executable="x", resolve={"f-emc.ngsp.gov.vn": "127.0.0.1:8443"}, trusted_spki=["abc="]))
+    for flag in ("--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        assert flag in args
+    assert "--host-resolver-rules=MAP f-emc.ngsp.gov.vn 127.0.0.1:8443" in args
+    assert "--ignore-certificate-errors-spki-list=abc=" in args
+
+
+def test_browser_discovery_prefers_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "chrome"
+    fake.write_text("")
+    monkeypatch.setenv("ASSESSOR_CHROMIUM", str(fake))
+    choice = find_browser()
+    assert (choice.path, choice.source) == (str(fake), "environment")
+    monkeypatch.setenv("ASSESSOR_CHROMIUM", str(tmp_path / "missing"))
+    with pytest.raises(Exception, match="does not exist"):
+        find_browser()

@@ -1,0 +1,82 @@
+"""Loading and validating rubrics: the bundled one, and every kind of mistake in a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.criteria import CriteriaError, load_rubric
+from tests.core.rubric_fixtures import criterion, rubric_data, write_rubric
+
+OFFICIAL_GROUPS = {"function": 50, "layout": 5, "performance": 20, "security": 15, "accessibility": 5, "emc": 5}
+
+
+def test_bundled_rubric_has_the_official_groups_and_bands() -> None:
+    rubric = load_rubric()
+    assert rubric.id == "qd-473-2024"
+    assert {group.id: group.points for group in rubric.groups} == OFFICIAL_GROUPS
+    assert [(band.grade, band.min) for band in rubric.grades] == [("A", 90), ("B", 80), ("C", 65), ("D", 50), ("E", 0)]
+    for item in rubric.all_criteria():
+        assert item.title.vi and item.title.en
+        assert item.method in ("auto", "manual")
+
+
+def test_bundled_rubric_grades_follow_the_bands() -> None:
+    rubric = load_rubric()
+    assert [rubric.grade_for(score) for score in (100, 90, 89.99, 80, 65, 64.9, 50, 49.9, 0)] == list("AABBCDDEE")
+
+
+def valid(tmp_path: Path) -> dict:
+    return rubric_data([criterion("a.one", 60)], [criterion("b.one", 40)])
+
+
+def test_a_valid_rubric_loads(tmp_path: Path) -> None:
+    rubric = load_rubric(write_rubric(tmp_path, valid(tmp_path)))
+    assert [c.id for c in rubric.all_criteria()] == ["a.one", "b.one"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["groups"][0]["criteria"][0].update(points=50), "group a: criteria points sum to 50, the group declares 60"),
+        (lambda d: d["groups"][1].update(points=30) or d["groups"][1]["criteria"][0].update(points=30), "groups sum to 90 points"),
+        (lambda d: d["groups"][0]["criteria"][0].update(check="nope.missing"), "criterion a.one: unknown check id 'nope.missing'"),
+        (lambda d: d["groups"][0]["criteria"][0]["params"].update(colour="red"), "criterion a.one: params do not fit check test.fixed: colour"),
+        (lambda d: d["groups"][0]["criteria"][0]["params"].update(status="great"), "criterion a.one: params do not fit check test.fixed: status"),
+        (lambda d: d["groups"][1]["criteria"][0].update(id="a.one"), "criterion a.one: id used twice"),
+        (lambda d: d["groups"][0]["criteria"][0].pop("title"), "criterion a.one: title"),
+        (lambda d: d["groups"][0]["criteria"][0].update(method="sometimes"), "criterion a.one: method"),
+        (lambda d: d.update(caps=[{"criterion": "zz", "grade": "C", "reason": {"vi": "x", "en": "x"}}]), "cap names unknown criterion 'zz'"),
+        (lambda d: d.update(caps=[{"criterion": "a.one", "grade": "Z", "reason": {"vi": "x", "en": "x"}}]), "grade 'Z' is not one of the grade bands"),
+    ],
+)
+def test_mistakes_are_named_with_file_and_criterion(tmp_path: Path, mutate, expected: str) -> None:
+    data = valid(tmp_path)
+    mutate(data)
+    path = write_rubric(tmp_path, data)
+    with pytest.raises(CriteriaError) as caught:
+        load_rubric(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: x\ngroups:\n  - id: a\n   points: [1,\n", encoding="utf-8")
+    with pytest.raises(CriteriaError, match=r"broken.yaml: line \d+ not valid YAML"):
+        load_rubric(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CriteriaError, match="cannot read criteria file"):
+        load_rubric(tmp_path / "absent.yaml")
+
+
+def test_a_list_instead_of_a_mapping_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    with pytest.raises(CriteriaError, match="expected a mapping"):
+        load_rubric(path)

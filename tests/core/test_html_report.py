@@ -1,0 +1,72 @@
+"""The per-portal HTML report: complete, in the chosen language, and inert against hostile text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from assessor.criteria import load_rubric
+from assessor.model import Evidence, Finding, Status
+from assessor.report.html_report import render_html
+from assessor.report.i18n import label
+from assessor.scoring import score
+from tests.builders import make_snapshot, page
+from tests.core.rubric_fixtures import criterion, rubric_data, write_rubric
+
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def rendered(tmp_path: Path, lang: str = "vi", evidence: list[Evidence] | None = None) -> BeautifulSoup:
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data([criterion("a.1", 60, "partial", 0.5)], [criterion("b.1", 40)])))
+    snapshot = make_snapshot(page(html=f"<title>{HOSTILE}</title>"))
+    snapshot.portal.name = HOSTILE
+    assessment = score(rubric, snapshot)
+    target = assessment.groups[0].criteria[0]
+    target.message = Finding.failed(vi=f"Tiêu đề: {HOSTILE}", en=f"Title: {HOSTILE}").message
+    target.evidence = evidence or [
+        Evidence(kind="header", label="Server", value=HOSTILE),
+        Evidence(kind="url", label="link", url="javascript:alert(1)"),
+        Evidence(kind="url", label="page", url="https://p.gov.vn/a?b=<c>"),
+        Evidence(kind="table", label="rows", value=[{"url": HOSTILE, "status": 404}]),
+    ]
+    return BeautifulSoup(render_html(assessment, snapshot, rubric, lang), "lxml")
+
+
+def test_report_has_total_grade_bars_and_every_criterion(tmp_path: Path) -> None:
+    soup = rendered(tmp_path)
+    assert soup.html["lang"] == "vi"
+    assert soup.select_one(".grade").get_text(strip=True) == "C"
+    assert soup.select_one(".total .score").get_text(strip=True) == "70"
+    assert len(soup.select("table.bars tr")) == 2
+    assert {article["id"] for article in soup.select("article.criterion")} == {"a.1", "b.1"}
+    assert "Đạt một phần" in soup.select_one("article#a\\.1 .badge").get_text()
+    assert "30 / 60" in soup.select_one("article#a\\.1 .pts").get_text()
+
+
+def test_english_report(tmp_path: Path) -> None:
+    soup = rendered(tmp_path, lang="en")
+    assert soup.html["lang"] == "en"
+    assert "Partial" in soup.select_one("article#a\\.1 .badge").get_text()
+    assert "Title:" in soup.select_one("article#a\\.1 .msg").get_text()
+
+
+def test_hostile_strings_are_escaped_and_scripts_forbidden(tmp_path: Path) -> None:
+    soup = rendered(tmp_path)
+    assert not soup.find_all("script")
+    assert not soup.select("[onerror]")
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert HOSTILE in soup.select_one(".portal-name").get_text()
+    assert HOSTILE in soup.select_one("article#a\\.1 .ev-header code").get_text()
+    hrefs = [a["href"] for a in soup.find_all("a", href=True)]
+    assert not any(href.startswith("javascript:") for href in hrefs)
+    assert "https://p.gov.vn/a?b=<c>" in hrefs
+
+
+def test_statuses_have_their_own_badges(tmp_path: Path) -> None:
+    soup = rendered(tmp_path)
+    classes = {cls for badge in soup.select(".badge") for cls in badge["class"]}
+    assert {"badge-partial", "badge-pass"} <= classes
+    for status in Status:
+        assert label(f"finding.{status.value}", "vi") != f"finding.{status.value}"

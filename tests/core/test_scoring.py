@@ -1,0 +1,109 @@
+"""The scoring rules of DESIGN.md, one test per rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.criteria import load_rubric
+from assessor.model import Review, Status
+from assessor.scoring import score
+from tests.builders import make_snapshot, page
+from tests.core.rubric_fixtures import criterion, rubric_data, write_rubric
+
+
+def assess(tmp_path: Path, a: list[dict], b: list[dict], reviews: dict | None = None, snapshot=None, **extra):
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data(a, b, **extra)))
+    return score(rubric, snapshot or make_snapshot(page()), reviews)
+
+
+def test_points_are_criterion_points_times_fraction(tmp_path: Path) -> None:
+    result = assess(tmp_path, [criterion("a.1", 30), criterion("a.2", 30, "partial", 0.5)], [criterion("b.1", 40, "fail", 0.0)])
+    assert result.criterion("a.2").score == pytest.approx(15)
+    assert result.groups[0].score == pytest.approx(45)
+    assert result.score == pytest.approx(45)
+    assert result.grade == "E"
+    assert result.status == "complete" and not result.provisional
+
+
+def test_not_applicable_leaves_the_denominator_and_rescales(tmp_path: Path) -> None:
+    result = assess(tmp_path, [criterion("a.1", 30), criterion("a.2", 30, "not_applicable", None)], [criterion("b.1", 40, "partial", 0.5)])
+    # 30 + 20 earned out of the 70 points that apply, rescaled to 100.
+    assert result.score == pytest.approx(100 * 50 / 70)
+    assert result.groups[0].applicable_points == 30
+    assert result.grade == "C"
+
+
+def test_error_scores_zero_and_marks_incomplete(tmp_path: Path) -> None:
+    a = [criterion("a.1", 30), {**criterion("a.2", 30), "check": "test.crashes", "params": {}}]
+    result = assess(tmp_path, a, [criterion("b.1", 40)])
+    crashed = result.criterion("a.2")
+    assert crashed.status == Status.ERROR and crashed.score == 0
+    assert "boom" in crashed.message.en
+    assert result.status == "incomplete"
+    assert result.score == pytest.approx(70)
+
+
+def test_needs_review_scores_zero_and_marks_provisional_until_reviewed(tmp_path: Path) -> None:
+    a = [criterion("a.1", 30), {"id": "a.2", "title": {"vi": "x", "en": "x"}, "points": 30, "method": "manual"}]
+    pending = assess(tmp_path, a, [criterion("b.1", 40)])
+    assert pending.criterion("a.2").status == Status.NEEDS_REVIEW
+    assert pending.provisional and pending.score == pytest.approx(70)
+
+    review = Review(criterion="a.2", fraction=0.5, note="Có hồ sơ cấp độ 3", reviewer="Trần Thị B", date="2026-11-20")
+    reviewed = assess(tmp_path, a, [criterion("b.1", 40)], reviews={"a.2": review})
+    assert reviewed.criterion("a.2").score == pytest.approx(15)
+    assert reviewed.criterion("a.2").review == review
+    assert not reviewed.provisional and reviewed.score == pytest.approx(85)
+
+
+def test_auto_criterion_without_a_check_is_not_automated_yet(tmp_path: Path) -> None:
+    a = [criterion("a.1", 30), {"id": "a.2", "title": {"vi": "x", "en": "x"}, "points": 30}]
+    result = assess(tmp_path, a, [criterion("b.1", 40)])
+    assert result.criterion("a.2").status == Status.NEEDS_REVIEW
+    assert "not automated yet" in result.criterion("a.2").message.en.lower()
+
+
+def test_a_cap_limits_the_grade(tmp_path: Path) -> None:
+    cap = {"criterion": "b.1", "when": ["fail"], "grade": "C", "reason": {"vi": "Không có HTTPS", "en": "No HTTPS"}}
+    capped = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40, "fail", 0.0)], caps=[cap])
+    # 60/100 is a D already: a cap at C never raises a grade.
+    assert capped.grade == "D" and capped.caps[0].criterion == "b.1"
+    cap_d = {**cap, "grade": "D"}
+    a = [criterion("a.1", 60)]
+    b = [criterion("b.1", 5, "fail", 0.0), criterion("b.2", 35)]
+    strong = assess(tmp_path, a, b, caps=[cap_d])
+    assert strong.score == pytest.approx(95)
+    assert strong.grade == "D"
+    not_triggered = assess(tmp_path, a, [criterion("b.1", 5), criterion("b.2", 35)], caps=[cap_d])
+    assert not_triggered.grade == "A" and not not_triggered.caps
+
+
+def test_closed_portal_has_no_grade(tmp_path: Path) -> None:
+    closure = {"check": "test.fixed", "params": {"status": "fail", "fraction": 0.0}}
+    result = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)], closure=closure)
+    assert result.status == "closed" and result.grade is None and result.score is None
+    still_open = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)], closure={**closure, "params": {}})
+    assert still_open.status == "complete" and still_open.grade == "A"
+
+
+def test_unreachable_portal_has_no_grade(tmp_path: Path) -> None:
+    snapshot = make_snapshot(page(status=None, error="net::ERR_CONNECTION_REFUSED"), reachable=False, error="net::ERR_CONNECTION_REFUSED")
+    result = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)], snapshot=snapshot)
+    assert result.status == "unreachable" and result.grade is None
+    assert "ERR_CONNECTION_REFUSED" in result.message.en
+
+
+def test_assessment_json_follows_the_contract(tmp_path: Path) -> None:
+    import json
+
+    data = json.loads(assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40, "partial", 0.25)]).to_json())
+    assert data["schema"] == "assessor.assessment/1"
+    assert set(data["portal"]) == {"id", "name", "url"}
+    assert set(data["criteria"]) == {"id", "title", "version"}
+    for key in ("status", "score", "grade", "provisional", "started_at", "duration_s", "groups"):
+        assert key in data
+    crit = data["groups"][1]["criteria"][0]
+    assert {"id", "title", "points", "score", "status", "fraction", "message", "evidence"} <= set(crit)
+    assert crit["status"] == "partial" and crit["fraction"] == 0.25 and crit["score"] == 10
