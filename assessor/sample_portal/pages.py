@@ -491,10 +491,7 @@ def login(req: Request, p: Profile, paths: Paths) -> Page | Redirect:
         sso.append(Link(paths.vneid, "Đăng nhập bằng VNeID", id="btn-sso-vneid"))
     if sso:
         blocks.append(LinkList(sso, style="buttons", title="Hoặc đăng nhập bằng"))
-    page = Page("Đăng nhập", blocks, "login", _crumbs(paths, (paths.login, "Đăng nhập")))
-    if req.method == "POST":
-        page.status = 200
-    return page
+    return Page("Đăng nhập", blocks, "login", _crumbs(paths, (paths.login, "Đăng nhập")))
 
 
 def logout(req: Request, p: Profile, paths: Paths) -> Redirect:
@@ -576,7 +573,7 @@ def guide(req: Request, p: Profile, paths: Paths) -> Page:
             ("Nộp hồ sơ trực tuyến", ["Đăng nhập, chọn thủ tục, điền tờ khai điện tử và đính kèm giấy tờ."]),
             ("Theo dõi hồ sơ", ["Dùng mã hồ sơ để tra cứu tình trạng hoặc xem trong mục Hồ sơ của tôi."]),
         ]),
-        LinkList([Link("/static/tai-lieu/huong-dan-su-dung.pdf", "Tải tài liệu hướng dẫn (PDF)")]),
+        LinkList([Link("/tai-lieu/huong-dan-su-dung.pdf", "Tải tài liệu hướng dẫn (PDF)")]),
     ], "guide", _crumbs(paths, (paths.guide, "Hướng dẫn sử dụng")))
 
 
