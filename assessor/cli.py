@@ -26,7 +26,9 @@ from assessor.console import (
     progress_line,
 )
 from assessor.criteria import CriteriaError, Rubric, load_rubric
+from assessor.gates import GateError, evaluate, gate_failed, parse_gates
 from assessor.model import Assessment
+from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
 
@@ -130,19 +132,18 @@ def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
     console.print(f"report: {folder / 'report.html'}", highlight=False)
 
 
-def grade_gate_failed(rubric: Rubric, assessment: Assessment, fail_under: str | None) -> bool:
-    if fail_under is None or assessment.grade is None:
-        return False
-    return rubric.grade_rank(assessment.grade) > rubric.grade_rank(fail_under)
-
-
 @app.command()
 def run(
     url: Annotated[str, typer.Argument(help="The portal's start URL.")],
     criteria: CriteriaOption = None,
     out: OutOption = Path("reports"),
     format: FormatOption = "json,html",
-    fail_under: Annotated[str | None, typer.Option("--fail-under", help="Exit 1 when the grade is below this.")] = None,
+    fail_under: Annotated[
+        str | None, typer.Option("--fail-under", help="Exit 1 below this grade (e.g. C) or score (e.g. 70).")
+    ] = None,
+    fail_on: Annotated[
+        list[str] | None, typer.Option("--fail-on", help="Exit 1 unless this criterion passes (repeatable).")
+    ] = None,
     lang: LangOption = "vi",
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages to crawl at most.")] = 20,
     max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20, help="Clicks from the start page.")] = 3,
@@ -152,6 +153,9 @@ def run(
     portal_id: Annotated[str | None, typer.Option("--id", help="Portal id (folder name under --out).")] = None,
     resolve: ResolveOption = None,
     ca_bundle: CaBundleOption = None,
+    http_url: Annotated[
+        str | None, typer.Option("--http-url", help="The portal's plain-HTTP address if not port 80 (redirect probe).")
+    ] = None,
     browser: BrowserOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
@@ -160,8 +164,10 @@ def run(
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
     rubric = rubric_or_exit(criteria)
-    if fail_under is not None and fail_under not in {band.grade for band in rubric.grades}:
-        raise fail(f"--fail-under must be one of {', '.join(band.grade for band in rubric.grades)}")
+    try:
+        gates = parse_gates(fail_under, fail_on, rubric)
+    except GateError as exc:
+        raise fail(str(exc)) from None
     if ca_bundle is not None and not ca_bundle.is_file():
         raise fail(f"--ca-bundle file not found: {ca_bundle}")
     settings = CollectSettings(
@@ -170,6 +176,7 @@ def run(
         time_budget_s=time_budget,
         page_timeout_s=page_timeout,
         resolve=parse_resolve(resolve),
+        http_url=check_url(http_url) if http_url else None,
     )
     options = RunOptions(
         rubric=rubric,
@@ -181,12 +188,20 @@ def run(
         ca_bundle=ca_bundle,
     )
     portal = portal_from_url(url, name=name, portal_id=portal_id)
-    with progress_line(f"assessing {url}", live_progress_wanted(no_progress)) as progress:
+    live = live_progress_wanted(no_progress)
+    with progress_line(f"assessing {url}", live) as progress:
         assessment, _ = asyncio.run(assess_portal(portal, options, progress))
-    summarise(assessment, out / portal.id, lang)
+    gate_results = evaluate(gates, assessment, rubric) if assessment.status != "unreachable" else []
+    if live:
+        summarise(assessment, out / portal.id, lang)
+        for result in gate_results:
+            console.print(result.line(), highlight=False, markup=False)
+    else:
+        outputs = [str(out / portal.id / FORMATS[name][0]) for name in options.formats]
+        print(plain_summary(assessment, lang, [result.line() for result in gate_results], outputs), flush=True)
     if assessment.status == "unreachable":
         raise typer.Exit(EXIT_UNREACHABLE)
-    if grade_gate_failed(rubric, assessment, fail_under):
+    if gate_failed(gate_results):
         raise typer.Exit(EXIT_GATE)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from assessor.criteria import Rubric
 from assessor.model import Assessment
 from assessor.report.html_report import render_html
+from assessor.report.junit import render_junit
+from assessor.report.sarif import render_sarif
 from assessor.snapshot import Snapshot
 
 Renderer = Callable[[Assessment, Snapshot | None, Rubric, str], str]
@@ -21,6 +23,8 @@ def render_json(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
 FORMATS: dict[str, tuple[str, Renderer]] = {
     "json": ("assessment.json", render_json),
     "html": ("report.html", render_html),
+    "junit": ("junit.xml", render_junit),
+    "sarif": ("assessor.sarif", render_sarif),
 }
 
 

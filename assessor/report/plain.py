@@ -1,0 +1,73 @@
+"""Plain-text renderings shared by the CI outputs and the end-of-run summary: no markup, no
+colour, one line per fact, so that logs, JUnit failure bodies and SARIF messages read the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from assessor.model import Assessment, CriterionResult, Evidence, Status
+from assessor.report.i18n import label
+
+MAX_EVIDENCE_LINES = 8
+MAX_VALUE_CHARS = 200
+
+
+def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def evidence_line(evidence: Evidence) -> str:
+    """'label: value (url)' with the value flattened and clipped; tables say how many rows."""
+    if evidence.kind == "table":
+        rows = evidence.value if isinstance(evidence.value, list) else []
+        value = f"{len(rows)} rows"
+    elif evidence.kind == "screenshot":
+        value = evidence.path or ""
+    else:
+        value = "" if evidence.value is None else clip(str(evidence.value))
+    parts = [f"{evidence.label}: {value}" if value else evidence.label]
+    if evidence.url and evidence.url != value:
+        parts.append(f"({clip(evidence.url)})")
+    return " ".join(parts)
+
+
+def evidence_summary(evidence: Iterable[Evidence]) -> str:
+    items = list(evidence)
+    lines = [f"- {evidence_line(item)}" for item in items[:MAX_EVIDENCE_LINES]]
+    if len(items) > MAX_EVIDENCE_LINES:
+        lines.append(f"- … {len(items) - MAX_EVIDENCE_LINES} more")
+    return "\n".join(lines)
+
+
+def first_url(result: CriterionResult, default: str) -> str:
+    """The page a finding is about: its first evidence URL, else the portal's start URL."""
+    return next((item.url for item in result.evidence if item.url), default)
+
+
+def headline(assessment: Assessment, lang: str) -> str:
+    if assessment.grade is None:
+        message = assessment.message.in_(lang) if assessment.message else ""
+        return f"{assessment.portal.url}: {label('status.' + assessment.status, lang)}: {clip(message, 300)}"
+    flags = [label(key, lang).split(":")[0] for key in ("provisional", "incomplete") if _flag(assessment, key)]
+    suffix = f" ({', '.join(flags)})" if flags else ""
+    return f"{assessment.portal.url}: {assessment.score:.1f}/100, {label('grade', lang)} {assessment.grade}{suffix}"
+
+
+def _flag(assessment: Assessment, key: str) -> bool:
+    return assessment.provisional if key == "provisional" else assessment.status == "incomplete"
+
+
+def plain_summary(assessment: Assessment, lang: str, gate_lines: Iterable[str] = (), outputs: Iterable[str] = ()) -> str:
+    """The short summary printed at the end of a run without a live display (CI=true, --no-progress)."""
+    lines = [headline(assessment, lang)]
+    for group in assessment.groups:
+        lines.append(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}")
+    results = [result for group in assessment.groups for result in group.criteria]
+    for status in (Status.FAIL, Status.PARTIAL, Status.ERROR):
+        ids = [result.id for result in results if result.status == status]
+        if ids:
+            lines.append(f"  {label('finding.' + status.value, lang)} ({len(ids)}): {', '.join(ids)}")
+    lines.extend(gate_lines)
+    lines.extend(f"  → {path}" for path in outputs)
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""--fail-under (grade or score) and --fail-on CRITERION_ID, on every outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.gates import GateError, Threshold, evaluate, gate_failed, parse_gates, parse_threshold
+from tests.ci.outputs import closed_assessment, every_status_assessment, every_status_rubric, unreachable_assessment
+
+
+@pytest.fixture()
+def rubric(tmp_path: Path):
+    return every_status_rubric(tmp_path)
+
+
+@pytest.fixture()
+def assessment(rubric):
+    # 10 + 5 + 40 points earned of 90 applicable (a.na leaves the denominator): 61.1, grade D.
+    result = every_status_assessment(rubric)
+    assert (round(result.score, 1), result.grade) == (61.1, "D")
+    return result
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("C", Threshold(grade="C")), ("c", Threshold(grade="C")), ("70", Threshold(score=70.0)), (" 0 ", Threshold(score=0.0))],
+)
+def test_fail_under_accepts_a_grade_or_a_score(rubric, text: str, expected: Threshold) -> None:
+    assert parse_threshold(text, rubric) == expected
+
+
+@pytest.mark.parametrize(("text", "fragment"), [("Q", "expects a grade"), ("101", "from 0 to 100"), ("-1", "from 0 to 100")])
+def test_fail_under_rejects_what_it_cannot_use(rubric, text: str, fragment: str) -> None:
+    with pytest.raises(GateError, match=fragment):
+        parse_threshold(text, rubric)
+
+
+def test_fail_on_an_unknown_criterion_is_a_usage_error(rubric) -> None:
+    with pytest.raises(GateError, match="no criterion a.nope"):
+        parse_gates(None, ["a.pass", "a.nope"], rubric)
+
+
+@pytest.mark.parametrize(("threshold", "passed"), [("D", True), ("C", False), ("E", True), ("61", True), ("61.2", False)])
+def test_fail_under_compares_grade_or_score(rubric, assessment, threshold: str, passed: bool) -> None:
+    (result,) = evaluate(parse_gates(threshold, None, rubric), assessment, rubric)
+    assert result.passed is passed and gate_failed([result]) is not passed
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "passed"),
+    [("a.pass", True), ("a.partial", False), ("a.fail", False), ("a.error", False), ("a.review", True), ("a.na", True)],
+)
+def test_fail_on_fails_unless_the_criterion_passed(rubric, assessment, criterion_id: str, passed: bool) -> None:
+    (result,) = evaluate(parse_gates(None, [criterion_id], rubric), assessment, rubric)
+    assert result.passed is passed
+    assert result.detail == assessment.criterion(criterion_id).status.value
+
+
+def test_gates_combine_and_any_failure_fails(rubric, assessment) -> None:
+    results = evaluate(parse_gates("E", ["a.pass", "a.fail", "a.pass"], rubric), assessment, rubric)
+    assert [r.passed for r in results] == [True, True, False]
+    assert gate_failed(results) and "FAILED" in results[-1].line()
+    assert evaluate(parse_gates(None, None, rubric), assessment, rubric) == []
+
+
+@pytest.mark.parametrize("make", [unreachable_assessment, lambda rubric: closed_assessment()])
+def test_a_portal_without_grade_fails_every_gate(rubric, make) -> None:
+    results = evaluate(parse_gates("E", ["a.pass"], rubric), make(rubric), rubric)
+    assert [r.passed for r in results] == [False, False]
+    assert "no grade" in results[0].detail and "not judged" in results[1].detail
