@@ -1,0 +1,321 @@
+"""Connection to the national EMC monitoring system (DOMAIN.md, "The EMC system").
+
+Evidence, from weakest to strongest: the `_govaq` snippet in the HTML; a site id and the right
+tracker URL in it; the browser requesting the EMC script and sending a tracking hit; all that on
+every page type; the visible badge; `trackDVC` on procedure pages. Every criterion reads the same
+per-page reading (`read_page`), made from the final HTML and the page's network log.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import Comment, Tag
+from pydantic import Field
+
+from assessor.artifacts.page import PageArtifact
+from assessor.checks.common import PageTypeRules, fold, page_type, soup_of
+from assessor.checks.registry import CheckParams, check
+from assessor.model import Evidence, Finding
+from assessor.snapshot import Snapshot
+
+
+class EmcParams(CheckParams):
+    queue_name: str = "_govaq"
+    tracker_hosts: list[str] = Field(default_factory=lambda: ["f-emc.ngsp.gov.vn"])
+    # Path prefix of the tracking endpoint on the tracker host (hits go there).
+    tracker_path: str = "/tracking"
+    # The EMC script file, matched against the path of requested URLs.
+    script_pattern: str = r"gov-tracking(\.min)?\.js$"
+    site_id_pattern: str = r"^\d{1,10}$"
+    # The query parameter of a hit that carries the site id (Matomo's).
+    hit_site_parameter: str = "idsite"
+    badge_selectors: list[str] = Field(default_factory=lambda: ["#btnEMC", "#emc-badge", ".emc-badge"])
+    badge_texts: list[str] = Field(default_factory=lambda: ["Đã kết nối EMC"])
+    # Credit for a snippet that is in the HTML only inside a comment, so the browser never runs it.
+    commented_snippet_credit: float = Field(default=0.25, ge=0, le=1)
+    # Credit for the badge found on inner pages only, not on the home page.
+    badge_inner_only_credit: float = Field(default=0.5, ge=0, le=1)
+    page_types: PageTypeRules = Field(default_factory=PageTypeRules)
+
+
+SITE_ID = re.compile(r"""['"]setSiteId['"]\s*,\s*['"]?([^'"\)\]\s,]*)""")
+TRACKER_URL = re.compile(r"""['"]setTrackerUrl['"]\s*,\s*['"]([^'"]+)['"]""")
+TRACK_DVC = re.compile(r"""['"]trackDVC['"]""")
+URL = re.compile(r"""(?:https?:)?//[^\s'"<>)]+""")
+
+
+@dataclass
+class PageEmc:
+    """What one page shows of the EMC connection."""
+
+    page: PageArtifact
+    params: EmcParams
+    active_snippets: list[str] = field(default_factory=list)
+    commented_snippets: list[str] = field(default_factory=list)
+
+    @cached_property
+    def site_ids(self) -> list[str]:
+        return [match for text in self.active_snippets for match in SITE_ID.findall(text)]
+
+    @cached_property
+    def tracker_urls(self) -> list[str]:
+        found = [match for text in self.active_snippets for match in TRACKER_URL.findall(text)]
+        return found
+
+    @cached_property
+    def script_urls(self) -> list[str]:
+        return [
+            request.url for request in self.page.requests
+            if is_tracker_host(request.url, self.params) and re.search(self.params.script_pattern, urlsplit(request.url).path)
+            and request.failure is None and (request.status is None or request.status < 400)
+        ]
+
+    @cached_property
+    def hit_urls(self) -> list[str]:
+        """Tracking hits sent to an EMC host carrying a well-formed site id."""
+        pattern = re.compile(self.params.site_id_pattern)
+        hits = []
+        for request in self.page.requests:
+            parts = urlsplit(request.url)
+            if not is_tracker_host(request.url, self.params) or not parts.path.startswith(self.params.tracker_path):
+                continue
+            site = parse_qs(parts.query).get(self.params.hit_site_parameter, [""])[0]
+            if request.failure is None and pattern.match(site):
+                hits.append(request.url)
+        return hits
+
+    @property
+    def has_snippet(self) -> bool:
+        return bool(self.active_snippets)
+
+    @property
+    def connected(self) -> bool:
+        """The page carries a running snippet or really reported to EMC."""
+        return self.has_snippet or bool(self.hit_urls)
+
+    @property
+    def pushes_track_dvc(self) -> bool:
+        return any(TRACK_DVC.search(text) for text in self.active_snippets)
+
+
+def is_tracker_host(url: str, params: EmcParams) -> bool:
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.lower() in {name.lower() for name in params.tracker_hosts}
+
+
+def read_page(page: PageArtifact, params: EmcParams) -> PageEmc:
+    soup = soup_of(page)
+    reading = PageEmc(page, params)
+    for script in soup.find_all("script"):
+        text = script.get_text()
+        if params.queue_name in text:
+            reading.active_snippets.append(text.strip())
+    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
+        if params.queue_name in comment:
+            reading.commented_snippets.append(str(comment).strip())
+    return reading
+
+
+def readings(snapshot: Snapshot, params: EmcParams) -> list[PageEmc]:
+    return [read_page(page, params) for page in snapshot.loaded_pages if page.html]
+
+
+def no_pages() -> Finding:
+    return Finding.error(vi="Không có trang nào tải được để kiểm tra mã EMC.", en="No page loaded to look for the EMC code.")
+
+
+def snippet_evidence(reading: PageEmc) -> Evidence:
+    text = (reading.active_snippets or reading.commented_snippets or [""])[0]
+    return Evidence(kind="code", label="Mã EMC / EMC code", value=text[:1500], url=reading.page.final_url)
+
+
+@check("emc.snippet")
+def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
+    pages = readings(snapshot, params)
+    if not pages:
+        return no_pages()
+    active = [reading for reading in pages if reading.has_snippet]
+    if active:
+        return Finding.passed(
+            vi=f"Có mã theo dõi EMC ({params.queue_name}) trên {len(active)}/{len(pages)} trang.",
+            en=f"EMC tracking code ({params.queue_name}) found on {len(active)}/{len(pages)} pages.",
+            evidence=[snippet_evidence(active[0])],
+        )
+    reported = [reading for reading in pages if reading.hit_urls or reading.script_urls]
+    if reported:
+        return Finding.passed(
+            vi="Không thấy đoạn mã trong HTML nhưng trình duyệt đã tải mã EMC (nạp từ tệp khác).",
+            en="No snippet in the HTML, but the browser loaded the EMC script (included from another file).",
+            evidence=[Evidence(kind="url", label="Mã EMC được tải / EMC script requested", url=(reported[0].script_urls or reported[0].hit_urls)[0])],
+        )
+    commented = [reading for reading in pages if reading.commented_snippets]
+    if commented:
+        return Finding.scored(
+            params.commented_snippet_credit,
+            vi="Mã EMC chỉ nằm trong chú thích HTML (<!-- -->): trình duyệt không chạy nó.",
+            en="The EMC code is only inside an HTML comment (<!-- -->): the browser never runs it.",
+            evidence=[snippet_evidence(commented[0])],
+        )
+    return Finding.failed(
+        vi=f"Không tìm thấy mã theo dõi EMC ({params.queue_name}) trên {len(pages)} trang đã thu thập.",
+        en=f"No EMC tracking code ({params.queue_name}) on any of the {len(pages)} pages collected.",
+        evidence=[Evidence(kind="value", label="Số trang đã kiểm tra / pages checked", value=len(pages))],
+    )
+
+
+@check("emc.configuration")
+def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
+    pages = [reading for reading in readings(snapshot, params) if reading.has_snippet]
+    if not pages:
+        return Finding.failed(vi="Không có mã EMC đang chạy để kiểm tra cấu hình.", en="No running EMC code whose configuration could be checked.")
+    site_ids = sorted({site for reading in pages for site in reading.site_ids})
+    trackers = sorted({url for reading in pages for url in reading.tracker_urls})
+    good_ids = [site for site in site_ids if re.match(params.site_id_pattern, site)]
+    good_trackers = [url for url in trackers if is_tracker_host(url, params) and urlsplit(url if "//" in url else f"//{url}").path.startswith(params.tracker_path)]
+    evidence = [
+        Evidence(kind="value", label="Mã trang (site id)", value=", ".join(site_ids) or "—"),
+        Evidence(kind="value", label="Địa chỉ máy chủ theo dõi / tracker URL", value=", ".join(trackers) or "—"),
+        Evidence(kind="value", label="Máy chủ EMC hợp lệ / accepted tracker hosts", value=", ".join(params.tracker_hosts)),
+    ]
+    problems_vi, problems_en = [], []
+    if not good_ids:
+        problems_vi.append("thiếu mã trang dạng số (setSiteId)")
+        problems_en.append("no numeric site id (setSiteId)")
+    if not good_trackers:
+        problems_vi.append(f"địa chỉ máy chủ theo dõi không phải {params.tracker_hosts[0]}{params.tracker_path}")
+        problems_en.append(f"tracker URL is not {params.tracker_hosts[0]}{params.tracker_path}")
+    if any(url.startswith("http://") for url in good_trackers):
+        evidence.append(Evidence(kind="note", label="Lưu ý / note", value="Tracker URL dùng http:// (được chấp nhận) / tracker URL uses http:// (accepted)"))
+    fraction = (0.5 if good_ids else 0.0) + (0.5 if good_trackers else 0.0)
+    if fraction >= 1:
+        return Finding.passed(
+            vi=f"Mã EMC có mã trang {good_ids[0]} và máy chủ theo dõi đúng ({good_trackers[0]}).",
+            en=f"The EMC code has site id {good_ids[0]} and the right tracker URL ({good_trackers[0]}).",
+            evidence=evidence,
+        )
+    return Finding.scored(fraction, vi="Cấu hình mã EMC chưa đúng: " + "; ".join(problems_vi) + ".",
+                          en="EMC code misconfigured: " + "; ".join(problems_en) + ".", evidence=evidence)
+
+
+@check("emc.hits")
+def emc_hits(snapshot: Snapshot, params: EmcParams) -> Finding:
+    pages = readings(snapshot, params)
+    if not pages:
+        return no_pages()
+    scripts = sorted({url for reading in pages for url in reading.script_urls})
+    hits = [(reading.page.final_url, url) for reading in pages for url in reading.hit_urls]
+    evidence = [
+        Evidence(kind="table", label="Yêu cầu tới EMC / requests to EMC",
+                 value=[{"trang / page": page, "yêu cầu / request": url} for page, url in hits[:50]]),
+        Evidence(kind="value", label="Mã EMC được tải / EMC script loaded", value=", ".join(scripts) or "—"),
+        Evidence(kind="value", label="Số lượt gửi dữ liệu / hits observed", value=len(hits)),
+    ]
+    if scripts and hits:
+        return Finding.passed(
+            vi=f"Trình duyệt đã tải mã EMC và gửi {len(hits)} lượt dữ liệu theo dõi tới {params.tracker_hosts[0]}.",
+            en=f"The browser loaded the EMC script and sent {len(hits)} tracking hits to {params.tracker_hosts[0]}.",
+            evidence=evidence,
+        )
+    if scripts or hits:
+        return Finding.scored(
+            0.5,
+            vi="Trình duyệt tải mã EMC nhưng không gửi được dữ liệu theo dõi hợp lệ tới máy chủ EMC." if scripts
+            else "Có dữ liệu theo dõi gửi tới EMC nhưng không thấy tải mã EMC.",
+            en="The browser loaded the EMC script but sent no valid tracking hit to the EMC host." if scripts
+            else "Tracking hits reached EMC but the EMC script was not seen loading.",
+            evidence=evidence,
+        )
+    return Finding.failed(vi="Trình duyệt không tải mã EMC và không gửi dữ liệu theo dõi nào.",
+                          en="The browser neither loaded the EMC script nor sent any tracking hit.", evidence=evidence)
+
+
+@check("emc.coverage")
+def emc_coverage(snapshot: Snapshot, params: EmcParams) -> Finding:
+    pages = readings(snapshot, params)
+    if not pages:
+        return no_pages()
+    by_type: dict[str, list[PageEmc]] = {}
+    for reading in pages:
+        by_type.setdefault(page_type(reading.page, params.page_types), []).append(reading)
+    shares = {kind: sum(r.connected for r in group) / len(group) for kind, group in by_type.items()}
+    fraction = sum(shares.values()) / len(shares)
+    missing = [reading.page.final_url for reading in pages if not reading.connected]
+    evidence = [
+        Evidence(kind="table", label="Theo loại trang / by page type", value=[
+            {"loại / type": kind, "có EMC / with EMC": sum(r.connected for r in group), "số trang / pages": len(group)}
+            for kind, group in sorted(by_type.items())
+        ]),
+        Evidence(kind="table", label="Trang thiếu mã EMC / pages without EMC", value=[[url] for url in missing[:100]]),
+    ]
+    covered = sorted(kind for kind, share in shares.items() if share >= 1)
+    return Finding.scored(
+        fraction,
+        vi=f"Mã EMC có trên {len(pages) - len(missing)}/{len(pages)} trang; đủ ở {len(covered)}/{len(shares)} loại trang.",
+        en=f"EMC code on {len(pages) - len(missing)}/{len(pages)} pages; complete on {len(covered)}/{len(shares)} page types.",
+        evidence=evidence,
+    )
+
+
+def badge_elements(page: PageArtifact, params: EmcParams) -> list[Tag]:
+    soup = soup_of(page)
+    found: list[Tag] = [element for selector in params.badge_selectors for element in soup.select(selector)]
+    wanted = [fold(text) for text in params.badge_texts]
+    for element in soup.find_all(True):
+        label = " ".join(str(element.get(name, "")) for name in ("alt", "title", "aria-label"))
+        own_text = " ".join(element.find_all(string=True, recursive=False))
+        if any(word in fold(f"{label} {own_text}") for word in wanted):
+            found.append(element)
+    return [element for element in found if not hidden(element)]
+
+
+def hidden(element: Tag) -> bool:
+    """Hidden by the page itself (hidden attribute or inline display:none), on it or an ancestor."""
+    for node in [element, *element.parents]:
+        if not isinstance(node, Tag):
+            continue
+        style = fold(str(node.get("style", ""))).replace(" ", "")
+        if node.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style:
+            return True
+    return False
+
+
+@check("emc.badge")
+def emc_badge(snapshot: Snapshot, params: EmcParams) -> Finding:
+    pages = [page for page in snapshot.loaded_pages if page.html]
+    if not pages:
+        return no_pages()
+    with_badge = [page for page in pages if badge_elements(page, params)]
+    if not with_badge:
+        return Finding.failed(vi=f"Không thấy biểu tượng \"{params.badge_texts[0]}\".",
+                              en=f"No \"{params.badge_texts[0]}\" badge shown.")
+    first = badge_elements(with_badge[0], params)[0]
+    evidence = [Evidence(kind="code", label="Biểu tượng EMC / EMC badge", value=str(first)[:600], url=with_badge[0].final_url)]
+    if snapshot.home in with_badge:
+        return Finding.passed(vi=f"Trang chủ hiển thị biểu tượng \"{params.badge_texts[0]}\".",
+                              en=f"The home page shows the \"{params.badge_texts[0]}\" badge.", evidence=evidence)
+    return Finding.scored(params.badge_inner_only_credit,
+                          vi="Biểu tượng EMC chỉ có ở trang trong, không có ở trang chủ.",
+                          en="The EMC badge is on inner pages only, not on the home page.", evidence=evidence)
+
+
+@check("emc.track_dvc")
+def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
+    procedures = [reading for reading in readings(snapshot, params) if page_type(reading.page, params.page_types) == "procedure"]
+    if not procedures:
+        return Finding.not_applicable(vi="Không thu thập được trang thủ tục nào để kiểm tra trackDVC.",
+                                      en="No procedure page was collected to look for trackDVC.")
+    pushing = [reading for reading in procedures if reading.pushes_track_dvc]
+    evidence = [Evidence(kind="table", label="Trang thủ tục / procedure pages", value=[
+        {"trang / page": reading.page.final_url, "trackDVC": "có / yes" if reading.pushes_track_dvc else "không / no"}
+        for reading in procedures[:100]
+    ])]
+    return Finding.scored(
+        len(pushing) / len(procedures),
+        vi=f"{len(pushing)}/{len(procedures)} trang thủ tục gửi sự kiện trackDVC tới EMC.",
+        en=f"{len(pushing)}/{len(procedures)} procedure pages push trackDVC to EMC.",
+        evidence=evidence,
+    )

@@ -1,0 +1,286 @@
+"""Structure and layout (cấu trúc, bố cục): header identity, navigation and search, footer
+contacts, consistency and breadcrumbs, sitemap / English / national-portal links, mobile rendering.
+All read the final HTML of the crawled pages, except mobile rendering, which reads what the
+viewport gatherer measured."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from pydantic import Field
+
+from assessor.artifacts.page import PageArtifact
+from assessor.checks.accessibility import VIEWPORT_GATHERER, not_measured, viewport_facts
+from assessor.checks.common import PageTypeRules, fold, page_type, soup_of
+from assessor.checks.registry import CheckParams, check
+from assessor.model import Evidence, Finding
+from assessor.snapshot import Snapshot
+
+HEADER_SELECTORS = ["header", "[role=banner]", "#header", ".header", ".site-header", "#banner", ".banner", ".top-header"]
+FOOTER_SELECTORS = ["footer", "[role=contentinfo]", "#footer", ".footer", ".site-footer"]
+
+
+def region(soup: BeautifulSoup, selectors: list[str]) -> Tag | None:
+    for selector in selectors:
+        found = soup.select_one(selector)
+        if found is not None:
+            return found
+    return None
+
+
+def text_of(element: Tag | None) -> str:
+    return element.get_text(" ", strip=True) if element is not None else ""
+
+
+def home_or_first(snapshot: Snapshot) -> PageArtifact | None:
+    pages = [page for page in snapshot.loaded_pages if page.html]
+    return pages[0] if pages else None
+
+
+def no_page() -> Finding:
+    return Finding.error(vi="Không có trang nào tải được để kiểm tra bố cục.", en="No page loaded to check the layout.")
+
+
+def share_of(parts: dict[str, bool]) -> float:
+    return sum(parts.values()) / len(parts)
+
+
+def parts_table(parts: dict[str, bool], details: dict[str, str]) -> Evidence:
+    return Evidence(kind="table", label="Thành phần / elements", value=[
+        {"thành phần / element": name, "có / present": present, "chi tiết / detail": details.get(name, "")}
+        for name, present in parts.items()
+    ])
+
+
+def parts_finding(parts: dict[str, bool], details: dict[str, str], vi_names: dict[str, str], en_names: dict[str, str],
+                  evidence: list[Evidence] | None = None) -> Finding:
+    """A finding earning an equal share per element present, naming the missing ones."""
+    missing = [name for name, present in parts.items() if not present]
+    evidence = [parts_table(parts, details), *(evidence or [])]
+    if not missing:
+        return Finding.passed(vi="Có đủ: " + ", ".join(vi_names.values()) + ".",
+                              en="All present: " + ", ".join(en_names.values()) + ".", evidence=evidence)
+    return Finding.scored(share_of(parts), vi="Thiếu: " + ", ".join(vi_names[name] for name in missing) + ".",
+                          en="Missing: " + ", ".join(en_names[name] for name in missing) + ".", evidence=evidence)
+
+
+# ----------------------------------------------------------------------------- header
+class HeaderParams(CheckParams):
+    agency_words: list[str] = Field(default_factory=lambda: [
+        "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "bộ ", "sở ", "tỉnh", "thành phố", "cổng dịch vụ công",
+        "văn phòng", "cơ quan"])
+    emblem_words: list[str] = Field(default_factory=lambda: ["quoc-huy", "quốc huy", "quochuy", "logo", "emblem", "biểu trưng", "biểu tượng"])
+
+
+@check("layout.header_identity")
+def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
+    page = home_or_first(snapshot)
+    if page is None:
+        return no_page()
+    header = region(soup_of(page), HEADER_SELECTORS)
+    name = text_of(header)
+    has_name = any(fold(word) in fold(name) for word in params.agency_words)
+    emblems = [img for img in (header.find_all(["img", "svg"]) if header is not None else [])
+               if any(fold(word) in fold(f"{img.get('src', '')} {img.get('alt', '')} {img.get('class', '')}")
+                      for word in params.emblem_words) or img.name == "svg"]
+    parts = {"name": has_name, "emblem": bool(emblems)}
+    details = {"name": name[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
+    if header is None:
+        details["name"] = "không có phần đầu trang (<header>) / no header element"
+    return parts_finding(parts, details, {"name": "tên cơ quan ở đầu trang", "emblem": "biểu tượng (quốc huy, logo)"},
+                         {"name": "agency name in the header", "emblem": "emblem image"},
+                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+
+
+# ----------------------------------------------------------------------------- navigation and search
+class NavigationParams(CheckParams):
+    min_nav_links: int = 4
+    search_words: list[str] = Field(default_factory=lambda: ["tìm kiếm", "search", "từ khóa", "từ khoá", "nhập tên thủ tục"])
+
+
+def search_box(soup: BeautifulSoup, params: NavigationParams) -> Tag | None:
+    for field in soup.select("input[type=search], [role=search] input, form[role=search] input, input[type=text], input:not([type])"):
+        described = " ".join(str(field.get(name, "")) for name in ("placeholder", "aria-label", "title", "name", "id"))
+        label = soup.find("label", attrs={"for": field.get("id")}) if field.get("id") else None
+        if field.get("type") == "search" or field.find_parent(attrs={"role": "search"}) or \
+                any(fold(word) in fold(f"{described} {text_of(label)}") for word in params.search_words):
+            return field
+    return None
+
+
+@check("layout.navigation_search")
+def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Finding:
+    page = home_or_first(snapshot)
+    if page is None:
+        return no_page()
+    soup = soup_of(page)
+    menus = [nav for nav in soup.select("nav, [role=navigation]") if len(nav.find_all("a", href=True)) >= params.min_nav_links]
+    box = search_box(soup, params)
+    parts = {"navigation": bool(menus), "search": box is not None}
+    details = {
+        "navigation": f"{len(menus[0].find_all('a', href=True))} liên kết / links: " +
+                      ", ".join(a.get_text(strip=True) for a in menus[0].find_all("a", href=True)[:8]) if menus else "—",
+        "search": str(box)[:200] if box is not None else "—",
+    }
+    return parts_finding(parts, details, {"navigation": "thanh điều hướng chính", "search": "ô tìm kiếm"},
+                         {"navigation": "main navigation", "search": "search box"},
+                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+
+
+# ----------------------------------------------------------------------------- footer
+class FooterParams(CheckParams):
+    address_words: list[str] = Field(default_factory=lambda: ["địa chỉ", "trụ sở", "số ", "đường", "phường", "xã"])
+    # A Vietnamese phone number: 0 or +84 then 9-10 digits, with spaces, dots, dashes or brackets;
+    # or a 1800/1900 hotline.
+    phone_pattern: str = r"(?:\+84|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
+    email_pattern: str = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+
+
+@check("layout.footer_contacts")
+def footer_contacts(snapshot: Snapshot, params: FooterParams) -> Finding:
+    page = home_or_first(snapshot)
+    if page is None:
+        return no_page()
+    footer = region(soup_of(page), FOOTER_SELECTORS)
+    text = text_of(footer)
+    hrefs = " ".join(str(a.get("href", "")) for a in footer.find_all("a", href=True)) if footer is not None else ""
+    address = footer.find("address") if footer is not None else None
+    address_hit = next((word for word in params.address_words if fold(word) in fold(text)), None)
+    phone = re.search(params.phone_pattern, text) or re.search(r"tel:[+\d]+", hrefs)
+    email = re.search(params.email_pattern, text) or re.search(r"mailto:\S+", hrefs)
+    parts = {"address": address is not None or address_hit is not None, "phone": phone is not None, "email": email is not None}
+    details = {
+        "address": text_of(address)[:200] if address is not None else (address_hit or "—"),
+        "phone": phone.group(0) if phone else "—",
+        "email": email.group(0) if email else "—",
+    }
+    if footer is None:
+        details["address"] = "không có chân trang (<footer>) / no footer element"
+    return parts_finding(parts, details, {"address": "địa chỉ", "phone": "điện thoại", "email": "thư điện tử"},
+                         {"address": "address", "phone": "phone", "email": "email"},
+                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+
+
+# ----------------------------------------------------------------------------- consistency
+class ConsistencyParams(CheckParams):
+    # How alike (0..1, difflib ratio of their text) an inner page's header and footer must be to the home page's.
+    similarity: float = Field(default=0.8, ge=0, le=1)
+    consistency_share: float = Field(default=0.5, ge=0, le=1)
+    breadcrumb_selectors: list[str] = Field(default_factory=lambda: [
+        "[aria-label*=breadcrumb i]", "[aria-label*='đường dẫn' i]", ".breadcrumb", ".breadcrumbs", "#breadcrumb",
+        "[itemtype*=BreadcrumbList]", "ol.breadcrumb"])
+    # Page types that need no breadcrumbs (the home page has nowhere to come from).
+    breadcrumb_exempt: list[str] = Field(default_factory=lambda: ["home", "english"])
+    page_types: PageTypeRules = Field(default_factory=PageTypeRules)
+
+
+def frame_signature(page: PageArtifact) -> str:
+    soup = soup_of(page)
+    return f"{text_of(region(soup, HEADER_SELECTORS))} | {text_of(region(soup, FOOTER_SELECTORS))}"
+
+
+@check("layout.consistency")
+def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
+    pages = [page for page in snapshot.loaded_pages if page.html]
+    if not pages:
+        return no_page()
+    reference = frame_signature(pages[0])
+    inner = [page for page in pages[1:] if urlsplit(page.final_url).hostname == urlsplit(pages[0].final_url).hostname]
+    rows, alike, crumbs, needing = [], 0, 0, 0
+    for page in inner:
+        ratio = SequenceMatcher(None, reference, frame_signature(page), autojunk=False).ratio()
+        alike += ratio >= params.similarity
+        kind = page_type(page, params.page_types)
+        has_crumbs = any(soup_of(page).select_one(selector) for selector in params.breadcrumb_selectors)
+        if kind not in params.breadcrumb_exempt:
+            needing += 1
+            crumbs += has_crumbs
+        rows.append({"trang / page": page.final_url, "loại / type": kind, "giống trang chủ / similarity": round(ratio, 2),
+                     "đường dẫn vị trí / breadcrumbs": has_crumbs})
+    if not inner:
+        return Finding.needs_review(vi="Chỉ thu thập được trang chủ: không so sánh được.",
+                                    en="Only the home page was collected: nothing to compare.")
+    consistent = alike / len(inner)
+    crumb_share = crumbs / needing if needing else 1.0
+    fraction = params.consistency_share * consistent + (1 - params.consistency_share) * crumb_share
+    evidence = [Evidence(kind="table", label="Trang đã so sánh / pages compared", value=rows)]
+    return Finding.scored(
+        fraction,
+        vi=f"Đầu trang và chân trang giống trang chủ ở {alike}/{len(inner)} trang; {crumbs}/{needing} trang trong có đường dẫn vị trí.",
+        en=f"Header and footer match the home page on {alike}/{len(inner)} pages; {crumbs}/{needing} inner pages have breadcrumbs.",
+        evidence=evidence,
+    )
+
+
+# ----------------------------------------------------------------------------- sitemap, English, national portal
+class SitemapLinksParams(CheckParams):
+    sitemap_words: list[str] = Field(default_factory=lambda: ["sơ đồ cổng", "sơ đồ trang", "sơ đồ website", "sitemap", "so-do"])
+    english_words: list[str] = Field(default_factory=lambda: ["english", "tiếng anh"])
+    national_portal_hosts: list[str] = Field(default_factory=lambda: ["dichvucong.gov.vn"])
+
+
+@check("layout.sitemap_links")
+def sitemap_links(snapshot: Snapshot, params: SitemapLinksParams) -> Finding:
+    page = home_or_first(snapshot)
+    if page is None:
+        return no_page()
+    anchors = soup_of(page).find_all("a", href=True)
+
+    def first(matches: callable) -> Tag | None:
+        return next((a for a in anchors if matches(a)), None)
+
+    def says(a: Tag, words: list[str]) -> bool:
+        return any(fold(word) in fold(f"{a.get_text(' ', strip=True)} {a.get('href', '')} {a.get('title', '')}") for word in words)
+
+    sitemap = first(lambda a: says(a, params.sitemap_words))
+    english = first(lambda a: says(a, params.english_words) or str(a.get("hreflang", "")).startswith("en")
+                    or urlsplit(str(a["href"])).path.rstrip("/") == "/en")
+    national = first(lambda a: (urlsplit(str(a["href"])).hostname or "").lower() in params.national_portal_hosts)
+    found = {"sitemap": sitemap, "english": english, "national_portal": national}
+    parts = {name: anchor is not None for name, anchor in found.items()}
+    details = {name: f"{anchor.get_text(' ', strip=True)} → {anchor['href']}" for name, anchor in found.items() if anchor is not None}
+    return parts_finding(parts, details,
+                         {"sitemap": "sơ đồ cổng", "english": "trang tiếng Anh", "national_portal": "liên kết Cổng DVC quốc gia"},
+                         {"sitemap": "sitemap", "english": "English page", "national_portal": "link to the national portal"},
+                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+
+
+# ----------------------------------------------------------------------------- mobile
+class MobileParams(CheckParams):
+    width: int = 375
+    height: int = 812
+    viewport_meta_share: float = Field(default=0.3, ge=0, le=1)
+
+
+@check("layout.mobile_rendering")
+def mobile_rendering(snapshot: Snapshot, params: MobileParams) -> Finding:
+    facts = viewport_facts(snapshot)
+    condition = f"mobile {params.width}x{params.height}"
+    test = next((test for test in (facts.overflow_tests if facts else []) if test.condition == condition), None)
+    if facts is None or test is None:
+        return not_measured(snapshot, VIEWPORT_GATHERER, "hiển thị trên di động", "mobile rendering")
+    if test.error:
+        return Finding.error(vi=f"Không hiển thị được ở cỡ di động: {test.error}", en=f"Mobile rendering failed: {test.error}")
+    home = home_or_first(snapshot)
+    meta = soup_of(home).find("meta", attrs={"name": "viewport"}) if home is not None else None
+    has_meta = meta is not None and "width=device-width" in str(meta.get("content", "")).replace(" ", "")
+    evidence = [
+        Evidence(kind="screenshot", label=f"Ảnh chụp trên di động / mobile screenshot ({facts.mobile_viewport})",
+                 path=facts.mobile_screenshot, url=facts.mobile_url),
+        Evidence(kind="value", label="Bề rộng cuộn / scroll width", value=f"{test.scroll_width}px / {test.client_width}px"),
+        Evidence(kind="value", label="Thẻ meta viewport", value=str(meta.get("content")) if meta is not None else "—"),
+    ]
+    if test.widest:
+        evidence.append(Evidence(kind="table", label="Phần tử tràn / overflowing elements", value=[[item] for item in test.widest]))
+    fraction = params.viewport_meta_share * has_meta + (1 - params.viewport_meta_share) * (not test.overflows)
+    if fraction >= 1:
+        return Finding.passed(vi=f"Trang chủ hiển thị vừa màn hình di động {params.width}×{params.height}, không phải cuộn ngang.",
+                              en=f"The home page fits a {params.width}×{params.height} mobile screen without horizontal scrolling.",
+                              evidence=evidence)
+    problems_vi = [text for text, bad in (("phải cuộn ngang", test.overflows), ("thiếu thẻ meta viewport", not has_meta)) if bad]
+    problems_en = [text for text, bad in (("scrolls horizontally", test.overflows), ("no viewport meta tag", not has_meta)) if bad]
+    return Finding.scored(fraction, vi=f"Trên di động {params.width}×{params.height}: " + "; ".join(problems_vi) + ".",
+                          en=f"On a {params.width}×{params.height} mobile screen: " + "; ".join(problems_en) + ".", evidence=evidence)
