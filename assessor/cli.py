@@ -16,6 +16,7 @@ from rich.table import Table
 
 from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
+from assessor.cli_campaign import campaign_app, history, reviews_or_exit
 from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
 from assessor.console import (
     EXIT_GATE,
@@ -42,6 +43,8 @@ criteria_app = typer.Typer(help="Inspect and validate criteria (rubric) files.",
 sample_app = typer.Typer(help="The bundled sample portal, for demos and tests.", no_args_is_help=True)
 app.add_typer(criteria_app, name="criteria")
 app.add_typer(sample_app, name="sample-portal")
+app.add_typer(campaign_app, name="campaign")
+app.command("history")(history)
 
 CriteriaOption = Annotated[
     Path | None, typer.Option("--criteria", help="Criteria YAML file (default: the bundled Decision 473/2024 rubric).")
@@ -156,6 +159,9 @@ def run(
     http_url: Annotated[
         str | None, typer.Option("--http-url", help="The portal's plain-HTTP address if not port 80 (redirect probe).")
     ] = None,
+    reviews: Annotated[
+        Path | None, typer.Option("--reviews", help="Reviewers' scores for this portal: a YAML or CSV review file.")
+    ] = None,
     browser: BrowserOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
@@ -188,6 +194,8 @@ def run(
         ca_bundle=ca_bundle,
     )
     portal = portal_from_url(url, name=name, portal_id=portal_id)
+    if reviews is not None:
+        options.reviews = reviews_or_exit(reviews, rubric, portal.id)
     live = live_progress_wanted(no_progress)
     with progress_line(f"assessing {url}", live) as progress:
         assessment, _ = asyncio.run(assess_portal(portal, options, progress))

@@ -1,0 +1,307 @@
+"""Many portals: run a campaign with bounded concurrency, store each result at once, resume.
+
+Each portal is assessed in a child process (`python -m assessor.campaign JOB.json`): a portal
+that crashes the browser, leaks memory or hangs takes down only its own process, which is killed
+at its time limit; the campaign goes on and records the error. The parent only schedules,
+stores and reports, so its memory stays small however many portals there are.
+
+A result is committed to the store the moment its child finishes; after a crash or Ctrl-C,
+`--resume` skips every portal that has a result and assesses the rest. Children die with the
+parent (PR_SET_PDEATHSIG), so a killed campaign leaves no orphan assessing a portal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assessor.criteria import Rubric, load_rubric
+from assessor.model import Assessment, Review
+from assessor.portals import PortalEntry, PortalList
+from assessor.report.render import write_outputs
+from assessor.reviews import CampaignReviews
+from assessor.scoring import score
+from assessor.snapshot import CollectSettings, Snapshot
+from assessor.store import CampaignRow, PortalInfo, ResultRow, Store
+
+ASSESSMENT_FILE = "assessment.json"
+WORKER_LOG = "worker.log"
+# Beyond the crawl's own time budget, a child gets this long for browser start, probes,
+# scoring and writing its report before it is killed.
+CHILD_GRACE_S = 90.0
+
+
+def default_concurrency() -> int:
+    """Portals at once: one per core (each runs its own Chromium), at most 8."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+class CampaignOptions(BaseModel):
+    """How every portal of the campaign is assessed (per-portal overrides come from portals.yaml)."""
+
+    concurrency: int = Field(default_factory=default_concurrency, ge=1, le=64)
+    max_pages: int = Field(default=20, ge=1)
+    max_depth: int = Field(default=3, ge=0)
+    time_budget_s: float = Field(default=120.0, gt=0)
+    page_timeout_s: float = Field(default=20.0, gt=0)
+    per_host_concurrency: int = Field(default=2, ge=1)
+    lang: str = "vi"
+    formats: list[str] = Field(default_factory=lambda: ["json", "html"])
+    browser_path: str = ""
+
+
+class WorkerJob(BaseModel):
+    """Everything a child process needs to assess one portal."""
+
+    entry: PortalEntry
+    options: CampaignOptions
+    criteria_file: str | None = None
+    folder: str
+    reviews: dict[str, Review] = Field(default_factory=dict)
+
+
+def collect_settings(entry: PortalEntry, options: CampaignOptions) -> dict[str, object]:
+    return {
+        "max_pages": entry.max_pages or options.max_pages,
+        "max_depth": options.max_depth,
+        "time_budget_s": options.time_budget_s,
+        "page_timeout_s": options.page_timeout_s,
+        "per_host_concurrency": options.per_host_concurrency,
+        "extra_urls": entry.extra_urls,
+        "allow_load_test": entry.allow_load_test,
+    }
+
+
+async def _assess_in_this_process(job: WorkerJob) -> Assessment:
+    from assessor.assess import RunOptions, assess_portal
+
+    rubric = load_rubric(job.criteria_file)
+    folder = Path(job.folder)
+    settings = collect_settings(job.entry, job.options)
+    formats = tuple(dict.fromkeys(["json", *job.options.formats]))
+    if job.entry.is_sample:
+        from assessor.sample_portal.profile import parse_flag_value, resolve_profile
+        from assessor.sample_portal.server import SamplePortal
+
+        spec = job.entry.sample_profile()
+        flags = {name: parse_flag_value(name, value) for name, value in spec.overrides.items()}
+        with SamplePortal(resolve_profile(spec.profile, **flags)) as portal:
+            options = RunOptions.for_local_portal(portal, rubric, folder.parent, job.options.browser_path, **settings)
+            options.formats, options.lang, options.reviews = formats, job.options.lang, job.reviews
+            assessment, _ = await assess_portal(job.entry.ref(portal.url), options)
+            return assessment
+    options = RunOptions(
+        rubric=rubric,
+        out_dir=folder.parent,
+        browser_path=job.options.browser_path,
+        settings=CollectSettings(**settings),
+        formats=formats,
+        lang=job.options.lang,
+        reviews=job.reviews,
+    )
+    assessment, _ = await assess_portal(job.entry.ref(), options)
+    return assessment
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: ask Linux to SIGKILL it when the campaign process dies."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+@dataclass
+class PortalOutcome:
+    entry: PortalEntry
+    assessment: Assessment | None
+    error: str | None
+    duration_s: float
+
+
+@dataclass
+class CampaignProgress:
+    """What the live display shows; updated by the runner as portals start and finish."""
+
+    total: int
+    skipped: int = 0
+    done: int = 0
+    failed: int = 0
+    running: dict[str, float] = field(default_factory=dict)
+    durations: list[float] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> int:
+        return self.skipped + self.done + self.failed
+
+    def time_left_s(self, concurrency: int) -> float | None:
+        """Average portal time x portals still to start or finish / concurrency."""
+        if not self.durations:
+            return None
+        remaining = self.total - self.finished
+        average = sum(self.durations) / len(self.durations)
+        return average * remaining / max(1, min(concurrency, remaining or 1))
+
+
+def _tail(path: Path, limit: int = 600) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    return text[-limit:]
+
+
+async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
+    """Run one portal's assessment in a child process; never raises for the portal's sake."""
+    folder = Path(job.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ASSESSMENT_FILE).unlink(missing_ok=True)
+    job_file = folder / "job.json"
+    job_file.write_text(job.model_dump_json(indent=1), encoding="utf-8")
+    started = time.monotonic()
+    with (folder / WORKER_LOG).open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "assessor.campaign",
+            str(job_file),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        try:
+            code = await asyncio.wait_for(process.wait(), timeout_s)
+        except asyncio.TimeoutError:
+            _kill_tree(process.pid)
+            await process.wait()
+            return PortalOutcome(job.entry, None, f"timed out after {timeout_s:.0f} s", time.monotonic() - started)
+        except BaseException:
+            # Cancelled (Ctrl-C): take the child's whole process group (browser included) with us.
+            _kill_tree(process.pid)
+            raise
+    duration = time.monotonic() - started
+    result = folder / ASSESSMENT_FILE
+    if code != 0 or not result.is_file():
+        reason = _tail(folder / WORKER_LOG).splitlines()
+        return PortalOutcome(job.entry, None, f"worker exited with {code}: {reason[-1] if reason else ''}", duration)
+    return PortalOutcome(job.entry, Assessment.model_validate_json(result.read_text(encoding="utf-8")), None, duration)
+
+
+def _kill_tree(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def portal_info(entry: PortalEntry, assessment: Assessment | None) -> PortalInfo:
+    # For a sample portal the stored URL is the one really assessed, unless it never started.
+    url = assessment.portal.url if assessment is not None else entry.url
+    return PortalInfo(id=entry.id, name=entry.name, kind=entry.kind, url=url)
+
+
+async def run_campaign(
+    store: Store,
+    campaign: CampaignRow,
+    portals: PortalList,
+    options: CampaignOptions,
+    reviews: CampaignReviews | None = None,
+    retry_failed: bool = False,
+    on_change: Callable[[CampaignProgress], None] = lambda progress: None,
+) -> CampaignProgress:
+    """Assess every portal of the list that has no result yet in this campaign."""
+    reviews = reviews or {}
+    out_dir = Path(campaign.out_dir)
+    stored = {row.portal_id: row for row in store.results(campaign)}
+    finished = {pid for pid, row in stored.items() if row.outcome == "done" or not retry_failed}
+    pending = [entry for entry in portals.portals if entry.id not in finished]
+    progress = CampaignProgress(total=len(portals.portals), skipped=len(portals.portals) - len(pending))
+    on_change(progress)
+    semaphore = asyncio.Semaphore(options.concurrency)
+
+    async def one(entry: PortalEntry) -> None:
+        async with semaphore:
+            job = WorkerJob(
+                entry=entry,
+                options=options,
+                criteria_file=campaign.criteria_file,
+                folder=str(out_dir / entry.id),
+                reviews=reviews.get(entry.id, {}),
+            )
+            started_at = datetime.now(UTC)
+            attempt = store.start_attempt(campaign, entry.id)
+            progress.running[entry.id] = time.monotonic()
+            on_change(progress)
+            try:
+                outcome = await assess_in_child(job, options.time_budget_s + CHILD_GRACE_S)
+            finally:
+                progress.running.pop(entry.id, None)
+            snapshot_dir = str(out_dir / entry.id / "snapshot") if outcome.assessment else None
+            store.save_result(
+                campaign,
+                portal_info(entry, outcome.assessment),
+                started_at,
+                assessment=outcome.assessment,
+                error=outcome.error,
+                snapshot_dir=snapshot_dir,
+            )
+            store.finish_attempt(attempt, "done" if outcome.assessment else "failed")
+            progress.durations.append(outcome.duration_s)
+            if outcome.assessment is not None:
+                progress.done += 1
+            else:
+                progress.failed += 1
+            on_change(progress)
+
+    await asyncio.gather(*(one(entry) for entry in pending))
+    store.mark_finished(campaign)
+    return progress
+
+
+def rescore_campaign(
+    store: Store,
+    campaign: CampaignRow,
+    rubric: Rubric,
+    reviews: CampaignReviews | None = None,
+    formats: tuple[str, ...] = ("json", "html"),
+    lang: str = "vi",
+) -> list[ResultRow]:
+    """Recompute every stored result from its snapshot with `rubric` and `reviews`; no crawling."""
+    reviews = reviews or {}
+    rescored = []
+    for row in store.results(campaign):
+        previous = row.assessment
+        if previous is None or not row.snapshot_dir or not Path(row.snapshot_dir, "snapshot.json").is_file():
+            continue
+        snapshot = Snapshot.load(Path(row.snapshot_dir))
+        assessment = score(rubric, snapshot, reviews.get(row.portal_id, {}), duration_s=previous.duration_s)
+        write_outputs(assessment, snapshot, rubric, Path(row.snapshot_dir).parent, formats, lang)
+        info = PortalInfo(id=row.portal_id, name=row.portal_name, kind=row.kind, url=row.url)
+        store.save_result(campaign, info, row.started_at, assessment=assessment, snapshot_dir=row.snapshot_dir)
+        rescored.append(row)
+    return rescored
+
+
+def _worker_main(job_file: str) -> int:
+    job = WorkerJob.model_validate_json(Path(job_file).read_text(encoding="utf-8"))
+    asyncio.run(_assess_in_this_process(job))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main(sys.argv[1]))

@@ -1,0 +1,281 @@
+"""`assessor campaign run|status|rescore|report|validate` and `assessor history PORTAL_ID`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.live import Live
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text as RichText
+
+from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
+from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
+from assessor.console import console, error_console, fail, live_progress_wanted
+from assessor.criteria import CriteriaError, Rubric, load_rubric
+from assessor.portals import PortalList, PortalsError, load_portals
+from assessor.report.campaign_report import write_campaign_report
+from assessor.model import Review
+from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
+from assessor.store import CampaignRow, Store, StoreError, open_store
+
+campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite file or postgresql://user@host/db (default reports/assessor.sqlite3).",
+                  envvar="ASSESSOR_DB"),
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
+CriteriaOption = Annotated[Path | None, typer.Option("--criteria", help="Criteria YAML file (default: bundled).")]
+ReviewsOption = Annotated[
+    Path | None, typer.Option("--reviews", help="Reviewers' scores: a YAML/CSV file or a folder of them.")
+]
+
+
+def store_or_exit(db: str | None) -> Store:
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
+def campaign_or_exit(store: Store, name: str) -> CampaignRow:
+    campaign = store.campaign(name)
+    if campaign is None:
+        known = ", ".join(row.name for row in store.campaigns()) or "none yet"
+        raise fail(f"no campaign named {name!r} (campaigns: {known})")
+    return campaign
+
+
+def portals_or_exit(path: Path) -> PortalList:
+    try:
+        return load_portals(path)
+    except PortalsError as exc:
+        for problem in exc.problems[:-1]:
+            error_console.print(f"[bold red]error:[/] {problem}", highlight=False)
+        raise fail(exc.problems[-1]) from None
+
+
+def rubric_or_exit(path: Path | str | None) -> Rubric:
+    try:
+        return load_rubric(path)
+    except CriteriaError as exc:
+        raise fail(str(exc)) from None
+
+
+def campaign_reviews_or_exit(path: Path | None, rubric: Rubric) -> CampaignReviews:
+    if path is None:
+        return {}
+    try:
+        return load_reviews(path, rubric)
+    except ReviewError as exc:
+        raise fail(str(exc)) from None
+
+
+def _lang_or_exit(lang: str) -> str:
+    if lang not in ("vi", "en"):
+        raise fail("--lang must be vi or en")
+    return lang
+
+
+class LiveDisplay:
+    """Portals done, running, failed and time left, redrawn as the campaign moves."""
+
+    def __init__(self, total: int, concurrency: int) -> None:
+        self.concurrency = concurrency
+        self.state = CampaignProgress(total=total)
+        self.bar = Progress(TextColumn("portals"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        self.task = self.bar.add_task("portals", total=total)
+
+    def update(self, state: CampaignProgress) -> None:
+        self.state = state
+        self.bar.update(self.task, completed=state.finished)
+
+    def __rich__(self) -> Group:
+        state = self.state
+        left = state.time_left_s(self.concurrency)
+        now = time.monotonic()
+        running = ", ".join(f"{pid} ({now - since:.0f} s)" for pid, since in state.running.items()) or "–"
+        summary = RichText.assemble(
+            ("done ", "bold"), str(state.done), ("  failed ", "bold red" if state.failed else "bold"), str(state.failed),
+            ("  resumed ", "bold"), str(state.skipped),
+            ("  time left ", "bold"), "–" if left is None else f"~{left:.0f} s",
+        )
+        return Group(self.bar, summary, RichText(f"running: {running}"))
+
+
+@campaign_app.command("run")
+def campaign_run(
+    portals_file: Annotated[Path, typer.Argument(help="portals.yaml: the list of portals to assess.")],
+    name: Annotated[str, typer.Option("--name", help="The campaign's name, e.g. 2026-Q4.")],
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Reports go to OUT/NAME/.", envvar="ASSESSOR_OUT")] = Path("reports"),
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped campaign; finished portals are kept.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, assess failed portals again.")] = False,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Portals at once.")] = default_concurrency(),
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages per portal at most.")] = 20,
+    max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20)] = 3,
+    time_budget: Annotated[float, typer.Option("--time-budget", min=5, help="Crawl seconds per portal.")] = 120,
+    page_timeout: Annotated[float, typer.Option("--page-timeout", min=1, help="Seconds per page at most.")] = 20,
+    per_host: Annotated[int, typer.Option("--per-host", min=1, max=16, help="Pages open at once per portal.")] = 2,
+    criteria: CriteriaOption = None,
+    reviews: ReviewsOption = None,
+    lang: LangOption = "vi",
+    browser: Annotated[str | None, typer.Option("--browser", envvar=BROWSER_ENV, help="Chromium executable.")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")] = False,
+) -> None:
+    """Assess every portal of the list; results are stored as each portal finishes."""
+    lang = _lang_or_exit(lang)
+    portals = portals_or_exit(portals_file)
+    rubric = rubric_or_exit(criteria)
+    campaign_reviews = campaign_reviews_or_exit(reviews, rubric)
+    try:
+        browser_path = find_browser(browser).path
+    except BrowserNotFound as exc:
+        raise fail(str(exc)) from None
+    options = CampaignOptions(
+        concurrency=concurrency,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        time_budget_s=time_budget,
+        page_timeout_s=page_timeout,
+        per_host_concurrency=per_host,
+        lang=lang,
+        browser_path=browser_path,
+    )
+    with store_or_exit(db) as store:
+        campaign = store.campaign(name)
+        if campaign is not None and not resume:
+            raise fail(f"campaign {name!r} already exists: add --resume to continue it, or pick another --name")
+        if campaign is None:
+            campaign = store.create_campaign(
+                name,
+                str(portals_file.resolve()),
+                str((out / name).resolve()),
+                str(Path(criteria).resolve()) if criteria else None,
+                options.model_dump(exclude={"browser_path"}),
+            )
+        display = LiveDisplay(len(portals.portals), concurrency)
+        live = live_progress_wanted(no_progress)
+        with Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext():
+            state = asyncio.run(
+                run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
+            )
+        paths = write_campaign_report(store, campaign, lang)
+        console.print(
+            f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",
+            highlight=False,
+        )
+        console.print(f"report: {paths['html']}", highlight=False)
+
+
+@campaign_app.command("status")
+def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")], db: DbOption = None) -> None:
+    """Where a campaign stands: portals done, failed and still to do."""
+    with store_or_exit(db) as store:
+        campaign = campaign_or_exit(store, name)
+        results = {row.portal_id: row for row in store.results(campaign)}
+        try:
+            expected = [entry.id for entry in load_portals(campaign.portals_file).portals]
+        except PortalsError:
+            expected = list(results)
+        table = Table(title=f"campaign {name}", title_justify="left")
+        for column in ("portal", "outcome", "score", "grade", "error"):
+            table.add_column(column)
+        for portal_id in expected:
+            row = results.get(portal_id)
+            if row is None:
+                table.add_row(portal_id, "pending", "", "", "")
+            else:
+                score = f"{row.score:.1f}" if row.score is not None and row.grade else ""
+                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", (row.error or "")[:80])
+        console.print(table)
+        done = sum(1 for pid in expected if pid in results and results[pid].outcome == "done")
+        failed = sum(1 for pid in expected if pid in results and results[pid].outcome == "failed")
+        state = "finished" if campaign.finished_at and done + failed == len(expected) else "not finished"
+        console.print(
+            f"{done} done, {failed} failed, {len(expected) - done - failed} pending of {len(expected)}; {state}",
+            highlight=False,
+        )
+
+
+@campaign_app.command("rescore")
+def campaign_rescore(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    criteria: CriteriaOption = None,
+    reviews: ReviewsOption = None,
+    db: DbOption = None,
+    lang: LangOption = "vi",
+) -> None:
+    """Recompute every score from the stored snapshots (another rubric, new reviews); no crawl."""
+    lang = _lang_or_exit(lang)
+    rubric = rubric_or_exit(criteria)
+    campaign_reviews = campaign_reviews_or_exit(reviews, rubric)
+    with store_or_exit(db) as store:
+        campaign = campaign_or_exit(store, name)
+        rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
+        paths = write_campaign_report(store, campaign, lang)
+        console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}", highlight=False)
+        console.print(f"report: {paths['html']}", highlight=False)
+
+
+@campaign_app.command("report")
+def campaign_report(name: Annotated[str, typer.Argument(help="Campaign name.")], db: DbOption = None,
+                    lang: LangOption = "vi") -> None:
+    """Write the campaign report (index.html) and the CSV and Excel exports again."""
+    lang = _lang_or_exit(lang)
+    with store_or_exit(db) as store:
+        paths = write_campaign_report(store, campaign_or_exit(store, name), lang)
+    for path in paths.values():
+        console.print(str(path), highlight=False)
+
+
+@campaign_app.command("validate")
+def campaign_validate(portals_file: Annotated[Path, typer.Argument(help="portals.yaml")]) -> None:
+    """Check a portal list: fields, kinds, URLs, duplicate ids."""
+    portals = portals_or_exit(portals_file)
+    console.print(f"{portals_file}: ok ({len(portals.portals)} portals)", highlight=False)
+
+
+def history(
+    portal_id: Annotated[str, typer.Argument(help="The portal's id in portals.yaml.")],
+    db: DbOption = None,
+) -> None:
+    """A portal's score and grade across campaigns, as a table and a bar chart."""
+    with store_or_exit(db) as store:
+        rows = list(store.history(portal_id))
+    if not rows:
+        raise fail(f"no results for portal {portal_id!r} in any campaign")
+    table = Table(title=f"history of {portal_id}", title_justify="left")
+    for column in ("campaign", "date", "score", "grade", "change", ""):
+        table.add_column(column)
+    previous: float | None = None
+    for campaign, result in rows:
+        graded = result.grade is not None and result.score is not None
+        change = f"{result.score - previous:+.1f}" if graded and previous is not None else ""
+        bar = "█" * round(result.score / 2) if graded else ""
+        table.add_row(
+            campaign.name,
+            campaign.created_at.strftime("%Y-%m-%d"),
+            f"{result.score:.1f}" if graded else (result.status or result.outcome),
+            result.grade or "–",
+            change,
+            bar,
+        )
+        previous = result.score if graded else previous
+    console.print(table)
+
+
+def reviews_or_exit(path: Path, rubric: Rubric, portal_id: str) -> dict[str, Review]:
+    """One portal's reviews for `assessor run --reviews FILE`."""
+    try:
+        return reviews_for_portal(path, rubric, portal_id)
+    except ReviewError as exc:
+        raise fail(str(exc)) from None

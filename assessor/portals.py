@@ -1,0 +1,199 @@
+"""The portal list of a campaign (portals.yaml): which portals to assess, and how.
+
+    portals:
+      - id: hanoi
+        name: Cổng Dịch vụ công thành phố Hà Nội
+        kind: province            # ministry | province | other
+        url: https://dichvucong.hanoi.gov.vn/
+        allow_load_test: false
+        max_pages: 30             # optional per-portal overrides
+        extra_urls: [https://dichvucong.hanoi.gov.vn/tra-cuu]
+        login: {url: ..., username: ..., password_env: HANOI_PASSWORD}
+
+A `url` of the form `sample:PROFILE` (optionally `sample:PROFILE?flag=value&flag=value`) starts a
+bundled sample portal with that profile for the entry: demos, tests and benchmarks use it to
+assess a fleet without touching the network.
+
+Mistakes are reported one per line with the file, the line in the YAML, the field and what is
+wrong (yaml node marks carry the line numbers), so a team can fix a list of 63 provinces quickly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assessor.model import PortalRef
+
+SAMPLE_SCHEME = "sample"
+PortalKind = Literal["ministry", "province", "other"]
+
+
+class PortalsError(ValueError):
+    """A portal list that cannot be used; `problems` holds one line per mistake."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class LoginRecipe(BaseModel):
+    """How to sign in with a test account; the password is read from an environment variable,
+    never written in the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    username: str
+    password_env: str
+    username_selector: str = "input[name=username]"
+    password_selector: str = "input[type=password]"
+    submit_selector: str = "[type=submit]"
+
+
+class PortalEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    name: str = Field(min_length=1)
+    kind: PortalKind
+    url: str
+    login: LoginRecipe | None = None
+    allow_load_test: bool = False
+    max_pages: int | None = Field(default=None, ge=1, le=2000)
+    extra_urls: list[str] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value.startswith(f"{SAMPLE_SCHEME}:"):
+            return value
+        return _http_url(value)
+
+    @field_validator("extra_urls")
+    @classmethod
+    def _extra_urls(cls, values: list[str]) -> list[str]:
+        return [_http_url(value) for value in values]
+
+    @property
+    def is_sample(self) -> bool:
+        return self.url.startswith(f"{SAMPLE_SCHEME}:")
+
+    def sample_profile(self) -> SampleSpec:
+        """The profile and flag overrides of a `sample:PROFILE?flag=value` URL."""
+        rest = self.url.removeprefix(f"{SAMPLE_SCHEME}:")
+        profile, _, query = rest.partition("?")
+        return SampleSpec(profile=profile or "good", overrides=dict(parse_qsl(query)))
+
+    def ref(self, url: str | None = None) -> PortalRef:
+        return PortalRef(id=self.id, name=self.name, url=url or self.url)
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    profile: str
+    overrides: dict[str, str]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return value
+
+
+class PortalList(BaseModel):
+    portals: list[PortalEntry]
+    source: str = ""
+
+    def by_id(self, portal_id: str) -> PortalEntry:
+        for entry in self.portals:
+            if entry.id == portal_id:
+                return entry
+        raise KeyError(portal_id)
+
+
+def yaml_line(node: yaml.Node, path: tuple[Any, ...]) -> int:
+    """The 1-based line of the YAML node at `path` (mapping keys and list indexes), or of the
+    deepest node that exists on the way."""
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value if key.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            child = node.value[step]
+        else:
+            child = None
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
+
+
+def _validation_problems(exc: ValidationError, root: yaml.Node, entries: list[Any]) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        location = tuple(error["loc"])
+        # Unknown fields are reported at the field itself: its key is where the typo is.
+        line = yaml_line(root, location)
+        where = ".".join(str(part) for part in location[2:]) or "entry"
+        if len(location) >= 2 and isinstance(location[1], int):
+            entry = entries[location[1]] if location[1] < len(entries) else {}
+            label = entry.get("id") if isinstance(entry, dict) else None
+            who = f"portal {label}" if label else f"portal #{location[1] + 1}"
+        else:
+            who, where = "portals", ".".join(str(part) for part in location) or "portals"
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"line {line}: {who}: {where}: {message}")
+    return problems
+
+
+def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}:" if mark else ""
+        raise PortalsError([f"{source}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    if isinstance(data, list):
+        # A bare list of entries is accepted too.
+        data = {"portals": data}
+        root = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "portals"), root)])
+    if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
+        raise PortalsError([f"{source}: line 1: expected a 'portals:' list of entries"])
+    try:
+        portals = PortalList.model_validate({"portals": data["portals"]})
+    except ValidationError as exc:
+        raise PortalsError([f"{source}: {problem}" for problem in _validation_problems(exc, root, data["portals"])])
+    problems = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(portals.portals):
+        line = yaml_line(root, ("portals", index, "id"))
+        if entry.id in seen:
+            problems.append(f"{source}: line {line}: portal {entry.id}: id: duplicate id (first on line {seen[entry.id]})")
+        else:
+            seen[entry.id] = line
+    if not portals.portals:
+        problems.append(f"{source}: line 1: the portal list is empty")
+    if problems:
+        raise PortalsError(problems)
+    portals.source = source
+    return portals
+
+
+def load_portals(path: Path | str) -> PortalList:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PortalsError([f"{path}: cannot read the portal list: {exc.strerror or exc}"]) from None
+    return parse_portals(text, str(path))
+
+
+def example_portals_path() -> Path:
+    return Path(__file__).parent / "examples" / "portals.sample.yaml"

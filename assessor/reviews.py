@@ -1,0 +1,134 @@
+"""Reviewers' scores: criteria a machine cannot judge (or a reviewer overrides), merged at scoring.
+
+Two forms:
+- a YAML file per portal (`portal:` names it, else the file name does):
+
+      portal: hanoi
+      reviews:
+        - criterion: security.level_approval
+          points: 2            # or `fraction: 0.5`
+          note: Hồ sơ cấp độ 3 đã được phê duyệt (QĐ 123/QĐ-UBND)
+          reviewer: Nguyễn Văn A
+          date: 2026-11-20
+
+- one CSV for a whole campaign, columns `portal,criterion,points,fraction,note,reviewer,date`.
+
+A folder may hold several such files. Points are turned into the fraction scoring uses. A review
+for an unknown criterion, or beyond its points, is an error naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assessor.criteria import Rubric
+from assessor.model import Review
+from assessor.portals import yaml_line
+
+# portal id -> criterion id -> review
+CampaignReviews = dict[str, dict[str, Review]]
+
+
+class ReviewError(ValueError):
+    """A review file that cannot be used; the message names the file and the line."""
+
+
+def _review(rubric: Rubric, row: dict[str, Any], where: str) -> Review:
+    criterion_id = str(row.get("criterion") or "").strip()
+    if not criterion_id:
+        raise ReviewError(f"{where}: missing 'criterion'")
+    try:
+        criterion = rubric.criterion(criterion_id)
+    except KeyError:
+        raise ReviewError(f"{where}: unknown criterion {criterion_id!r} in rubric {rubric.id}") from None
+    points, fraction = row.get("points"), row.get("fraction")
+    points = None if points in (None, "") else points
+    fraction = None if fraction in (None, "") else fraction
+    if (points is None) == (fraction is None):
+        raise ReviewError(f"{where}: criterion {criterion_id}: give either 'points' or 'fraction'")
+    try:
+        value = float(points if points is not None else fraction)
+    except (TypeError, ValueError):
+        raise ReviewError(f"{where}: criterion {criterion_id}: not a number: {points or fraction!r}") from None
+    if points is not None:
+        if not 0 <= value <= criterion.points:
+            raise ReviewError(
+                f"{where}: criterion {criterion_id}: {value:g} points is beyond its 0–{criterion.points:g} points"
+            )
+        value = value / criterion.points
+    elif not 0 <= value <= 1:
+        raise ReviewError(f"{where}: criterion {criterion_id}: fraction {value:g} is not between 0 and 1")
+    return Review(
+        criterion=criterion_id,
+        fraction=value,
+        note=str(row.get("note") or ""),
+        reviewer=str(row.get("reviewer") or ""),
+        date=str(row.get("date") or ""),
+    )
+
+
+def _add(reviews: CampaignReviews, portal_id: str, review: Review, where: str) -> None:
+    portal = reviews.setdefault(portal_id, {})
+    if review.criterion in portal:
+        raise ReviewError(f"{where}: criterion {review.criterion} of portal {portal_id} is reviewed twice")
+    portal[review.criterion] = review
+
+
+def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ReviewError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    if not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
+        raise ReviewError(f"{path}:1: expected a mapping with a 'reviews:' list")
+    portal_id = str(data.get("portal") or path.stem)
+    for index, row in enumerate(data["reviews"]):
+        where = f"{path}:{yaml_line(root, ('reviews', index))}"
+        if not isinstance(row, dict):
+            raise ReviewError(f"{where}: expected a mapping (criterion, points or fraction, note, reviewer, date)")
+        _add(reviews, portal_id, _review(rubric, row, where), where)
+
+
+def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"portal", "criterion"} - set(reader.fieldnames or [])
+        if missing:
+            raise ReviewError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            portal_id = (row.get("portal") or "").strip()
+            if not portal_id:
+                raise ReviewError(f"{where}: missing 'portal'")
+            _add(reviews, portal_id, _review(rubric, row, where), where)
+
+
+def load_reviews(path: Path | str, rubric: Rubric) -> CampaignReviews:
+    """Reviews from a YAML file, a CSV file, or a folder of them, checked against `rubric`."""
+    path = Path(path)
+    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".csv")) if path.is_dir() else [path]
+    reviews: CampaignReviews = {}
+    for file in files:
+        if not file.is_file():
+            raise ReviewError(f"{file}: review file not found")
+        if file.suffix == ".csv":
+            _load_csv(file, rubric, reviews)
+        else:
+            _load_yaml(file, rubric, reviews)
+    return reviews
+
+
+def reviews_for_portal(path: Path | str, rubric: Rubric, portal_id: str) -> dict[str, Review]:
+    """One portal's reviews; a single YAML file without `portal:` applies to whichever portal is run."""
+    path = Path(path)
+    reviews = load_reviews(path, rubric)
+    if path.is_file() and path.suffix != ".csv" and len(reviews) == 1:
+        return next(iter(reviews.values()))
+    return reviews.get(portal_id, {})
