@@ -12,8 +12,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessor.artifacts.accessibility import AccessFacts
+from assessor.artifacts.function import FunctionFacts
 from assessor.artifacts.http import HttpProbe
 from assessor.artifacts.page import PageArtifact
+from assessor.artifacts.performance import PerformanceFacts
+from assessor.artifacts.tls import TlsFacts
+from assessor.login_recipe import LoginRecipe
 from assessor.model import PortalRef
 
 SNAPSHOT_SCHEMA = "assessor.snapshot/1"
@@ -36,6 +40,8 @@ class CollectSettings(BaseModel):
     # The portal's plain-HTTP address, probed for the redirect to HTTPS; by default the start
     # URL with http:// and port 80. Test servers listen elsewhere.
     http_url: str | None = None
+    # Steps that log the crawler in; credentials stay `{env:VAR}` references, never values.
+    login_recipe: LoginRecipe | None = None
 
 
 class Snapshot(BaseModel):
@@ -57,7 +63,10 @@ class Snapshot(BaseModel):
     gather_errors: dict[str, str] = Field(default_factory=dict)
     pages: list[PageArtifact] = Field(default_factory=list)
     probes: list[HttpProbe] = Field(default_factory=list)
+    performance: PerformanceFacts | None = None
+    tls: TlsFacts | None = None
     access: AccessFacts | None = None
+    functions: FunctionFacts | None = None
     # Where the snapshot lives on disk; screenshots and HTML files are relative to it.
     folder: Path | None = Field(default=None, exclude=True)
 

@@ -88,6 +88,8 @@ class PageArtifact(BaseModel):
     axe: AxeResult | None = None
     # Set when the page could not be loaded at all (timeout, connection refused, ...).
     error: str | None = None
+    # Visited in a logged-in browser context (a login recipe was given): not on the anonymous path.
+    logged_in: bool = False
 
     def header(self, name: str) -> str | None:
         return header_value(self.headers, name)

@@ -1,0 +1,282 @@
+"""Function group (Chức năng): is each function of Circular 21/2023 there, does its entry work, and
+does it answer when used. Entries are found in the crawled HTML (`function_find`); what happened
+when the gatherer used them (searches, lookups) comes from `snapshot.functions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from assessor.artifacts.function import FormUse
+from assessor.artifacts.page import PageArtifact
+from assessor.checks.common import fold
+from assessor.checks.function_find import (
+    Entry,
+    FormAudit,
+    FunctionSpec,
+    ProcedureRules,
+    audit_forms,
+    locate,
+    looks_like_procedure_url,
+    normalise_url,
+)
+from assessor.checks.registry import CheckParams, check
+from assessor.model import Evidence, Finding
+from assessor.snapshot import Snapshot
+
+GATHERER = "functions"
+
+
+def required_markers() -> list[str]:
+    return ["*", "bắt buộc", "bat buoc", "required"]
+
+
+class EntryParams(CheckParams):
+    """Functions judged together by one criterion (e.g. sso + vneid); the fraction is their mean."""
+
+    functions: dict[str, FunctionSpec] = Field(min_length=1)
+    # Found, but the entry answers an error page or its scripts crash.
+    broken_credit: float = Field(default=0.25, ge=0, le=1)
+    # Found, but not opened (it leads to another site, or the crawl budget ran out).
+    unopened_credit: float = Field(default=0.75, ge=0, le=1)
+    # Loads, but one of its forms has a control without a label or an unmarked required field.
+    unsound_form_credit: float = Field(default=0.75, ge=0, le=1)
+    required_markers: list[str] = Field(default_factory=required_markers)
+
+
+@dataclass
+class FunctionJudgement:
+    name: str
+    fraction: float
+    outcome_vi: str
+    outcome_en: str
+    entry: Entry | None = None
+    page: PageArtifact | None = None
+    forms: list[FormAudit] = field(default_factory=list)
+
+
+def pages_at(snapshot: Snapshot, url: str) -> list[PageArtifact]:
+    """Crawled pages for a URL (asked for or landed on), logged-in ones first: behind a login the
+    entry shows the function itself rather than the login form."""
+    wanted = normalise_url(url)
+    found = [p for p in snapshot.pages if wanted in (normalise_url(p.url), normalise_url(p.final_url))]
+    return sorted(found, key=lambda p: (not p.logged_in, not p.ok))
+
+
+def same_host(url: str, other: str) -> bool:
+    return urlsplit(url).hostname == urlsplit(other).hostname
+
+
+def judge_function(snapshot: Snapshot, name: str, spec: FunctionSpec, params: EntryParams) -> FunctionJudgement:
+    entry = locate(snapshot.pages, name, spec)
+    if entry is None:
+        return FunctionJudgement(name, 0.0, "không tìm thấy", "not found")
+    visited = pages_at(snapshot, entry.target_url)
+    if not visited:
+        why_vi, why_en = (("dẫn ra trang khác, không mở", "leads to another site, not opened")
+                          if not same_host(entry.target_url, snapshot.start_url)
+                          else ("chưa mở được (hết giới hạn thu thập)", "not opened (collection budget)"))
+        return FunctionJudgement(name, params.unopened_credit, why_vi, why_en, entry)
+    page = visited[0]
+    if not page.ok or page.page_errors:
+        reason = page.error or (f"HTTP {page.status}" if page.status else "") or "; ".join(page.page_errors[:1])
+        return FunctionJudgement(name, params.broken_credit, f"lỗi: {reason}", f"broken: {reason}", entry, page)
+    forms = audit_forms(page, params.required_markers)
+    if any(not form.sound for form in forms):
+        return FunctionJudgement(name, params.unsound_form_credit, "mở được; biểu mẫu thiếu nhãn hoặc dấu bắt buộc",
+                                 "loads; a form lacks labels or required markers", entry, page, forms)
+    return FunctionJudgement(name, 1.0, "hoạt động", "works", entry, page, forms)
+
+
+def judgement_row(judgement: FunctionJudgement) -> dict[str, object]:
+    entry = judgement.entry
+    page = judgement.page
+    return {
+        "function": judgement.name,
+        "found on": entry.page_url if entry else "",
+        "element": entry.selector if entry else "",
+        "matched": f"{entry.how}: {entry.matched}" if entry else "",
+        "clicks": entry.clicks if entry else "",
+        "entry": entry.target_url if entry else "",
+        "status": (page.status if page else "") or "",
+        "outcome": judgement.outcome_en,
+        "forms": "; ".join(f"{f.selector} {f.labelled}/{f.controls} labelled, {f.required_marked}/{f.required} "
+                           "required marked" for f in judgement.forms),
+    }
+
+
+def judgement_evidence(judgements: list[FunctionJudgement]) -> list[Evidence]:
+    evidence = [Evidence(kind="table", label="Chức năng / Functions", value=[judgement_row(j) for j in judgements])]
+    for judgement in judgements:
+        if judgement.entry is not None:
+            evidence.append(Evidence(kind="selector", label=f"{judgement.name}: {judgement.entry.text[:80]}",
+                                     value=judgement.entry.selector, url=judgement.entry.page_url))
+        if judgement.page is not None and judgement.page.screenshot:
+            evidence.append(Evidence(kind="screenshot", label=f"{judgement.name}: {judgement.page.final_url}",
+                                     path=judgement.page.screenshot, url=judgement.page.final_url))
+        for form in judgement.forms:
+            if form.unlabelled:
+                evidence.append(Evidence(kind="code", label=f"{judgement.name}: ô nhập không có nhãn / unlabelled controls",
+                                         value="\n".join(form.unlabelled), url=form.page_url))
+    return evidence
+
+
+def mean_finding(judgements: list[FunctionJudgement], extra: list[Evidence] | None = None) -> Finding:
+    fraction = sum(j.fraction for j in judgements) / len(judgements)
+    vi = "; ".join(f"{j.name}: {j.outcome_vi}" for j in judgements)
+    en = "; ".join(f"{j.name}: {j.outcome_en}" for j in judgements)
+    return Finding.scored(fraction, vi, en, judgement_evidence(judgements) + (extra or []))
+
+
+@check("function.available")
+def available(snapshot: Snapshot, params: EntryParams) -> Finding:
+    """Each listed function has an entry a citizen can find, it loads, and its forms are labelled."""
+    return mean_finding([judge_function(snapshot, name, spec, params) for name, spec in params.functions.items()])
+
+
+# --------------------------------------------------------------------------- catalogue
+class CatalogueParams(EntryParams):
+    procedures: ProcedureRules
+    # A catalogue page lists at least this many procedure links.
+    min_procedures: int = Field(default=5, ge=1)
+    # Credit when the catalogue entry works but lists too few procedures.
+    thin_list_credit: float = Field(default=0.5, ge=0, le=1)
+
+
+def procedure_links(page: PageArtifact, rules: ProcedureRules) -> list[str]:
+    own = normalise_url(page.final_url)
+    urls = [link.url for link in page.links if looks_like_procedure_url(link.url, rules)]
+    return list(dict.fromkeys(url for url in urls if normalise_url(url) != own))
+
+
+@check("function.catalogue")
+def catalogue(snapshot: Snapshot, params: CatalogueParams) -> Finding:
+    judgements = [judge_function(snapshot, name, spec, params) for name, spec in params.functions.items()]
+    extra: list[Evidence] = []
+    for judgement in judgements:
+        if judgement.page is None or judgement.fraction < 1.0:
+            continue
+        listed = procedure_links(judgement.page, params.procedures)
+        extra.append(Evidence(kind="value", label="Số thủ tục liệt kê / procedures listed", value=len(listed),
+                              url=judgement.page.final_url))
+        if len(listed) < params.min_procedures:
+            judgement.fraction = params.thin_list_credit
+            judgement.outcome_vi = f"chỉ liệt kê {len(listed)} thủ tục (cần ≥ {params.min_procedures})"
+            judgement.outcome_en = f"lists only {len(listed)} procedures (needs ≥ {params.min_procedures})"
+    return mean_finding(judgements, extra)
+
+
+# --------------------------------------------------------------------------- exercised forms
+def not_collected(snapshot: Snapshot) -> Finding | None:
+    """The gatherer failed or did not run: the exercised part cannot be judged."""
+    if GATHERER in snapshot.gather_errors:
+        reason = snapshot.gather_errors[GATHERER]
+        return Finding.error(f"Không dùng thử được chức năng: {reason}", f"The functions could not be exercised: {reason}")
+    if snapshot.functions is None:
+        return Finding.needs_review("Chưa dùng thử chức năng (không có dữ liệu thu thập).",
+                                    "The functions were not exercised (nothing collected).")
+    return None
+
+
+def use_evidence(use: FormUse) -> list[Evidence]:
+    evidence = [
+        Evidence(kind="selector", label=f"Biểu mẫu / form ({use.query})", value=use.selector, url=use.page_url),
+        Evidence(kind="url", label=f"Kết quả / result (HTTP {use.status})", url=use.result_url or use.page_url,
+                 value=use.message[:300] or None),
+    ]
+    if use.server_errors or use.page_errors:
+        evidence.append(Evidence(kind="code", label="Lỗi / errors", value="\n".join(use.server_errors + use.page_errors)))
+    if use.screenshot:
+        evidence.append(Evidence(kind="screenshot", label=f"Sau khi gửi / after submitting: {use.query}",
+                                 path=use.screenshot, url=use.result_url))
+    return evidence
+
+
+def crashed(use: FormUse) -> bool:
+    return bool(use.error or use.server_errors or use.page_errors or (use.status or 0) >= 500)
+
+
+class SearchParams(CheckParams):
+    # Real queries a citizen types; the gatherer runs each one.
+    queries: list[str] = Field(min_length=1)
+    # How the search field is recognised (inputs, labels, roles).
+    search: FunctionSpec
+    procedures: ProcedureRules
+    min_results: int = Field(default=1, ge=1)
+    # Credit for a query with results that do not lead to a procedure page.
+    unlinked_results_credit: float = Field(default=0.5, ge=0, le=1)
+
+
+@check("function.catalogue_search")
+def catalogue_search(snapshot: Snapshot, params: SearchParams) -> Finding:
+    missing = not_collected(snapshot)
+    if missing is not None:
+        return missing
+    searches = snapshot.functions.searches if snapshot.functions else []
+    if not searches:
+        return Finding.failed("Không tìm thấy ô tìm kiếm thủ tục hành chính.", "No procedure search box was found.")
+    rows, evidence, earned = [], [], 0.0
+    for use in searches:
+        if crashed(use):
+            credit, outcome = 0.0, "error"
+        elif len(use.results) < params.min_results:
+            credit, outcome = 0.0, "no results"
+        elif use.followed_is_procedure:
+            credit, outcome = 1.0, "results lead to a procedure page"
+        else:
+            credit, outcome = params.unlinked_results_credit, "results do not lead to a procedure page"
+        earned += credit
+        rows.append({"query": use.query, "results": len(use.results), "first result": use.followed_url or "",
+                     "status": use.followed_status or "", "outcome": outcome})
+        evidence += use_evidence(use)
+    good = sum(1 for row in rows if row["outcome"] == "results lead to a procedure page")
+    return Finding.scored(
+        earned / len(searches),
+        f"{good}/{len(searches)} từ khóa tìm kiếm cho kết quả dẫn tới trang thủ tục.",
+        f"{good}/{len(searches)} search queries returned results leading to a procedure page.",
+        [Evidence(kind="table", label="Tìm kiếm / searches", value=rows), *evidence],
+    )
+
+
+class LookupParams(EntryParams):
+    # A dossier code that does not exist: the portal should say so, not crash.
+    code: str = "H00.00-000000-0000"
+    # Texts of a proper answer ("không tìm thấy hồ sơ"), matched without diacritics.
+    answers: list[str] = Field(min_length=1)
+    # Credit when the lookup answers with no recognisable message, or crashes.
+    silent_credit: float = Field(default=0.5, ge=0, le=1)
+    crash_credit: float = Field(default=0.25, ge=0, le=1)
+
+
+@check("function.dossier_lookup")
+def dossier_lookup(snapshot: Snapshot, params: LookupParams) -> Finding:
+    judgements = [judge_function(snapshot, name, spec, params) for name, spec in params.functions.items()]
+    entry_finding = mean_finding(judgements)
+    if entry_finding.fraction == 0.0:
+        return entry_finding
+    missing = not_collected(snapshot)
+    if missing is not None:
+        return missing
+    lookups = snapshot.functions.lookups if snapshot.functions else []
+    if not lookups:
+        return Finding.scored(params.silent_credit, "Có mục tra cứu hồ sơ nhưng không tìm thấy ô nhập mã hồ sơ.",
+                              "A dossier lookup entry exists but no dossier-code field was found.", entry_finding.evidence)
+    use = lookups[0]
+    evidence = use_evidence(use) + entry_finding.evidence
+    if crashed(use):
+        reason = use.error or "; ".join(use.server_errors + use.page_errors) or f"HTTP {use.status}"
+        return Finding.scored(params.crash_credit, f"Tra cứu mã “{use.query}” gây lỗi: {reason}",
+                              f"Looking up “{use.query}” crashed: {reason}", evidence)
+    answer = next((term for term in params.answers if fold(term) in fold(use.message)), None)
+    if answer is None:
+        return Finding.scored(params.silent_credit, f"Tra cứu mã “{use.query}” không có thông báo rõ ràng.",
+                              f"Looking up “{use.query}” gave no clear message.", evidence)
+    return Finding.scored(
+        min(1.0, entry_finding.fraction or 0.0),
+        f"Tra cứu mã không tồn tại “{use.query}”: cổng trả lời “{use.message[:120]}”.",
+        f"Looking up the non-existent code “{use.query}”: the portal answered “{use.message[:120]}”.",
+        evidence,
+    )
