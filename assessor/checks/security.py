@@ -1,0 +1,590 @@
+"""Information security (An toàn thông tin): what a passive scanner can see.
+
+HTTPS and its configuration (from the sslyze facts), cookies, mixed content, disclosure,
+exposed files and vulnerable libraries. Security headers are scored in security_headers.py.
+Documents (the approved level-3 plan) are manual criteria. Nothing here attacks the portal:
+the probes behind these checks are a handful of GET requests made by collect/probes.py.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from http.cookies import SimpleCookie
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from bs4 import BeautifulSoup
+from pydantic import BaseModel, Field
+
+from assessor.artifacts.http import HttpProbe
+from assessor.artifacts.page import PageArtifact, header_values
+from assessor.artifacts.probes import HTTP_ROOT, listing_probe_name, path_probe_name
+from assessor.artifacts.tls import CertificateFact, TlsFacts
+from assessor.checks.registry import CheckParams, check
+from assessor.checks.security_headers import single_value
+from assessor.model import Evidence, Finding
+from assessor.snapshot import Snapshot
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def tls_not_collected(snapshot: Snapshot) -> Finding | None:
+    """error when the TLS gatherer failed; fail when the portal has no HTTPS at all."""
+    if "tls" in snapshot.gather_errors:
+        return Finding.error(vi=f"Không quét được TLS: {snapshot.gather_errors['tls']}",
+                             en=f"TLS scan failed: {snapshot.gather_errors['tls']}")
+    if snapshot.tls is None:
+        return Finding.failed(vi="Cổng không dùng HTTPS nên không có cấu hình TLS",
+                              en="The portal does not use HTTPS, so there is no TLS to judge",
+                              evidence=[Evidence(kind="url", label="start URL", url=snapshot.start_url)])
+    if snapshot.tls.error:
+        return Finding.failed(vi=f"Không bắt tay TLS được với {snapshot.tls.host}:{snapshot.tls.port}: {snapshot.tls.error}",
+                              en=f"No TLS handshake with {snapshot.tls.host}:{snapshot.tls.port}: {snapshot.tls.error}")
+    return None
+
+
+# --- security.https ----------------------------------------------------------------------------
+
+class HttpsParams(CheckParams):
+    # Share of the points kept when HTTPS works but plain HTTP does not lead there properly.
+    redirect_missing_fraction: float = Field(default=0.5, ge=0, le=1)
+    off_host_fraction: float = Field(default=0.75, ge=0, le=1)
+
+
+@check("security.https")
+def https(snapshot: Snapshot, params: HttpsParams) -> Finding:
+    home = snapshot.home
+    if home is None or home.status is None:
+        return Finding.error(vi="Trang chủ không phản hồi", en="The home page did not respond")
+    evidence = [Evidence(kind="url", label="home page", url=home.final_url)]
+    if not home.final_url.startswith("https://"):
+        return Finding.failed(vi="Trang chủ không được phục vụ qua HTTPS", en="The home page is not served over HTTPS",
+                              evidence=evidence)
+    probe = snapshot.probe(HTTP_ROOT)
+    if probe is None:
+        if "probes" in snapshot.gather_errors:
+            return Finding.error(vi=f"Không thăm dò được HTTP: {snapshot.gather_errors['probes']}",
+                                 en=f"HTTP probe failed: {snapshot.gather_errors['probes']}")
+        return Finding.needs_review(vi="Chưa thăm dò địa chỉ HTTP", en="The plain-HTTP address was not probed", evidence=evidence)
+    hops = [f"{hop.status} {hop.url} → {hop.location}" for hop in probe.redirects]
+    evidence.append(Evidence(kind="table", label="HTTP redirect chain / chuỗi chuyển hướng", value=hops or [probe.url]))
+    if not probe.redirects:
+        if probe.status is None:
+            # Observatory: redirection-not-needed-no-http. Nothing is served in clear text.
+            return Finding.passed(vi="Chỉ phục vụ HTTPS; cổng HTTP không mở", en="HTTPS only; nothing answers on plain HTTP",
+                                  evidence=evidence + [Evidence(kind="value", label="HTTP probe", value=probe.error)])
+        return Finding.scored(params.redirect_missing_fraction,
+                              vi=f"HTTP trả về {probe.status} mà không chuyển sang HTTPS",
+                              en=f"Plain HTTP answers {probe.status} without redirecting to HTTPS", evidence=evidence)
+    first = probe.redirects[0]
+    first_target = urlsplit(first.location or "")
+    final = probe.redirects[-1].location or ""
+    if not final.startswith("https://") and not (probe.final_url or "").startswith("https://"):
+        return Finding.scored(params.redirect_missing_fraction, vi="Chuyển hướng từ HTTP không dẫn tới HTTPS",
+                              en="The redirect from HTTP does not end on HTTPS", evidence=evidence)
+    if first_target.scheme != "https" or (first_target.hostname or "").lower() != host_of(first.url):
+        return Finding.scored(params.off_host_fraction,
+                              vi="Lần chuyển hướng đầu tiên không tới HTTPS trên cùng tên miền (HSTS không áp dụng được)",
+                              en="The first redirect is not to HTTPS on the same host (HSTS cannot take effect)",
+                              evidence=evidence)
+    return Finding.passed(vi="HTTP chuyển hướng sang HTTPS trên cùng tên miền", en="HTTP redirects to HTTPS on the same host",
+                          evidence=evidence)
+
+
+# --- security.tls_protocols --------------------------------------------------------------------
+
+class TlsProtocolParams(CheckParams):
+    failing_protocols: list[str] = Field(default_factory=lambda: ["SSL 2.0", "SSL 3.0"])
+    legacy_protocols: list[str] = Field(default_factory=lambda: ["TLS 1.0", "TLS 1.1"])
+    legacy_penalty: float = 0.5
+    required_protocols: list[str] = Field(default_factory=lambda: ["TLS 1.2", "TLS 1.3"])
+    # TLS 1.3 is a plus: without it the best score is 1 - this.
+    no_tls13_penalty: float = 0.1
+    weak_cipher_penalty: float = 0.3
+    no_forward_secrecy_penalty: float = 0.2
+    # Cipher-suite name fragments that make a suite weak, and the smallest symmetric key.
+    weak_cipher_markers: list[str] = Field(default_factory=lambda: ["NULL", "EXPORT", "RC4", "_DES_", "3DES", "DES_CBC3", "MD5", "anon"])
+    min_cipher_bits: int = 128
+
+
+@check("security.tls_protocols")
+def tls_protocols(snapshot: Snapshot, params: TlsProtocolParams) -> Finding:
+    missing = tls_not_collected(snapshot)
+    if missing:
+        return missing
+    tls: TlsFacts = snapshot.tls  # type: ignore[assignment]
+    offered = [protocol.name for protocol in tls.offered]
+    suites = [(protocol.name, suite) for protocol in tls.offered for suite in protocol.cipher_suites]
+    weak = [f"{name} {suite.name}" for name, suite in suites
+            if suite.anonymous or suite.key_size < params.min_cipher_bits
+            or any(marker in suite.name for marker in params.weak_cipher_markers)]
+    no_fs = [f"{name} {suite.name}" for name, suite in suites if not suite.forward_secrecy]
+    evidence = [
+        Evidence(kind="table", label="protocols / giao thức", value=[
+            {"protocol": p.name, "offered": p.offered, "cipher suites": len(p.cipher_suites), "error": p.error or ""}
+            for p in tls.protocols]),
+        Evidence(kind="note", label="scanner", value=f"{tls.scanner} {tls.host}:{tls.port}"),
+    ]
+    if weak:
+        evidence.append(Evidence(kind="table", label="weak cipher suites / bộ mã yếu", value=weak))
+    if no_fs:
+        evidence.append(Evidence(kind="table", label="suites without forward secrecy", value=no_fs))
+    broken = [name for name in offered if name in params.failing_protocols]
+    if broken:
+        return Finding.failed(vi=f"Máy chủ còn hỗ trợ giao thức đã bị phá vỡ: {', '.join(broken)}",
+                              en=f"The server still offers broken protocols: {', '.join(broken)}", evidence=evidence)
+    if not any(name in params.required_protocols for name in offered):
+        return Finding.failed(vi="Máy chủ không hỗ trợ TLS 1.2 hoặc 1.3", en="The server offers neither TLS 1.2 nor TLS 1.3",
+                              evidence=evidence)
+    problems_vi, problems_en, fraction = [], [], 1.0
+    legacy = [name for name in offered if name in params.legacy_protocols]
+    if legacy:
+        fraction -= params.legacy_penalty
+        problems_vi.append(f"còn hỗ trợ {', '.join(legacy)}")
+        problems_en.append(f"still offers {', '.join(legacy)}")
+    if weak:
+        fraction -= params.weak_cipher_penalty
+        problems_vi.append(f"{len(weak)} bộ mã yếu")
+        problems_en.append(f"{len(weak)} weak cipher suites")
+    if no_fs:
+        fraction -= params.no_forward_secrecy_penalty
+        problems_vi.append(f"{len(no_fs)} bộ mã không có forward secrecy")
+        problems_en.append(f"{len(no_fs)} suites without forward secrecy")
+    if "TLS 1.3" not in offered:
+        fraction -= params.no_tls13_penalty
+        problems_vi.append("chưa hỗ trợ TLS 1.3")
+        problems_en.append("no TLS 1.3")
+    if not problems_en:
+        return Finding.passed(vi=f"Chỉ dùng giao thức an toàn ({', '.join(offered)}), bộ mã mạnh, có forward secrecy",
+                              en=f"Only safe protocols ({', '.join(offered)}), strong suites with forward secrecy",
+                              evidence=evidence)
+    return Finding.scored(max(fraction, 0.0), vi="Cấu hình TLS chưa tốt: " + "; ".join(problems_vi),
+                          en="TLS configuration weak: " + "; ".join(problems_en), evidence=evidence)
+
+
+# --- security.certificate ----------------------------------------------------------------------
+
+class CertificateParams(CheckParams):
+    expiry_warning_days: int = 30
+    min_rsa_bits: int = 2048
+    min_ec_bits: int = 256
+    weak_signature_hashes: list[str] = Field(default_factory=lambda: ["md5", "sha1"])
+    # Share of the points kept for each warning (expiring soon, weak key, bad chain order).
+    warning_fraction: float = Field(default=0.5, ge=0, le=1)
+
+
+def name_matches(host: str, certificate: CertificateFact) -> bool:
+    host = host.lower().rstrip(".")
+    if host in certificate.ip_addresses:
+        return True
+    for name in (name.lower().rstrip(".") for name in certificate.dns_names):
+        if name == host:
+            return True
+        # A wildcard covers exactly one left-most label.
+        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
+            return True
+    return False
+
+
+def certificate_rows(tls: TlsFacts) -> list[dict[str, Any]]:
+    return [{"subject": c.subject, "issuer": c.issuer, "not after": c.not_after.isoformat(),
+             "key": f"{c.public_key_type} {c.public_key_bits}", "signature": c.signature_hash or ""} for c in tls.chain]
+
+
+@check("security.certificate")
+def certificate(snapshot: Snapshot, params: CertificateParams) -> Finding:
+    browser_refused = snapshot.certificate_error
+    if browser_refused and snapshot.tls is None:
+        return Finding.failed(vi=f"Trình duyệt từ chối chứng thư số: {browser_refused}",
+                              en=f"The browser refused the certificate: {browser_refused}")
+    missing = tls_not_collected(snapshot)
+    if missing:
+        return missing
+    tls: TlsFacts = snapshot.tls  # type: ignore[assignment]
+    leaf = tls.leaf
+    if leaf is None:
+        return Finding.error(vi="Máy chủ không gửi chứng thư số", en="The server sent no certificate")
+    evidence = [
+        Evidence(kind="table", label="certificate chain / chuỗi chứng thư", value=certificate_rows(tls)),
+        Evidence(kind="table", label="trust stores / kho tin cậy", value=[
+            {"store": t.store, "trusted": t.trusted, "error": t.error or ""} for t in tls.trust]),
+    ]
+    if tls.ca_bundle:
+        evidence.append(Evidence(kind="note", label="--ca-bundle", value=tls.ca_bundle))
+    if browser_refused:
+        evidence.append(Evidence(kind="value", label="browser error / lỗi trình duyệt", value=browser_refused))
+    days_left = (leaf.not_after - tls.scanned_at).total_seconds() / 86400
+    evidence.append(Evidence(kind="value", label="days left / số ngày còn hiệu lực", value=round(days_left, 1)))
+    failures: list[tuple[str, str]] = []
+    if days_left < 0:
+        failures.append(("chứng thư đã hết hạn", "certificate expired"))
+    elif leaf.not_before > tls.scanned_at:
+        failures.append(("chứng thư chưa có hiệu lực", "certificate not yet valid"))
+    if not name_matches(tls.host, leaf):
+        failures.append((f"chứng thư không dành cho {tls.host}", f"certificate does not name {tls.host}"))
+    if not tls.trusted_by:
+        failures.append(("không được kho tin cậy nào công nhận", "not trusted by any trust store"))
+    if browser_refused:
+        failures.append(("trình duyệt từ chối", "refused by the browser"))
+    if any(c.signature_hash in params.weak_signature_hashes for c in tls.chain[:-1] or tls.chain):
+        failures.append(("chữ ký dùng hàm băm yếu", "signed with a weak hash"))
+    if failures:
+        return Finding.failed(vi="Chứng thư số không hợp lệ: " + "; ".join(vi for vi, _ in failures),
+                              en="Invalid certificate: " + "; ".join(en for _, en in failures), evidence=evidence)
+    warnings: list[tuple[str, str]] = []
+    if days_left < params.expiry_warning_days:
+        warnings.append((f"hết hạn sau {days_left:.0f} ngày", f"expires in {days_left:.0f} days"))
+    minimum = params.min_rsa_bits if leaf.public_key_type in ("RSA", "DSA") else params.min_ec_bits
+    if leaf.public_key_bits < minimum:
+        warnings.append((f"khóa {leaf.public_key_type} {leaf.public_key_bits} bit quá ngắn",
+                         f"{leaf.public_key_type} key of {leaf.public_key_bits} bits is too short"))
+    if tls.chain_in_order is False:
+        warnings.append(("chuỗi chứng thư sai thứ tự", "chain sent out of order"))
+    if warnings:
+        return Finding.scored(params.warning_fraction, vi="Chứng thư số hợp lệ nhưng: " + "; ".join(vi for vi, _ in warnings),
+                              en="Certificate valid, but: " + "; ".join(en for _, en in warnings), evidence=evidence)
+    return Finding.passed(vi=f"Chứng thư số hợp lệ, được tin cậy ({', '.join(tls.trusted_by)}), còn {days_left:.0f} ngày",
+                          en=f"Valid certificate, trusted by {', '.join(tls.trusted_by)}, {days_left:.0f} days left",
+                          evidence=evidence)
+
+
+# --- security.cookies --------------------------------------------------------------------------
+
+class CookiesParams(CheckParams):
+    # A cookie whose name contains one of these is treated as a session cookie.
+    session_name_words: list[str] = Field(default_factory=lambda: ["sess", "sid", "auth", "token", "login", "jwt"])
+
+
+class CookieFacts(BaseModel):
+    name: str
+    url: str
+    set_cookie: str
+    secure: bool
+    http_only: bool
+    same_site: str | None
+    session: bool
+
+
+def parse_set_cookie(value: str, url: str, session_words: list[str]) -> CookieFacts | None:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(value)
+    except Exception:  # noqa: BLE001 - a cookie the stdlib cannot read is judged by its raw flags
+        jar = SimpleCookie()
+    name = next(iter(jar), value.split("=", 1)[0].strip())
+    if not name:
+        return None
+    flags = {part.strip().split("=", 1)[0].lower(): part.strip() for part in value.split(";")[1:]}
+    same_site = flags.get("samesite", "").split("=", 1)[1].strip() if "=" in flags.get("samesite", "") else None
+    return CookieFacts(name=name, url=url, set_cookie=value, secure="secure" in flags, http_only="httponly" in flags,
+                       same_site=same_site, session=any(word in name.lower() for word in session_words))
+
+
+def cookies_set(snapshot: Snapshot, session_words: list[str]) -> list[CookieFacts]:
+    sources: list[tuple[str, list[tuple[str, str]]]] = [(page.final_url, page.headers) for page in snapshot.pages]
+    sources += [(probe.final_url or probe.url, probe.headers) for probe in snapshot.probes]
+    found: dict[str, CookieFacts] = {}
+    for url, headers in sources:
+        for value in header_values(headers, "set-cookie"):
+            # Browsers may fold several Set-Cookie headers into one value separated by newlines.
+            for line in value.split("\n"):
+                facts = parse_set_cookie(line.strip(), url, session_words) if line.strip() else None
+                if facts and facts.name not in found:
+                    found[facts.name] = facts
+    return list(found.values())
+
+
+@check("security.cookies")
+def cookies(snapshot: Snapshot, params: CookiesParams) -> Finding:
+    jar = cookies_set(snapshot, params.session_name_words)
+    if not jar:
+        return Finding.not_applicable(vi="Cổng không đặt cookie trên các trang đã duyệt",
+                                      en="The portal set no cookies on the crawled pages")
+    rows = [{"cookie": c.name, "session": c.session, "Secure": c.secure, "HttpOnly": c.http_only,
+             "SameSite": c.same_site or "—", "url": c.url} for c in jar]
+    evidence = [Evidence(kind="table", label="cookies / cookie", value=rows)]
+    evidence += [Evidence(kind="header", label=f"Set-Cookie {c.name}", value=c.set_cookie, url=c.url) for c in jar]
+    unsafe_session = [c for c in jar if c.session and not (c.secure and c.http_only)]
+    if unsafe_session:
+        fixes = "\n".join(f"Set-Cookie: {c.name}=…; Secure; HttpOnly; SameSite=Lax; Path=/" for c in unsafe_session)
+        evidence.append(Evidence(kind="code", label="cookie flags to add / cờ cần thêm", value=fixes))
+        names = ", ".join(c.name for c in unsafe_session)
+        return Finding.failed(vi=f"Cookie phiên thiếu Secure hoặc HttpOnly: {names}",
+                              en=f"Session cookies without Secure or HttpOnly: {names}", evidence=evidence)
+    weak = [c for c in jar if not c.secure or (c.same_site or "").lower() not in ("strict", "lax", "none")
+            or ((c.same_site or "").lower() == "none" and not c.secure)]
+    if weak:
+        names = ", ".join(c.name for c in weak)
+        fixes = "\n".join(f"Set-Cookie: {c.name}=…; Secure; SameSite=Lax" for c in weak)
+        evidence.append(Evidence(kind="code", label="cookie flags to add / cờ cần thêm", value=fixes))
+        return Finding.scored(0.5, vi=f"Cookie thiếu Secure hoặc SameSite: {names}",
+                              en=f"Cookies without Secure or SameSite: {names}", evidence=evidence)
+    return Finding.passed(vi="Mọi cookie có Secure và SameSite; cookie phiên có HttpOnly",
+                          en="Every cookie has Secure and SameSite; session cookies are HttpOnly", evidence=evidence)
+
+
+# --- security.mixed_content --------------------------------------------------------------------
+
+class MixedContentParams(CheckParams):
+    # Elements and attributes that load a sub-resource (or submit a form) from the HTML.
+    attributes: dict[str, list[str]] = Field(default_factory=lambda: {
+        "script": ["src"], "img": ["src"], "iframe": ["src"], "link": ["href"], "audio": ["src"],
+        "video": ["src"], "source": ["src"], "embed": ["src"], "object": ["data"], "form": ["action"]})
+
+
+def insecure_references(page: PageArtifact, params: MixedContentParams) -> list[str]:
+    found = [request.url for request in page.requests
+             if request.url.startswith("http://") and request.resource_type != "document"]
+    if page.html:
+        soup = BeautifulSoup(page.html, "lxml")
+        for tag, attributes in params.attributes.items():
+            for element in soup.find_all(tag):
+                for attribute in attributes:
+                    value = str(element.get(attribute) or "")
+                    if value.startswith("http://") and (tag != "link" or "stylesheet" in (element.get("rel") or [])):
+                        found.append(value)
+    return list(dict.fromkeys(found))
+
+
+@check("security.mixed_content")
+def mixed_content(snapshot: Snapshot, params: MixedContentParams) -> Finding:
+    pages = [page for page in snapshot.loaded_pages if page.final_url.startswith("https://")]
+    if not pages:
+        return Finding.not_applicable(vi="Không có trang HTTPS nào để kiểm tra nội dung hỗn hợp",
+                                      en="No HTTPS page to check for mixed content")
+    rows = [{"page": page.final_url, "insecure": url} for page in pages for url in insecure_references(page, params)]
+    if rows:
+        affected = len({row["page"] for row in rows})
+        return Finding.scored(1 - affected / len(pages), vi=f"{affected}/{len(pages)} trang tải nội dung qua HTTP",
+                              en=f"{affected}/{len(pages)} pages load content over plain HTTP",
+                              evidence=[Evidence(kind="table", label="mixed content / nội dung hỗn hợp", value=rows)])
+    return Finding.passed(vi=f"Không có nội dung hỗn hợp trên {len(pages)} trang HTTPS",
+                          en=f"No mixed content on {len(pages)} HTTPS pages")
+
+
+# --- security.disclosure -----------------------------------------------------------------------
+
+class DisclosureParams(CheckParams):
+    # Headers that must not name software with its version (or at all, for X-Powered-By & co).
+    version_headers: list[str] = Field(default_factory=lambda: ["Server", "X-Powered-By", "X-AspNet-Version",
+                                                                   "X-AspNetMvc-Version", "X-Generator"])
+    always_disclosing: list[str] = Field(default_factory=lambda: ["X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version"])
+    version_pattern: str = r"\d+\.\d+"
+    stack_trace_patterns: list[str] = Field(default_factory=lambda: [
+        r"Traceback \(most recent call last\)", r"\bat [\w$.]+\([\w$]+\.java:\d+\)", r"Exception in thread ",
+        r"Server Error in '.*' Application", r"Stack trace:", r"Fatal error: .* on line \d+",
+        r"Warning: .* on line \d+", r"SQLSTATE\[", r"File \"[^\"]+\.py\", line \d+", r"\bat .+\.cs:line \d+",
+        r"Whoops, looks like something went wrong"])
+    verbose_error_penalty: float = 0.6
+    version_penalty: float = 0.4
+
+
+def responses(snapshot: Snapshot) -> list[tuple[str, int | None, list[tuple[str, str]], str]]:
+    """(url, status, headers, body) of every page and probe."""
+    rows = [(page.final_url, page.status, page.headers, page.html) for page in snapshot.pages]
+    rows += [(probe.final_url or probe.url, probe.status, probe.headers, probe.body_excerpt) for probe in snapshot.probes]
+    return rows
+
+
+@check("security.disclosure")
+def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
+    if not snapshot.pages:
+        return Finding.error(vi="Không có trang nào được thu thập", en="No page was collected")
+    version = re.compile(params.version_pattern)
+    traces = [re.compile(pattern) for pattern in params.stack_trace_patterns]
+    disclosed: dict[str, dict[str, str]] = {}
+    verbose: list[dict[str, Any]] = []
+    for url, status, headers, body in responses(snapshot):
+        for name in params.version_headers:
+            value = single_value(headers, name)
+            if value and (name in params.always_disclosing or version.search(value)):
+                disclosed.setdefault(f"{name}: {value}", {"header": name, "value": value, "url": url})
+        if body and (status or 0) >= 400:
+            match = next((m for pattern in traces if (m := pattern.search(body))), None)
+            if match:
+                start = max(0, match.start() - 80)
+                verbose.append({"url": url, "status": status, "excerpt": body[start:match.end() + 200]})
+    for page in snapshot.pages:
+        if page.html:
+            generator = BeautifulSoup(page.html, "lxml").find("meta", attrs={"name": re.compile("^generator$", re.I)})
+            content = str(generator.get("content") or "") if generator else ""
+            if content and version.search(content):
+                disclosed.setdefault(f"generator: {content}", {"header": "<meta name=generator>", "value": content,
+                                                               "url": page.final_url})
+    evidence: list[Evidence] = []
+    fraction = 1.0
+    if disclosed:
+        fraction -= params.version_penalty
+        evidence.append(Evidence(kind="table", label="software versions disclosed / lộ phiên bản",
+                                 value=list(disclosed.values())))
+        evidence.append(Evidence(kind="code", label="server configuration / cấu hình máy chủ",
+                                 value="# nginx: server_tokens off;  Apache: ServerTokens Prod; ServerSignature Off\n"
+                                       "# PHP: expose_php = Off;  remove X-Powered-By and <meta name=\"generator\">"))
+    if verbose:
+        fraction -= params.verbose_error_penalty
+        evidence.append(Evidence(kind="table", label="verbose error pages / trang lỗi chi tiết", value=verbose))
+    if not evidence:
+        return Finding.passed(vi="Không lộ phiên bản phần mềm hay lỗi chi tiết", en="No software versions or verbose errors disclosed")
+    parts_vi = ([f"lộ {len(disclosed)} thông tin phiên bản"] if disclosed else []) + (
+        [f"{len(verbose)} trang lỗi hiện chi tiết (stack trace)"] if verbose else [])
+    parts_en = ([f"{len(disclosed)} software versions disclosed"] if disclosed else []) + (
+        [f"{len(verbose)} error pages show stack traces"] if verbose else [])
+    return Finding.scored(max(0.0, fraction), vi="; ".join(parts_vi).capitalize(), en="; ".join(parts_en).capitalize(),
+                          evidence=evidence)
+
+
+# --- security.exposed_files --------------------------------------------------------------------
+
+class ExposedFilesParams(CheckParams):
+    # Paths probed (a handful of GETs) and the body pattern proving each one is really exposed;
+    # a path with no pattern counts when it answers 200 with something other than an HTML page.
+    paths: list[str] = Field(default_factory=lambda: ["/.git/HEAD", "/.env", "/phpinfo.php", "/backup.zip"])
+    signatures: dict[str, str] = Field(default_factory=lambda: {
+        "/.git/HEAD": r"^ref: refs/", "/.env": r"(?m)^[A-Z][A-Z0-9_]*=", "/phpinfo.php": r"phpinfo\(\)|PHP Version"})
+    listing_patterns: list[str] = Field(default_factory=lambda: [
+        r"<title>\s*Index of /", r"Directory listing for /", r"<h1>\s*Index of /", r"\[To Parent Directory\]"])
+
+
+def exposed(probe: HttpProbe, pattern: str | None) -> bool:
+    if probe.status != 200:
+        return False
+    if pattern:
+        return re.search(pattern, probe.body_excerpt) is not None
+    return "html" not in (probe.header("content-type") or "").lower()
+
+
+@check("security.exposed_files")
+def exposed_files(snapshot: Snapshot, params: ExposedFilesParams) -> Finding:
+    probes = [probe for path in params.paths if (probe := snapshot.probe(path_probe_name(path)))]
+    if not probes:
+        if "probes" in snapshot.gather_errors:
+            return Finding.error(vi=f"Không thăm dò được: {snapshot.gather_errors['probes']}",
+                                 en=f"Probes failed: {snapshot.gather_errors['probes']}")
+        return Finding.needs_review(vi="Chưa thăm dò các tệp nhạy cảm", en="Sensitive paths were not probed")
+    found = [{"path": path, "status": probe.status, "url": probe.url, "excerpt": probe.body_excerpt[:200]}
+             for path in params.paths if (probe := snapshot.probe(path_probe_name(path)))
+             and exposed(probe, params.signatures.get(path))]
+    listing_probes = [probe for probe in snapshot.probes if probe.name.startswith(listing_probe_name(""))]
+    listings = [{"path": probe.name.split(":", 1)[1], "status": probe.status, "url": probe.url,
+                 "excerpt": probe.body_excerpt[:200]} for probe in listing_probes
+                if probe.status == 200 and any(re.search(p, probe.body_excerpt, re.I) for p in params.listing_patterns)]
+    checked = [{"path": probe.name.split(":", 1)[1], "status": probe.status if probe.status is not None else probe.error}
+               for probe in probes + listing_probes]
+    evidence = [Evidence(kind="table", label="paths probed / đường dẫn đã thăm dò", value=checked)]
+    if found or listings:
+        evidence.append(Evidence(kind="table", label="exposed / bị lộ", value=found + listings))
+        names = ", ".join(row["path"] for row in found + listings)
+        return Finding.failed(vi=f"Lộ tệp nhạy cảm hoặc danh sách thư mục: {names}",
+                              en=f"Sensitive files or directory listings exposed: {names}", evidence=evidence)
+    return Finding.passed(vi=f"Không lộ tệp nhạy cảm ({len(checked)} đường dẫn đã thăm dò)",
+                          en=f"No sensitive file exposed ({len(checked)} paths probed)", evidence=evidence)
+
+
+# --- security.vulnerable_libraries -------------------------------------------------------------
+
+class VulnerableRange(BaseModel):
+    below: str
+    advisory: str
+    from_: str | None = Field(default=None, alias="from")
+
+
+class LibrarySignature(BaseModel):
+    name: str
+    url: list[str] = Field(default_factory=list)
+    html: list[str] = Field(default_factory=list)
+    fixed_in: str
+    vulnerable: list[VulnerableRange]
+
+
+@cache
+def library_signatures() -> list[LibrarySignature]:
+    text = resources.files("assessor.checks").joinpath("data/js_libraries.yaml").read_text(encoding="utf-8")
+    return [LibrarySignature.model_validate(item) for item in yaml.safe_load(text)["libraries"]]
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+
+
+class VulnerableLibrariesParams(CheckParams):
+    vulnerable_penalty: float = 1.0
+    missing_sri_penalty: float = 0.5
+
+
+def detected_libraries(page: PageArtifact) -> list[tuple[LibrarySignature, str, str]]:
+    """(library, version, where) seen on one page."""
+    found: list[tuple[LibrarySignature, str, str]] = []
+    scripts = [request.url for request in page.requests if request.resource_type == "script"]
+    for library in library_signatures():
+        for url in scripts:
+            match = next((m for pattern in library.url if (m := re.search(pattern, url, re.I))), None)
+            if match:
+                found.append((library, match.group(1), url))
+        for pattern in library.html:
+            for match in re.finditer(pattern, page.html or ""):
+                found.append((library, match.group(1), page.final_url))
+    return found
+
+
+def advisory_for(library: LibrarySignature, version: str) -> str | None:
+    current = version_tuple(version)
+    for vulnerable in library.vulnerable:
+        lower = version_tuple(vulnerable.from_) if vulnerable.from_ else ()
+        if lower <= current < version_tuple(vulnerable.below):
+            return vulnerable.advisory
+    return None
+
+
+def scripts_without_sri(page: PageArtifact) -> list[str]:
+    """Third-party <script src> (another host) without an integrity attribute."""
+    if not page.html:
+        return []
+    soup = BeautifulSoup(page.html, "lxml")
+    own = host_of(page.final_url)
+    missing = []
+    for script in soup.find_all("script", src=True):
+        src = str(script["src"])
+        host = host_of(src if "//" in src else "")
+        if host and host != own and not script.get("integrity"):
+            missing.append(src)
+    return missing
+
+
+@check("security.vulnerable_libraries")
+def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) -> Finding:
+    pages = snapshot.loaded_pages
+    if not pages:
+        return Finding.error(vi="Không có trang nào tải được", en="No page loaded")
+    vulnerable: dict[str, dict[str, str]] = {}
+    for page in pages:
+        for library, version, where in detected_libraries(page):
+            advisory = advisory_for(library, version)
+            if advisory:
+                vulnerable.setdefault(f"{library.name} {version}", {
+                    "library": library.name, "version": version, "advisory": advisory,
+                    "fixed in": library.fixed_in, "seen at": where})
+    no_sri = list(dict.fromkeys(src for page in pages for src in scripts_without_sri(page)))
+    evidence: list[Evidence] = []
+    fraction = 1.0
+    if vulnerable:
+        fraction -= params.vulnerable_penalty
+        evidence.append(Evidence(kind="table", label="vulnerable libraries / thư viện có lỗ hổng", value=list(vulnerable.values())))
+    if no_sri:
+        fraction -= params.missing_sri_penalty
+        evidence.append(Evidence(kind="table", label="third-party scripts without SRI / script bên thứ ba thiếu SRI", value=no_sri))
+        evidence.append(Evidence(kind="code", label="add integrity / thêm integrity",
+                                 value=f'<script src="{no_sri[0]}" integrity="sha384-…" crossorigin="anonymous"></script>'))
+    if not evidence:
+        return Finding.passed(vi="Không phát hiện thư viện JavaScript có lỗ hổng; script bên thứ ba có SRI",
+                              en="No vulnerable JavaScript library found; third-party scripts use SRI")
+    parts_vi = ([f"thư viện có lỗ hổng: {', '.join(vulnerable)}"] if vulnerable else []) + (
+        [f"{len(no_sri)} script bên thứ ba thiếu SRI"] if no_sri else [])
+    parts_en = ([f"vulnerable libraries: {', '.join(vulnerable)}"] if vulnerable else []) + (
+        [f"{len(no_sri)} third-party scripts without SRI"] if no_sri else [])
+    return Finding.scored(max(0.0, fraction), vi="; ".join(parts_vi).capitalize(), en="; ".join(parts_en).capitalize(),
+                          evidence=evidence)

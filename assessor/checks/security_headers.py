@@ -1,0 +1,416 @@
+"""Security headers, scored like the MDN HTTP Observatory.
+
+One analyzer per header, each a pure function of the response headers that names a *result*
+(the Observatory's result ids, e.g. `csp-implemented-with-unsafe-inline`). What a result is worth
+lives apart from the analyzers, in data/observatory.yaml, with the algorithm version stamped on
+every finding. Scoring: start at the base (100), subtract the penalties, add the bonuses only when
+the score is still at least 90, never below 0 (MDN's two rounds); our own extra tests (source
+`assessor`) are added after that, so the MDN part stays equal to the Observatory's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+
+from assessor.artifacts.page import HeaderList, header_values
+from assessor.checks.registry import CheckParams, check
+from assessor.model import Evidence, Finding, Text
+from assessor.snapshot import Snapshot
+
+
+class ResultEntry(BaseModel):
+    modifier: int
+    vi: str = ""
+    en: str = ""
+
+
+class HeaderTest(BaseModel):
+    header: str
+    source: str
+    add: str
+    results: dict[str, ResultEntry]
+
+
+class ScoreTable(BaseModel):
+    algorithm: str
+    base: int
+    bonus_threshold: int
+    tests: dict[str, HeaderTest]
+
+
+@cache
+def score_table() -> ScoreTable:
+    text = resources.files("assessor.checks").joinpath("data/observatory.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    for test in data["tests"].values():
+        test["results"] = {
+            name: entry if isinstance(entry, dict) else {"modifier": entry} for name, entry in test["results"].items()
+        }
+    return ScoreTable.model_validate(data)
+
+
+@dataclass(frozen=True)
+class ResponseContext:
+    """What the analyzers need besides the headers."""
+
+    headers: HeaderList
+    https: bool
+    certificate_valid: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str
+    # Something worth fixing that costs no points (e.g. HSTS without includeSubDomains).
+    note: Text | None = None
+
+
+Analyzer = Callable[[ResponseContext], Outcome]
+ANALYZERS: dict[str, Analyzer] = {}
+
+
+def analyzer(test: str) -> Callable[[Analyzer], Analyzer]:
+    def register(function: Analyzer) -> Analyzer:
+        ANALYZERS[test] = function
+        return function
+
+    return register
+
+
+# --- Content-Security-Policy -------------------------------------------------------------------
+
+DIRECTIVE_NAME = re.compile(r"^[a-z0-9-]+$")
+SOURCE_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+BROAD_SOURCES = {"*", "http:", "https:", "data:"}
+ACTIVE_DIRECTIVES = ("script-src", "style-src", "object-src", "connect-src", "frame-src", "child-src",
+                     "worker-src", "font-src", "default-src")
+PASSIVE_DIRECTIVES = ("img-src", "media-src")
+
+
+class MalformedHeader(ValueError):
+    pass
+
+
+def parse_csp(value: str) -> dict[str, list[str]]:
+    """One serialized policy -> directive name -> source tokens (lower-cased)."""
+    policy: dict[str, list[str]] = {}
+    for part in value.split(";"):
+        tokens = part.strip().split()
+        if not tokens:
+            continue
+        name = tokens[0].lower()
+        if not DIRECTIVE_NAME.match(name) or any(not SOURCE_TOKEN.match(token) for token in tokens[1:]):
+            raise MalformedHeader(f"bad directive: {part.strip()!r}")
+        if name in policy:
+            raise MalformedHeader(f"directive repeated: {name}")
+        policy[name] = [token.lower() for token in tokens[1:]]
+    if not policy:
+        raise MalformedHeader("empty policy")
+    return policy
+
+
+def csp_policies(headers: HeaderList) -> list[dict[str, list[str]]]:
+    """Every policy sent (several headers, or comma-joined policies); raises on a malformed one."""
+    return [parse_csp(policy) for value in header_values(headers, "content-security-policy")
+            for policy in value.split(",") if policy.strip()]
+
+
+def effective(policy: dict[str, list[str]], directive: str) -> list[str] | None:
+    return policy.get(directive, policy.get("default-src"))
+
+
+def _allows_http(sources: list[str] | None) -> bool:
+    return any(source == "http:" or source.startswith("http://") for source in sources or [])
+
+
+def csp_result(policy: dict[str, list[str]]) -> str:
+    """The Observatory's CSP verdict for one policy, worst first."""
+    script, objects, style = effective(policy, "script-src"), effective(policy, "object-src"), effective(policy, "style-src")
+    # A nonce or hash makes browsers ignore 'unsafe-inline' (CSP level 2).
+    neutralised = script is not None and any(s.startswith(("'nonce-", "'sha256-", "'sha384-", "'sha512-")) for s in script)
+    script_unsafe = script is None or bool(BROAD_SOURCES & set(script)) or (
+        "'unsafe-inline'" in script and not neutralised)
+    object_unsafe = objects is None or bool(BROAD_SOURCES & set(objects))
+    if script_unsafe or object_unsafe:
+        return "csp-implemented-with-unsafe-inline"
+    if any(_allows_http(effective(policy, name)) for name in ACTIVE_DIRECTIVES):
+        return "csp-implemented-with-insecure-scheme"
+    if "'unsafe-eval'" in script:
+        return "csp-implemented-with-unsafe-eval"
+    if any(_allows_http(effective(policy, name)) for name in PASSIVE_DIRECTIVES):
+        return "csp-implemented-with-insecure-scheme-in-passive-content-only"
+    if style is not None and ("'unsafe-inline'" in style or BROAD_SOURCES & set(style)):
+        return "csp-implemented-with-unsafe-inline-in-style-src-only"
+    if policy.get("default-src") == ["'none'"] and "form-action" in policy:
+        return "csp-implemented-with-no-unsafe-default-src-none"
+    return "csp-implemented-with-no-unsafe"
+
+
+@analyzer("content-security-policy")
+def content_security_policy(response: ResponseContext) -> Outcome:
+    try:
+        policies = csp_policies(response.headers)
+    except MalformedHeader:
+        return Outcome("csp-header-invalid")
+    if not policies:
+        return Outcome("csp-not-implemented")
+    # Browsers enforce every policy sent, so the strictest one decides.
+    modifiers = score_table().tests["content-security-policy"].results
+    best = max((csp_result(policy) for policy in policies), key=lambda result: modifiers[result].modifier)
+    note = None
+    if not any("frame-ancestors" in policy for policy in policies):
+        note = Text(vi="CSP chưa có frame-ancestors", en="CSP has no frame-ancestors directive")
+    return Outcome(best, note)
+
+
+# --- Strict-Transport-Security -----------------------------------------------------------------
+
+SIX_MONTHS_S = 15768000
+HSTS_DIRECTIVE = re.compile(r'^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*("?)([^";]*)\2)?$')
+
+
+def parse_hsts(value: str) -> dict[str, str | None]:
+    directives: dict[str, str | None] = {}
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = HSTS_DIRECTIVE.match(part)
+        if not match or match.group(1).lower() in directives:
+            raise MalformedHeader(f"bad directive: {part!r}")
+        directives[match.group(1).lower()] = match.group(3) if "=" in part else None
+    max_age = directives.get("max-age")
+    if max_age is None or not max_age.isdigit():
+        raise MalformedHeader("max-age missing or not a number")
+    return directives
+
+
+@analyzer("strict-transport-security")
+def strict_transport_security(response: ResponseContext) -> Outcome:
+    if not response.https:
+        return Outcome("hsts-not-implemented-no-https")
+    if not response.certificate_valid:
+        return Outcome("hsts-invalid-cert")
+    values = header_values(response.headers, "strict-transport-security")
+    if not values:
+        return Outcome("hsts-not-implemented")
+    try:
+        # Browsers honour the first header only.
+        directives = parse_hsts(values[0])
+    except MalformedHeader:
+        return Outcome("hsts-header-invalid")
+    note = None
+    if "includesubdomains" not in directives:
+        note = Text(vi="HSTS chưa có includeSubDomains", en="HSTS lacks includeSubDomains")
+    if int(directives["max-age"] or 0) < SIX_MONTHS_S:
+        return Outcome("hsts-implemented-max-age-less-than-six-months", note)
+    return Outcome("hsts-implemented-max-age-at-least-six-months", note)
+
+
+# --- Framing, sniffing, referrer, CORP, CORS, Permissions-Policy, COOP --------------------------
+
+def single_value(headers: HeaderList, name: str) -> str | None:
+    """The header's value, with identical repeats (`DENY, DENY`) folded into one."""
+    values = [part.strip() for value in header_values(headers, name) for part in value.split(",")]
+    values = [value for value in values if value]
+    if not values:
+        return None if not header_values(headers, name) else ""
+    return values[0] if len({value.lower() for value in values}) == 1 else ", ".join(values)
+
+
+@analyzer("x-frame-options")
+def x_frame_options(response: ResponseContext) -> Outcome:
+    try:
+        if any("frame-ancestors" in policy for policy in csp_policies(response.headers)):
+            return Outcome("x-frame-options-implemented-via-csp")
+    except MalformedHeader:
+        pass
+    value = single_value(response.headers, "x-frame-options")
+    if value is None:
+        return Outcome("x-frame-options-not-implemented")
+    if value.upper() in ("DENY", "SAMEORIGIN"):
+        return Outcome("x-frame-options-sameorigin-or-deny")
+    if re.match(r"^ALLOW-FROM\s+\S+$", value, re.IGNORECASE):
+        return Outcome("x-frame-options-allow-from-origin")
+    return Outcome("x-frame-options-header-invalid")
+
+
+@analyzer("x-content-type-options")
+def x_content_type_options(response: ResponseContext) -> Outcome:
+    value = single_value(response.headers, "x-content-type-options")
+    if value is None:
+        return Outcome("x-content-type-options-not-implemented")
+    return Outcome("x-content-type-options-nosniff" if value.lower() == "nosniff" else "x-content-type-options-header-invalid")
+
+
+PRIVATE_REFERRER = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+UNSAFE_REFERRER = {"origin", "origin-when-cross-origin", "unsafe-url", "no-referrer-when-downgrade"}
+
+
+@analyzer("referrer-policy")
+def referrer_policy(response: ResponseContext) -> Outcome:
+    values = header_values(response.headers, "referrer-policy")
+    if not values:
+        return Outcome("referrer-policy-not-implemented")
+    tokens = [token.strip().lower() for value in values for token in value.split(",")]
+    # Browsers use the last token they recognise.
+    known = [token for token in tokens if token in PRIVATE_REFERRER | UNSAFE_REFERRER]
+    if not known:
+        return Outcome("referrer-policy-header-invalid")
+    return Outcome("referrer-policy-private" if known[-1] in PRIVATE_REFERRER else "referrer-policy-unsafe")
+
+
+@analyzer("cross-origin-resource-policy")
+def cross_origin_resource_policy(response: ResponseContext) -> Outcome:
+    value = single_value(response.headers, "cross-origin-resource-policy")
+    results = {"same-origin": "corp-implemented-with-same-origin", "same-site": "corp-implemented-with-same-site",
+               "cross-origin": "corp-implemented-with-cross-origin"}
+    if value is None:
+        return Outcome("corp-not-implemented")
+    return Outcome(results.get(value.lower(), "corp-header-invalid"))
+
+
+@analyzer("cross-origin-resource-sharing")
+def cross_origin_resource_sharing(response: ResponseContext) -> Outcome:
+    origin = single_value(response.headers, "access-control-allow-origin")
+    credentials = (single_value(response.headers, "access-control-allow-credentials") or "").lower() == "true"
+    if origin is None:
+        return Outcome("cross-origin-resource-sharing-not-implemented")
+    if origin == "*":
+        return Outcome("cross-origin-resource-sharing-implemented-with-universal-access" if credentials
+                       else "cross-origin-resource-sharing-implemented-with-public-access")
+    return Outcome("cross-origin-resource-sharing-implemented-with-restricted-access")
+
+
+# A structured-field dictionary member: feature=(allowlist) | feature=* | feature=self
+PERMISSION_ITEM = re.compile(r'^[a-z][a-z0-9-]*=(\*|self|\(\s*((self|src|\*|"[^"]*")\s*)*\))$')
+
+
+@analyzer("permissions-policy")
+def permissions_policy(response: ResponseContext) -> Outcome:
+    values = header_values(response.headers, "permissions-policy")
+    if not values:
+        return Outcome("permissions-policy-not-implemented")
+    items = [item.strip() for value in values for item in value.split(",")]
+    if not items or any(not PERMISSION_ITEM.match(item) for item in items):
+        return Outcome("permissions-policy-header-invalid")
+    return Outcome("permissions-policy-implemented")
+
+
+@analyzer("cross-origin-opener-policy")
+def cross_origin_opener_policy(response: ResponseContext) -> Outcome:
+    value = single_value(response.headers, "cross-origin-opener-policy")
+    if value is None:
+        return Outcome("coop-not-implemented")
+    keyword = value.split(";")[0].strip().lower()
+    if keyword in ("same-origin", "same-origin-allow-popups", "noopener-allow-popups"):
+        return Outcome("coop-implemented-with-same-origin")
+    if keyword == "unsafe-none":
+        return Outcome("coop-implemented-unsafe-none", Text(vi="COOP unsafe-none không cô lập cửa sổ",
+                                                              en="COOP unsafe-none isolates nothing"))
+    return Outcome("coop-header-invalid")
+
+
+# --- Scoring -----------------------------------------------------------------------------------
+
+class HeaderVerdict(BaseModel):
+    test: str
+    header: str
+    received: str | None
+    result: str
+    modifier: int
+    source: str
+    problem: Text | None = None
+    add: str | None = None
+
+
+class HeaderScore(BaseModel):
+    algorithm: str
+    # The MDN Observatory's score for the same headers (MDN tests only, two rounds).
+    observatory_score: int
+    score: int
+    verdicts: list[HeaderVerdict] = Field(default_factory=list)
+
+
+def observatory_rounds(modifiers: list[int], base: int, threshold: int) -> int:
+    score = base + sum(modifier for modifier in modifiers if modifier < 0)
+    if score >= threshold:
+        score += sum(modifier for modifier in modifiers if modifier > 0)
+    return max(0, score)
+
+
+def score_headers(response: ResponseContext, skip: list[str] | None = None) -> HeaderScore:
+    table = score_table()
+    verdicts: list[HeaderVerdict] = []
+    for test, spec in table.tests.items():
+        if test in (skip or []):
+            continue
+        outcome = ANALYZERS[test](response)
+        entry = spec.results[outcome.result]
+        problem = Text(vi=entry.vi, en=entry.en) if entry.modifier < 0 and entry.en else outcome.note
+        verdicts.append(HeaderVerdict(
+            test=test, header=spec.header, received=", ".join(header_values(response.headers, spec.header)) or None,
+            result=outcome.result, modifier=entry.modifier, source=spec.source, problem=problem,
+            add=spec.add if problem is not None else None,
+        ))
+    mdn = observatory_rounds([v.modifier for v in verdicts if v.source == "mdn"], table.base, table.bonus_threshold)
+    extra = sum(v.modifier for v in verdicts if v.source != "mdn")
+    return HeaderScore(algorithm=table.algorithm, observatory_score=mdn, score=max(0, mdn + extra), verdicts=verdicts)
+
+
+class HeadersParams(CheckParams):
+    # The header score that earns every point; the fraction is score / full_score.
+    full_score: int = 100
+    # Observatory tests to leave out (by test id, e.g. "cross-origin-resource-policy").
+    skip_tests: list[str] = Field(default_factory=list)
+
+
+def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
+    rows: list[dict[str, Any]] = [
+        {"header": v.header, "received": v.received or "—", "result": v.result, "modifier": v.modifier,
+         "problem": v.problem.en if v.problem else ""}
+        for v in result.verdicts
+    ]
+    evidence = [
+        Evidence(kind="value", label="header score / điểm tiêu đề", value=f"{result.score}/100",
+                 url=url),
+        Evidence(kind="value", label="MDN Observatory score", value=result.observatory_score),
+        Evidence(kind="table", label="headers as received / tiêu đề nhận được", value=rows),
+    ]
+    for verdict in result.verdicts:
+        if verdict.received is not None and verdict.problem is not None:
+            evidence.append(Evidence(kind="header", label=f"{verdict.header}: {verdict.problem.vi} / {verdict.problem.en}",
+                                     value=verdict.received, url=url))
+    lines = [v.add for v in result.verdicts if v.add]
+    if lines:
+        evidence.append(Evidence(kind="code", label="header lines to add / tiêu đề cần thêm", value="\n".join(lines)))
+    evidence.append(Evidence(kind="note", label="algorithm", value=result.algorithm))
+    return evidence
+
+
+@check("security.headers")
+def security_headers(snapshot: Snapshot, params: HeadersParams) -> Finding:
+    home = snapshot.home
+    if home is None or home.status is None:
+        return Finding.error(vi="Không nhận được phản hồi của trang chủ để đọc tiêu đề",
+                             en="No response from the home page to read headers from")
+    response = ResponseContext(headers=home.headers, https=home.final_url.startswith("https://"),
+                               certificate_valid=snapshot.certificate_error is None)
+    result = score_headers(response, params.skip_tests)
+    fraction = min(result.score, params.full_score) / params.full_score
+    problems = [v for v in result.verdicts if v.problem is not None]
+    evidence = header_evidence(result, home.final_url)
+    if not problems:
+        return Finding.scored(fraction, vi=f"Tiêu đề bảo mật đầy đủ ({result.score} điểm)",
+                              en=f"Security headers complete (score {result.score})", evidence=evidence)
+    names = ", ".join(dict.fromkeys(v.header for v in problems))
+    return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100; cần sửa: {names}",
+                          en=f"Security headers score {result.score}/100; to fix: {names}", evidence=evidence)
