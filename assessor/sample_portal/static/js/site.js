@@ -24,6 +24,7 @@
   if (body.getAttribute('data-layout-shift') === '1') {
     setTimeout(function () {
       var main = document.querySelector('main');
+      if (!main) { return; }
       var banner = document.createElement('div');
       banner.className = 'late-banner';
       banner.textContent = 'Thông báo: Hệ thống sẽ bảo trì từ 22h00 đến 23h00 ngày 30/06.';
