@@ -71,7 +71,8 @@ class WorkerJob(BaseModel):
 
 
 def collect_settings(entry: PortalEntry, options: CampaignOptions) -> dict[str, object]:
-    return {
+    login = {"login_recipe": entry.login_recipe()} if entry.login is not None else {}
+    return login | {
         "max_pages": entry.max_pages or options.max_pages,
         "max_depth": options.max_depth,
         "time_budget_s": options.time_budget_s,

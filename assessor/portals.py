@@ -8,7 +8,7 @@
         allow_load_test: false
         max_pages: 30             # optional per-portal overrides
         extra_urls: [https://dichvucong.hanoi.gov.vn/tra-cuu]
-        login: {url: ..., username: ..., password_env: HANOI_PASSWORD}
+        login: recipes/hanoi-login.yaml   # a login recipe (see assessor/login_recipe.py)
 
 A `url` of the form `sample:PROFILE` (optionally `sample:PROFILE?flag=value&flag=value`) starts a
 bundled sample portal with that profile for the entry: demos, tests and benchmarks use it to
@@ -42,20 +42,6 @@ class PortalsError(ValueError):
         self.problems = problems
 
 
-class LoginRecipe(BaseModel):
-    """How to sign in with a test account; the password is read from an environment variable,
-    never written in the list."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    url: str
-    username: str
-    password_env: str
-    username_selector: str = "input[name=username]"
-    password_selector: str = "input[type=password]"
-    submit_selector: str = "[type=submit]"
-
-
 class PortalEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,7 +49,8 @@ class PortalEntry(BaseModel):
     name: str = Field(min_length=1)
     kind: PortalKind
     url: str
-    login: LoginRecipe | None = None
+    # A login recipe (assessor.login_recipe): inline, or the path of its YAML file.
+    login: dict[str, Any] | str | None = None
     allow_load_test: bool = False
     max_pages: int | None = Field(default=None, ge=1, le=2000)
     extra_urls: list[str] = Field(default_factory=list)
@@ -74,6 +61,25 @@ class PortalEntry(BaseModel):
         if value.startswith(f"{SAMPLE_SCHEME}:"):
             return value
         return _http_url(value)
+
+    @field_validator("login")
+    @classmethod
+    def _login(cls, value: dict[str, Any] | str | None) -> dict[str, Any] | str | None:
+        if isinstance(value, dict):
+            from assessor.login_recipe import LoginRecipe
+
+            LoginRecipe.model_validate(value)
+        return value
+
+    def login_recipe(self) -> Any:
+        """The entry's LoginRecipe (assessor.login_recipe), read from its file if need be."""
+        from assessor.login_recipe import LoginRecipe, load_recipe
+
+        if self.login is None:
+            return None
+        if isinstance(self.login, dict):
+            return LoginRecipe.model_validate(self.login)
+        return load_recipe(Path(self.login))
 
     @field_validator("extra_urls")
     @classmethod
@@ -147,7 +153,7 @@ def _validation_problems(exc: ValidationError, root: yaml.Node, entries: list[An
             who = f"portal {label}" if label else f"portal #{location[1] + 1}"
         else:
             who, where = "portals", ".".join(str(part) for part in location) or "portals"
-        message = error["msg"].removeprefix("Value error, ")
+        message = error["msg"].removeprefix("Value error, ").splitlines()[0]
         problems.append(f"line {line}: {who}: {where}: {message}")
     return problems
 
@@ -192,7 +198,11 @@ def load_portals(path: Path | str) -> PortalList:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PortalsError([f"{path}: cannot read the portal list: {exc.strerror or exc}"]) from None
-    return parse_portals(text, str(path))
+    portals = parse_portals(text, str(path))
+    for entry in portals.portals:
+        if isinstance(entry.login, str) and not Path(entry.login).is_absolute():
+            entry.login = str((path.parent / entry.login).resolve())
+    return portals
 
 
 def example_portals_path() -> Path:

@@ -1,0 +1,89 @@
+"""The portal list: a valid list loads; every kind of mistake names its line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.portals import PortalsError, example_portals_path, load_portals, parse_portals
+
+VALID = """\
+portals:
+  - id: hanoi
+    name: Cổng Dịch vụ công thành phố Hà Nội
+    kind: province
+    url: https://dichvucong.hanoi.gov.vn/
+    max_pages: 30
+    extra_urls: [https://dichvucong.hanoi.gov.vn/tra-cuu]
+  - id: bo-tu-phap
+    name: Cổng Dịch vụ công Bộ Tư pháp
+    kind: ministry
+    url: https://dichvucong.moj.gov.vn/
+    allow_load_test: true
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(PortalsError) as caught:
+        parse_portals(text, "p.yaml")
+    return caught.value.problems
+
+
+def test_a_valid_list_loads_with_its_overrides() -> None:
+    portals = parse_portals(VALID)
+    assert [entry.id for entry in portals.portals] == ["hanoi", "bo-tu-phap"]
+    hanoi = portals.by_id("hanoi")
+    assert hanoi.name == "Cổng Dịch vụ công thành phố Hà Nội"
+    assert (hanoi.max_pages, hanoi.extra_urls, hanoi.allow_load_test) == (
+        30, ["https://dichvucong.hanoi.gov.vn/tra-cuu"], False)
+    assert portals.by_id("bo-tu-phap").allow_load_test is True
+
+
+def test_bad_kind_url_and_unknown_field_are_reported_with_line_and_field() -> None:
+    text = VALID.replace("kind: ministry", "kind: city").replace(
+        "url: https://dichvucong.moj.gov.vn/", "url: ftp://dichvucong.moj.gov.vn/\n    colour: red")
+    assert problems_of(text) == [
+        "p.yaml: line 10: portal bo-tu-phap: kind: Input should be 'ministry', 'province' or 'other'",
+        "p.yaml: line 11: portal bo-tu-phap: url: not an http(s) URL: 'ftp://dichvucong.moj.gov.vn/'",
+        "p.yaml: line 12: portal bo-tu-phap: colour: Extra inputs are not permitted",
+    ]
+
+
+def test_a_missing_field_names_the_entry_and_the_field() -> None:
+    text = VALID.replace("    name: Cổng Dịch vụ công Bộ Tư pháp\n", "")
+    assert problems_of(text) == ["p.yaml: line 8: portal bo-tu-phap: name: Field required"]
+
+
+def test_duplicate_ids_point_at_both_lines() -> None:
+    text = VALID.replace("id: bo-tu-phap", "id: hanoi")
+    assert problems_of(text) == ["p.yaml: line 8: portal hanoi: id: duplicate id (first on line 2)"]
+
+
+def test_broken_yaml_and_a_wrong_shape_are_one_line_errors() -> None:
+    assert problems_of("portals: [\n") == [
+        "p.yaml: line 2: not valid YAML: expected the node content, but found '<stream end>'"]
+    assert problems_of("title: x\n") == ["p.yaml: line 1: expected a 'portals:' list of entries"]
+    assert problems_of("portals: []\n") == ["p.yaml: line 1: the portal list is empty"]
+
+
+def test_sample_urls_carry_a_profile_and_flag_overrides() -> None:
+    entry = parse_portals(
+        "- {id: s, name: S, kind: other, url: 'sample:poor?server_delay_ms=10&missing_functions=payment,faq'}"
+    ).portals[0]
+    assert entry.is_sample
+    spec = entry.sample_profile()
+    assert spec.profile == "poor"
+    assert spec.overrides == {"server_delay_ms": "10", "missing_functions": "payment,faq"}
+
+
+def test_the_shipped_example_fleet_is_valid_and_varied(tmp_path: Path) -> None:
+    portals = load_portals(example_portals_path())
+    assert len(portals.portals) >= 12
+    assert {entry.kind for entry in portals.portals} >= {"ministry", "province"}
+    assert len({entry.sample_profile().profile for entry in portals.portals}) >= 6
+
+
+def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(PortalsError, match="cannot read the portal list"):
+        load_portals(tmp_path / "absent.yaml")

@@ -1,0 +1,101 @@
+"""Reviewers' scores: YAML and CSV forms, points to fractions, errors naming the line, merging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.criteria import load_rubric
+from assessor.model import Status
+from assessor.reviews import ReviewError, load_reviews, reviews_for_portal
+from assessor.scoring import score
+from tests.builders import make_snapshot, page
+
+RUBRIC = load_rubric()
+MANUAL = [criterion for criterion in RUBRIC.all_criteria() if criterion.method == "manual"]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def yaml_review(criterion: str, amount: str) -> str:
+    return (
+        "portal: hanoi\nreviews:\n"
+        f"  - criterion: {criterion}\n    {amount}\n"
+        "    note: Đã có quyết định phê duyệt\n    reviewer: Nguyễn Văn A\n    date: 2026-11-20\n"
+    )
+
+
+def test_yaml_points_become_a_fraction_of_the_criterion(tmp_path: Path) -> None:
+    criterion = MANUAL[0]
+    reviews = load_reviews(write(tmp_path / "r.yaml", yaml_review(criterion.id, f"points: {criterion.points / 2}")), RUBRIC)
+    review = reviews["hanoi"][criterion.id]
+    assert review.fraction == pytest.approx(0.5)
+    assert (review.reviewer, review.date, review.note) == ("Nguyễn Văn A", "2026-11-20", "Đã có quyết định phê duyệt")
+
+
+def test_csv_holds_a_whole_campaign(tmp_path: Path) -> None:
+    first, second = MANUAL[0], MANUAL[1]
+    path = write(
+        tmp_path / "reviews.csv",
+        "portal,criterion,points,fraction,note,reviewer,date\n"
+        f"hanoi,{first.id},{first.points},,ok,A,2026-11-01\n"
+        f"hue,{second.id},,0.25,thiếu,B,2026-11-02\n",
+    )
+    reviews = load_reviews(path, RUBRIC)
+    assert reviews["hanoi"][first.id].fraction == 1.0
+    assert reviews["hue"][second.id].fraction == 0.25
+    assert reviews_for_portal(path, RUBRIC, "hue") == reviews["hue"]
+    assert reviews_for_portal(path, RUBRIC, "danang") == {}
+
+
+def test_an_unknown_criterion_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.yaml", yaml_review("security.no_such_thing", "points: 1"))
+    with pytest.raises(ReviewError, match=r"r\.yaml:3: unknown criterion 'security.no_such_thing'"):
+        load_reviews(path, RUBRIC)
+
+
+def test_points_beyond_the_criterion_are_an_error_naming_the_line(tmp_path: Path) -> None:
+    criterion = MANUAL[0]
+    path = write(
+        tmp_path / "reviews.csv",
+        f"portal,criterion,points\nhanoi,{criterion.id},{criterion.points}\nhue,{criterion.id},{criterion.points + 1}\n",
+    )
+    with pytest.raises(ReviewError, match=rf"reviews\.csv:3: criterion {criterion.id}: .* beyond its 0–"):
+        load_reviews(path, RUBRIC)
+
+
+def test_points_and_fraction_together_or_twice_the_same_criterion_are_errors(tmp_path: Path) -> None:
+    criterion = MANUAL[0]
+    both = write(tmp_path / "both.yaml", yaml_review(criterion.id, "points: 1\n    fraction: 0.5"))
+    with pytest.raises(ReviewError, match="either 'points' or 'fraction'"):
+        load_reviews(both, RUBRIC)
+    twice = write(tmp_path / "twice.csv", f"portal,criterion,fraction\nh,{criterion.id},1\nh,{criterion.id},0\n")
+    with pytest.raises(ReviewError, match=r"twice\.csv:3: .* reviewed twice"):
+        load_reviews(twice, RUBRIC)
+
+
+def test_reviews_are_merged_at_scoring_and_pending_manual_criteria_keep_the_grade_provisional(tmp_path: Path) -> None:
+    snapshot = make_snapshot(page())
+    first = MANUAL[0]
+    reviews = load_reviews(write(tmp_path / "r.yaml", yaml_review(first.id, "fraction: 1")), RUBRIC)["hanoi"]
+    before = score(RUBRIC, snapshot)
+    after = score(RUBRIC, snapshot, reviews)
+    result = after.criterion(first.id)
+    assert before.criterion(first.id).status == Status.NEEDS_REVIEW
+    assert result.status == Status.PASS and result.score == first.points
+    assert result.review is not None and result.review.reviewer == "Nguyễn Văn A"
+    # Other manual criteria are still pending, so the grade stays provisional.
+    assert after.provisional is True
+    all_manual = {c.id: reviews[first.id].model_copy(update={"criterion": c.id}) for c in MANUAL}
+    assert not any(r.status == Status.NEEDS_REVIEW for g in score(RUBRIC, snapshot, all_manual).groups
+                   for r in g.criteria if r.method == "manual")
+
+
+def test_a_folder_of_review_files_is_read_whole(tmp_path: Path) -> None:
+    write(tmp_path / "hanoi.yaml", "reviews:\n  - {criterion: %s, fraction: 1}\n" % MANUAL[0].id)
+    write(tmp_path / "hue.yaml", "reviews:\n  - {criterion: %s, fraction: 0}\n" % MANUAL[0].id)
+    assert sorted(load_reviews(tmp_path, RUBRIC)) == ["hanoi", "hue"]

@@ -1,0 +1,79 @@
+"""The results store on SQLite and on a real PostgreSQL: migrations, results, attempts, history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import inspect, text
+
+from assessor.model import Assessment, PortalRef, RubricRef, Text
+from assessor.store import PortalInfo, StoreError, open_store
+
+HANOI = PortalInfo(id="hanoi", name="Cổng Dịch vụ công Hà Nội", kind="province", url="https://dichvucong.hanoi.gov.vn/")
+
+
+def assessment(score: float, grade: str) -> Assessment:
+    return Assessment(
+        portal=PortalRef(id=HANOI.id, name=HANOI.name, url=HANOI.url),
+        criteria=RubricRef(id="qd473-2024", title=Text(vi="Bộ tiêu chí", en="Criteria"), version="1"),
+        status="complete",
+        score=score,
+        grade=grade,
+        started_at=datetime(2026, 11, 1, tzinfo=UTC),
+        duration_s=12.5,
+    )
+
+
+def test_opening_migrates_to_head_and_reopening_keeps_the_data(db_url: str) -> None:
+    with open_store(db_url) as store:
+        assert set(inspect(store.engine).get_table_names()) >= {"campaigns", "results", "attempts", "alembic_version"}
+        campaign = store.create_campaign("2026-Q3", "portals.yaml", "/tmp/r", None, {"concurrency": 2})
+        store.save_result(campaign, HANOI, datetime.now(UTC), assessment=assessment(81.5, "B"), snapshot_dir="/s")
+    with open_store(db_url) as store:
+        with store.engine.connect() as connection:
+            assert connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        campaign = store.campaign("2026-Q3")
+        assert campaign.options == {"concurrency": 2}
+        (row,) = store.results(campaign)
+        assert (row.portal_id, row.outcome, row.score, row.grade, row.snapshot_dir) == ("hanoi", "done", 81.5, "B", "/s")
+        assert row.assessment.portal.name == "Cổng Dịch vụ công Hà Nội"
+
+
+def test_a_result_is_replaced_not_duplicated_and_failures_keep_their_error(db_url: str) -> None:
+    with open_store(db_url) as store:
+        campaign = store.create_campaign("c", "p.yaml", "/tmp/r", None, {})
+        store.save_result(campaign, HANOI, datetime.now(UTC), error="timed out after 210 s")
+        (failed,) = store.results(campaign)
+        assert (failed.outcome, failed.error, failed.grade, failed.assessment) == ("failed", "timed out after 210 s", None, None)
+        store.save_result(campaign, HANOI, datetime.now(UTC), assessment=assessment(70, "C"))
+        (row,) = store.results(campaign)
+        assert (row.outcome, row.error, row.grade) == ("done", None, "C")
+
+
+def test_attempts_record_each_start_and_outcome(db_url: str) -> None:
+    with open_store(db_url) as store:
+        campaign = store.create_campaign("c", "p.yaml", "/tmp/r", None, {})
+        first = store.start_attempt(campaign, "hanoi")
+        store.start_attempt(campaign, "hue")
+        store.finish_attempt(first, "done")
+        attempts = store.attempts(campaign)
+        assert [(a.portal_id, a.outcome, a.finished_at is not None) for a in attempts] == [
+            ("hanoi", "done", True), ("hue", None, False)]
+
+
+def test_history_and_previous_campaign_follow_creation_order(db_url: str) -> None:
+    with open_store(db_url) as store:
+        older = store.create_campaign("2026-Q3", "p.yaml", "/tmp/a", None, {})
+        newer = store.create_campaign("2026-Q4", "p.yaml", "/tmp/b", None, {})
+        store.save_result(newer, HANOI, datetime.now(UTC), assessment=assessment(85, "B"))
+        store.save_result(older, HANOI, datetime.now(UTC), assessment=assessment(60, "D"))
+        assert [(c.name, r.grade) for c, r in store.history("hanoi")] == [("2026-Q3", "D"), ("2026-Q4", "B")]
+        assert store.previous_campaign(newer).name == "2026-Q3"
+        assert store.previous_campaign(older) is None
+        assert list(store.history("nowhere")) == []
+
+
+def test_an_unreachable_database_is_a_one_line_error() -> None:
+    with pytest.raises(StoreError, match="cannot open the results store"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")
