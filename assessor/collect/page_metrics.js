@@ -1,11 +1,15 @@
 // Installed before any page script runs: buffers the performance entries the page itself
 // reports (LCP, layout shifts, long tasks), read back by the crawler after load.
 (() => {
-  const store = { lcp: null, cls: 0, longTasks: [] };
+  // lastEntryAt: when the page last painted, shifted or blocked; the lab waits for it to go quiet.
+  const store = { lcp: null, cls: 0, longTasks: [], lastEntryAt: 0 };
   Object.defineProperty(window, "__assessorMetrics", { value: store, enumerable: false });
   const observe = (type, onEntry) => {
     try {
-      new PerformanceObserver((list) => list.getEntries().forEach(onEntry)).observe({ type, buffered: true });
+      new PerformanceObserver((list) => {
+        list.getEntries().forEach(onEntry);
+        store.lastEntryAt = performance.now();
+      }).observe({ type, buffered: true });
     } catch (e) { /* entry type not supported */ }
   };
   observe("largest-contentful-paint", (e) => { store.lcp = e.renderTime || e.startTime; });

@@ -1,0 +1,223 @@
+"""Performance (hiệu năng): lab metrics of key pages and the load test, scored on log-normal curves.
+
+Lab: for each key page and form factor the median of the runs is scored on the criterion's curves
+(`assessor.checks.curves`); a page whose fastest and slowest runs would earn visibly different
+points is flagged unstable. Load: p95 latency or error ratio at the configured number of users.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from assessor.artifacts.performance import LabPage, LabSettings, LoadSettings, LoadTestResult
+from assessor.checks.curves import Curve
+from assessor.checks.registry import CheckParams, check
+from assessor.model import Evidence, Finding
+from assessor.snapshot import Snapshot
+
+LabMetric = Literal[
+    "ttfb_ms", "fcp_ms", "lcp_ms", "speed_index_ms", "total_blocking_time_ms", "longest_task_ms",
+    "cls", "transfer_bytes", "request_count", "dom_nodes",
+]
+LoadMetric = Literal["p95_ms", "error_ratio"]
+
+METRIC_NAMES: dict[str, str] = {
+    "ttfb_ms": "TTFB", "fcp_ms": "FCP", "lcp_ms": "LCP", "speed_index_ms": "Speed Index",
+    "total_blocking_time_ms": "TBT", "longest_task_ms": "longest task", "cls": "CLS",
+    "transfer_bytes": "bytes", "request_count": "requests", "dom_nodes": "DOM nodes",
+    "p95_ms": "p95", "error_ratio": "error ratio",
+}
+
+
+class WeightedCurve(Curve):
+    weight: float = Field(default=1.0, gt=0)
+
+
+class LabMetricParams(CheckParams):
+    # Metric -> curve; several metrics are averaged by weight (page weight: bytes, requests, DOM).
+    metrics: dict[LabMetric, WeightedCurve]
+    # Form factor -> weight; form factors measured but not listed are not scored.
+    form_factors: dict[str, float] = Field(default_factory=lambda: {"desktop": 1.0, "mobile": 1.0})
+    # A curve score at or above this earns full marks (Lighthouse's "good" is 0.9); below, in proportion.
+    full_marks_at: float = Field(default=0.9, gt=0, le=1)
+    # Flag a page unstable when its fastest and slowest runs would earn fractions this far apart.
+    unstable_fraction: float = Field(default=0.1, gt=0, le=1)
+    # What the lab gatherer measures; put it on one criterion only (the collector merges params).
+    lab: LabSettings | None = None
+
+
+class LoadMetricParams(CheckParams):
+    metric: LoadMetric
+    curve: Curve
+    full_marks_at: float = Field(default=0.9, gt=0, le=1)
+    # The load test's size; put it on one criterion only (the collector merges params).
+    load: LoadSettings | None = None
+
+
+def fraction_of(curve_score: float, full_marks_at: float) -> float:
+    return min(1.0, curve_score / full_marks_at)
+
+
+def format_value(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if metric.endswith("_ms"):
+        return f"{value / 1000:.2f} s"
+    if metric == "transfer_bytes":
+        return f"{value / 1024:.0f} KiB"
+    if metric in ("cls", "error_ratio"):
+        return f"{value:.3f}"
+    return f"{value:.0f}"
+
+
+@dataclass(frozen=True)
+class Spread:
+    median: float
+    low: float
+    high: float
+    cv: float  # coefficient of variation: population stdev / mean
+
+    @classmethod
+    def of(cls, values: list[float]) -> Spread:
+        mean = statistics.fmean(values)
+        cv = statistics.pstdev(values) / mean if mean > 0 and len(values) > 1 else 0.0
+        return cls(statistics.median(values), min(values), max(values), cv)
+
+
+@dataclass(frozen=True)
+class PageScore:
+    page: LabPage
+    fraction: float
+    best_fraction: float
+    worst_fraction: float
+    rows: list[dict[str, object]]
+
+    def is_unstable(self, threshold: float) -> bool:
+        return self.best_fraction - self.worst_fraction >= threshold
+
+
+def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
+    """The page's fraction from the median of its runs, and from its best and worst runs."""
+    weighted: list[tuple[float, float, float, float]] = []  # weight, median, best, worst fractions
+    rows: list[dict[str, object]] = []
+    for metric, curve in params.metrics.items():
+        values = [value for run in page.runs if run.error is None and (value := getattr(run, metric)) is not None]
+        if not values:
+            continue
+        spread = Spread.of([float(value) for value in values])
+        median_fraction = fraction_of(curve.score(spread.median), params.full_marks_at)
+        weighted.append((
+            curve.weight,
+            median_fraction,
+            fraction_of(curve.score(spread.low), params.full_marks_at),
+            fraction_of(curve.score(spread.high), params.full_marks_at),
+        ))
+        rows.append({
+            "page": page.kind, "form factor": page.form_factor, "metric": METRIC_NAMES[metric],
+            "median": format_value(metric, spread.median), "min": format_value(metric, spread.low),
+            "max": format_value(metric, spread.high), "CV": f"{spread.cv:.0%}", "runs": len(values),
+            "score": f"{median_fraction:.2f}", "url": page.url,
+        })
+    if not weighted:
+        return None
+    total = sum(weight for weight, *_ in weighted)
+
+    def mean(column: int) -> float:
+        return sum(item[0] * item[column] for item in weighted) / total
+
+    return PageScore(page, mean(1), mean(2), mean(3), rows)
+
+
+def missing_facts(snapshot: Snapshot, gatherer: str, what_vi: str, what_en: str) -> Finding:
+    reason = snapshot.gather_errors.get(gatherer)
+    if reason:
+        return Finding.error(vi=f"Không đo được {what_vi}: {reason}", en=f"Could not measure {what_en}: {reason}")
+    return Finding.needs_review(vi=f"Chưa đo {what_vi}.", en=f"{what_en.capitalize()} not measured.")
+
+
+@check("performance.lab_metric")
+def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
+    lab = snapshot.performance.lab if snapshot.performance else None
+    if lab is None:
+        return missing_facts(snapshot, "lab", "chỉ số tải trang", "page-load lab metrics")
+    names = ", ".join(METRIC_NAMES[metric] for metric in params.metrics)
+    scored = [
+        (params.form_factors[page.form_factor], result)
+        for page in lab.pages
+        if page.form_factor in params.form_factors and (result := score_lab_page(page, params)) is not None
+    ]
+    if not scored:
+        return Finding.needs_review(
+            vi=f"Trình duyệt không báo cáo {names} cho trang nào.",
+            en=f"The browser reported no {names} for any page.",
+        )
+    total_weight = sum(weight for weight, _ in scored)
+    fraction = sum(weight * result.fraction for weight, result in scored) / total_weight
+    worst = min(scored, key=lambda item: item[1].fraction)[1]
+    unstable = [result for _, result in scored if result.is_unstable(params.unstable_fraction)]
+    evidence = [Evidence(kind="table", label=f"{names}: median, min, max of {lab.runs_per_page} runs",
+                         value=[row for _, result in scored for row in result.rows])]
+    if unstable:
+        listed = ", ".join(f"{result.page.kind}/{result.page.form_factor}" for result in unstable)
+        evidence.append(Evidence(kind="note", label="unstable", value=listed))
+    if lab.missing_kinds:
+        evidence.append(Evidence(kind="note", label="key pages not found", value=", ".join(lab.missing_kinds)))
+    worst_row = worst.rows[0]
+    where = f"{worst.page.kind}/{worst.page.form_factor}"
+    vi = (f"{names}: trang kém nhất là {where}, trung vị {worst_row['median']} "
+          f"(tỷ lệ đạt {fraction:.0%} trên {len(scored)} trang × thiết bị).")
+    en = (f"{names}: worst page is {where}, median {worst_row['median']} "
+          f"({fraction:.0%} achieved over {len(scored)} page × device pairs).")
+    if unstable:
+        vi += f" Kết quả không ổn định giữa các lần đo ở: {listed}."
+        en += f" Runs disagree enough to change the points on: {listed}."
+    return Finding.scored(fraction, vi, en, evidence)
+
+
+def load_value(load: LoadTestResult, metric: LoadMetric) -> float | None:
+    assert load.total is not None
+    return load.total.error_ratio if metric == "error_ratio" else load.total.p95_ms
+
+
+@check("performance.load_metric")
+def load_metric(snapshot: Snapshot, params: LoadMetricParams) -> Finding:
+    load = snapshot.performance.load if snapshot.performance else None
+    if load is None:
+        return missing_facts(snapshot, "load_test", "khả năng chịu tải", "the load test")
+    if load.skipped_reason:
+        return Finding.needs_review(
+            vi=f"Không chạy kiểm thử tải: {load.skipped_reason}",
+            en=f"Load test not run: {load.skipped_reason}",
+        )
+    if load.error or load.total is None or load.total.requests == 0:
+        reason = load.error or "no request completed"
+        return Finding.error(vi=f"Kiểm thử tải thất bại: {reason}", en=f"Load test failed: {reason}")
+    value = load_value(load, params.metric)
+    if value is None:
+        return Finding.error(vi="Kiểm thử tải không ghi nhận độ trễ.", en="The load test recorded no latency.")
+    fraction = fraction_of(params.curve.score(value), params.full_marks_at)
+    shown = format_value(params.metric, value)
+    rows = [
+        {"page": stats.name, "requests": stats.requests, "failures": stats.failures,
+         "error ratio": f"{stats.error_ratio:.1%}", "req/s": f"{stats.rps:.1f}",
+         "p50": format_value("p50_ms", stats.p50_ms), "p95": format_value("p95_ms", stats.p95_ms),
+         "p99": format_value("p99_ms", stats.p99_ms)}
+        for stats in [*load.pages, load.total]
+    ]
+    evidence = [
+        Evidence(kind="value", label=METRIC_NAMES[params.metric], value=shown, url=load.target),
+        Evidence(kind="table", label=f"{load.users} users, {load.duration_s:g} s", value=rows),
+    ]
+    if load.chart:
+        evidence.append(Evidence(kind="screenshot", label="latency and users over time", path=load.chart))
+    name = METRIC_NAMES[params.metric]
+    return Finding.scored(
+        fraction,
+        vi=f"Với {load.users} người dùng đồng thời: {name} = {shown} ({load.total.requests} yêu cầu).",
+        en=f"With {load.users} concurrent users: {name} = {shown} ({load.total.requests} requests).",
+        evidence=evidence,
+    )

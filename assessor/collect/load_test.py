@@ -1,0 +1,86 @@
+"""The load test as a portal gatherer: only for portals that allow it, on the lab's key pages.
+
+Permission comes from the portal's entry (`allow_load_test: true` in portals.yaml) or from
+`--allow-load-test` for one run; without it the load test is recorded as skipped with the
+reason, and its criteria ask for review. The size comes from the rubric's `load` block (or the
+command line), bounded by `assessor.perf.limits`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from assessor.artifacts.performance import LoadSettings, LoadTestResult
+from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.lab import crawled_key_pages, lab_settings, performance_facts
+from assessor.perf.chart import draw_load_chart
+from assessor.perf.runner import LoadPlan, run_load_test
+from assessor.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from assessor.collect.context import CollectContext
+
+LOAD_CHECK = "performance.load_metric"
+CHART_FILE = "perf/load_chart.png"
+NOT_ALLOWED = ("the portal's entry does not allow a load test "
+               "(set allow_load_test: true in portals.yaml, or pass --allow-load-test)")
+
+
+def load_settings(ctx: CollectContext) -> LoadSettings:
+    return LoadSettings.model_validate(ctx.params_for(LOAD_CHECK).get("load") or {})
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def key_page_paths(snapshot: Snapshot, ctx: CollectContext, origin: str) -> dict[str, str]:
+    """The lab's key pages (or the same choice made afresh), as paths on the portal's origin."""
+    lab = snapshot.performance.lab if snapshot.performance else None
+    urls = {page.kind: page.url for page in lab.pages} if lab and lab.pages else (
+        crawled_key_pages(snapshot, lab_settings(ctx))[0])
+    paths: dict[str, str] = {}
+    for kind, url in urls.items():
+        parts = urlsplit(url)
+        if origin_of(url) == origin:
+            paths[kind] = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return paths or {"home": "/"}
+
+
+def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
+    if not ctx.settings.allow_load_test:
+        return NOT_ALLOWED
+    host = urlsplit(target).hostname or ""
+    if host in ctx.settings.resolve:
+        # Locust resolves names itself: a load meant for a --resolve stand-in would hit the real host.
+        return f"{host} is redirected with --resolve, which the load generator does not follow"
+    return None
+
+
+@portal_gatherer("load_test", order=90)
+async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
+    facts = performance_facts(snapshot)
+    home = snapshot.home
+    target = origin_of(home.final_url if home else snapshot.start_url)
+    reason = refusal(snapshot, ctx, target)
+    if reason is None:
+        try:
+            verify: str | bool = str(ctx.ca_bundle) if ctx.ca_bundle else snapshot.certificate_error is None
+            plan = LoadPlan.from_settings(target, key_page_paths(snapshot, ctx, target), load_settings(ctx),
+                                          verify=verify)
+        except ValidationError as exc:
+            reason = "refused: " + "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
+    if reason is not None:
+        facts.load = LoadTestResult(target=target, skipped_reason=reason)
+        return
+    ctx.progress(f"load test: {plan.users} users for {plan.duration_s:g} s")
+    result = await asyncio.to_thread(run_load_test, plan)
+    if result.timeline:
+        draw_load_chart(result.timeline, ctx.folder / CHART_FILE)
+        result.chart = CHART_FILE
+    facts.load = result

@@ -1,0 +1,14 @@
+"""Hard ceilings on any load test, whatever the rubric or the command line asks.
+
+A load test is a burst of traffic against a public service: these bound the harm a mistaken
+configuration can do. Asking for more is refused, never silently trimmed.
+"""
+
+from __future__ import annotations
+
+MAX_USERS = 200
+MAX_SPAWN_RATE = 50.0
+MAX_DURATION_S = 300.0
+MAX_WORKERS = 8
+# After the planned duration, the runner kills Locust if it has not stopped by itself.
+STOP_GRACE_S = 30.0

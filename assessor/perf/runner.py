@@ -1,0 +1,172 @@
+"""Running Locust headless in child processes and reading back its statistics.
+
+Locust runs in its own processes: its gevent monkey-patching must never share a process with
+the collector's asyncio. With `workers` > 0 it uses Locust's own master/worker mode: one master
+that aggregates, N worker processes on this machine, and optionally workers on other machines
+(`remote_workers`, with the master listening on `master_bind_host`). Every run is bounded by
+`assessor.perf.limits`, stops by itself after `duration_s`, and is killed if it overstays.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, model_validator
+
+from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
+from assessor.perf import limits
+from assessor.perf.locustfile import PLAN_ENV
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+
+
+class LoadPlan(BaseModel):
+    """One load test: where, which pages, how big. Validation enforces the hard ceilings."""
+
+    target: str
+    paths: dict[str, str] = Field(default_factory=lambda: {"home": "/"})
+    users: int = Field(ge=1)
+    spawn_rate: float = Field(gt=0)
+    duration_s: float = Field(gt=0)
+    think_min_s: float = 1.0
+    think_max_s: float = 3.0
+    workers: int = Field(default=0, ge=0)
+    remote_workers: int = Field(default=0, ge=0)
+    master_bind_host: str = "127.0.0.1"
+    # A CA bundle to trust (test servers), True for the system's, False to skip verification.
+    verify: str | bool = True
+
+    @model_validator(mode="after")
+    def _within_ceilings(self) -> LoadPlan:
+        for name, value, ceiling in (
+            ("users", self.users, limits.MAX_USERS),
+            ("spawn rate", self.spawn_rate, limits.MAX_SPAWN_RATE),
+            ("duration", self.duration_s, limits.MAX_DURATION_S),
+            ("workers", self.workers + self.remote_workers, limits.MAX_WORKERS),
+        ):
+            if value > ceiling:
+                raise ValueError(f"{name} {value:g} is above the ceiling of {ceiling:g}")
+        if self.think_max_s < self.think_min_s:
+            raise ValueError("think_max_s must not be below think_min_s")
+        if urlsplit(self.target).scheme not in ("http", "https"):
+            raise ValueError(f"not an http(s) URL: {self.target}")
+        return self
+
+    @classmethod
+    def from_settings(cls, target: str, paths: dict[str, str], settings: LoadSettings, **extra: object) -> LoadPlan:
+        return cls(target=target, paths=paths, **settings.model_dump(), **extra)
+
+    def environment(self) -> dict[str, str]:
+        plan = {"paths": self.paths, "think_min_s": self.think_min_s, "think_max_s": self.think_max_s,
+                "verify": self.verify}
+        return {**os.environ, PLAN_ENV: json.dumps(plan)}
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def locust_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--skip-log-setup", *args]
+
+
+def start_processes(plan: LoadPlan, csv_prefix: Path) -> list[subprocess.Popen[bytes]]:
+    """The master (or the only process) first, then the local workers."""
+    common = ["--headless", "--host", plan.target.rstrip("/")]
+    run = ["-u", str(plan.users), "-r", f"{plan.spawn_rate:g}", "-t", f"{plan.duration_s:g}s",
+           "--csv", str(csv_prefix), "--csv-full-history", "--only-summary", "--stop-timeout", "2",
+           "--exit-code-on-error", "0"]
+    options = {"env": plan.environment(), "stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE,
+               "start_new_session": True}
+    if plan.workers + plan.remote_workers == 0:
+        return [subprocess.Popen(locust_command(*common, *run), **options)]
+    port = free_port(plan.master_bind_host)
+    master = subprocess.Popen(locust_command(
+        *common, *run, "--master", "--master-bind-host", plan.master_bind_host, "--master-bind-port", str(port),
+        "--expect-workers", str(plan.workers + plan.remote_workers), "--expect-workers-max-wait", "30",
+    ), **options)
+    connect_to = "127.0.0.1" if plan.master_bind_host in ("0.0.0.0", "::") else plan.master_bind_host
+    workers = [
+        subprocess.Popen(locust_command(*common, "--worker", "--master-host", connect_to, "--master-port", str(port)),
+                         **options)
+        for _ in range(plan.workers)
+    ]
+    return [master, *workers]
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def number(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "", "N/A") else None
+    except ValueError:
+        return None
+
+
+def page_stats(row: dict[str, str]) -> LoadPageStats:
+    return LoadPageStats(
+        name=row["Name"], requests=int(row["Request Count"]), failures=int(row["Failure Count"]),
+        rps=number(row["Requests/s"]) or 0.0, p50_ms=number(row["50%"]), p95_ms=number(row["95%"]),
+        p99_ms=number(row["99%"]),
+    )
+
+
+def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
+    result = LoadTestResult(target=plan.target, users=plan.users, spawn_rate=plan.spawn_rate,
+                            duration_s=plan.duration_s, workers=plan.workers + plan.remote_workers, paths=plan.paths)
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8", newline="") as stats_file:
+        for row in csv.DictReader(stats_file):
+            if row["Name"] == "Aggregated":
+                result.total = page_stats(row)
+            else:
+                result.pages.append(page_stats(row))
+    history = Path(f"{csv_prefix}_stats_history.csv")
+    if history.is_file():
+        with history.open(encoding="utf-8", newline="") as history_file:
+            rows = [row for row in csv.DictReader(history_file) if row["Name"] == "Aggregated"]
+        start = float(rows[0]["Timestamp"]) if rows else 0.0
+        result.timeline = [
+            LoadSample(t_s=float(row["Timestamp"]) - start, users=int(row["User Count"]),
+                       rps=number(row["Requests/s"]) or 0.0, failures_per_s=number(row["Failures/s"]) or 0.0,
+                       p50_ms=number(row["50%"]), p95_ms=number(row["95%"]))
+            for row in rows
+        ]
+    return result
+
+
+def run_load_test(plan: LoadPlan) -> LoadTestResult:
+    """Run the plan to completion (blocking; call it from a thread in async code)."""
+    with tempfile.TemporaryDirectory(prefix="assessor-load-") as folder:
+        csv_prefix = Path(folder) / "locust"
+        processes = start_processes(plan, csv_prefix)
+        deadline = time.monotonic() + plan.duration_s + limits.STOP_GRACE_S + (30 if plan.remote_workers else 0)
+        master = processes[0]
+        try:
+            master.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            return LoadTestResult(target=plan.target, users=plan.users, duration_s=plan.duration_s,
+                                  error="Locust did not stop in time and was killed")
+        finally:
+            for process in processes:
+                stop(process)
+        if not Path(f"{csv_prefix}_stats.csv").is_file():
+            reason = (master.stderr.read().decode("utf-8", "replace") if master.stderr else "").strip()
+            return LoadTestResult(target=plan.target, users=plan.users, duration_s=plan.duration_s,
+                                  error=f"Locust wrote no statistics (exit {master.returncode}): {reason[-500:]}")
+        return read_results(plan, csv_prefix)
