@@ -1,0 +1,66 @@
+"""The campaign report from stored assessments: escaping, its one hashed script, the comparison."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assessor.criteria import load_rubric
+from assessor.model import Status
+from assessor.report.campaign_report import build_view, write_campaign_report
+from assessor.scoring import score
+from assessor.store import PortalInfo, open_store
+from tests.builders import make_snapshot, page
+
+RUBRIC = load_rubric()
+HOSTILE = 'Cổng <script>alert("x")</script> & "Bộ"'
+
+
+def stored(tmp_path: Path, name: str, html: str, previous_html: str | None = None):
+    store = open_store(tmp_path / "db.sqlite3")
+    if previous_html is not None:
+        older = store.create_campaign("older", "p.yaml", str(tmp_path / "older"), None, {})
+        store.save_result(older, PortalInfo("p1", HOSTILE, "ministry", "https://a.gov.vn/"), datetime.now(UTC),
+                          assessment=score(RUBRIC, make_snapshot(page(html=previous_html))))
+    campaign = store.create_campaign(name, "p.yaml", str(tmp_path / name), None, {})
+    store.save_result(campaign, PortalInfo("p1", HOSTILE, "ministry", "https://a.gov.vn/"), datetime.now(UTC),
+                      assessment=score(RUBRIC, make_snapshot(page(html=html))))
+    store.save_result(campaign, PortalInfo("p2", "Cổng tỉnh", "province", "https://b.gov.vn/"), datetime.now(UTC),
+                      error="timed out after 210 s")
+    return store, campaign
+
+
+def test_portal_strings_are_escaped_and_only_the_hashed_script_may_run(tmp_path: Path) -> None:
+    store, campaign = stored(tmp_path, "c", "<html lang='vi'><body>x</body></html>")
+    html = write_campaign_report(store, campaign)["html"].read_text(encoding="utf-8")
+    assert HOSTILE not in html
+    assert "Cổng &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Bộ&#34;" in html
+    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html
+    assert "timed out after 210 s" in html and "Lỗi khi đánh giá" in html
+
+
+def test_the_view_ranks_graded_portals_and_compares_with_the_previous_campaign(tmp_path: Path) -> None:
+    good = "<html lang='vi'><head><title>T</title></head><body><p>x</p></body></html>"
+    bad = "<html><body><p>x</p></body></html>"
+    store, campaign = stored(tmp_path, "newer", bad, previous_html=good)
+    view = build_view(store, campaign)
+    first, failed = view.lines
+    assert (first.id, first.rank, failed.id, failed.rank, failed.status) == ("p1", 1, "p2", None, "failed")
+    assert view.previous is not None and view.previous.name == "older"
+    before = store.results(store.campaign("older"))[0].assessment
+    now = store.results(campaign)[0].assessment
+    assert first.change == now.score - before.score
+    newly_failed = sorted(
+        c.id for g in now.groups for c in g.criteria
+        if c.status == Status.FAIL and before.criterion(c.id).status != Status.FAIL
+    )
+    assert first.new_failures == newly_failed and newly_failed
+    assert {item.id for item in view.failed} <= set(first.failed)
+    assert len(view.failed) == min(10, len(first.failed))
+    assert sum(count for _, count in view.grades) == 1
