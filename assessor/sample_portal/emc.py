@@ -7,6 +7,7 @@ response's nonce.
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import Markup, escape
 
@@ -49,7 +50,7 @@ _govaq.push(['enableLinkTracking']);
 }})();
 """
     if profile.emc_variant == "minified":
-        body = "".join(line.strip() for line in body.splitlines()).replace(" = ", "=").replace(", ", ",")
+        body = re.sub(r"\s*([=,;{}()|\[\]])\s*", r"\1", "".join(line.strip() for line in body.splitlines()))
     tag = f'<script nonce="{escape(nonce)}">{body}</script>'
     if profile.emc_variant == "commented":
         # Left in the HTML but commented out, as found on portals after a redesign: the browser never runs it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict
 from typing import Any
 
@@ -27,14 +28,19 @@ _CLASSES: dict[str, dict[str, str]] = {
 _CLASSES["spa"] = _CLASSES["classic"]
 
 
+@functools.cache
+def _environment() -> Environment:
+    """One template environment for every portal in the process, so templates compile once."""
+    return Environment(loader=PackageLoader(__package__, "templates"), autoescape=select_autoescape(["html"]))
+
+
 class Renderer:
     def __init__(self, profile: Profile, paths: Paths, http_origin: str) -> None:
         self.profile = profile
         self.paths = paths
         self.http_origin = http_origin
         self.cdn_script: tuple[str, str] = ("", "")  # (url, integrity), set by the app
-        self.env = Environment(loader=PackageLoader(__package__, "templates"),
-                               autoescape=select_autoescape(["html"]), trim_blocks=False)
+        self.env = _environment()
         layout = "layout_modern.html" if profile.theme == "modern" else "layout_classic.html"
         self.layout = self.env.get_template(layout)
 

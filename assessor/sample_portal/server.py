@@ -137,7 +137,7 @@ class SamplePortal:
         target = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         self.resolve = {name: f"{target}:{https_port}" for name in (EMC_HOST, NATIONAL_HOST, CDN_HOST)}
         for server in (https_server, http_server):
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
                                       name=f"sample-portal-{server.server_address[1]}")
             thread.start()
             self._servers.append(server)
