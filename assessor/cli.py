@@ -29,6 +29,7 @@ from assessor.console import (
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
 from assessor.model import Assessment
+from assessor.perf.cli import AllowLoadTestOption, LoadDurationOption, LoadUsersOption, apply_load_overrides, load_command
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
@@ -44,6 +45,7 @@ sample_app = typer.Typer(help="The bundled sample portal, for demos and tests.",
 app.add_typer(criteria_app, name="criteria")
 app.add_typer(sample_app, name="sample-portal")
 app.add_typer(campaign_app, name="campaign")
+app.command("load")(load_command)
 app.command("history")(history)
 
 CriteriaOption = Annotated[
@@ -162,6 +164,9 @@ def run(
     reviews: Annotated[
         Path | None, typer.Option("--reviews", help="Reviewers' scores for this portal: a YAML or CSV review file.")
     ] = None,
+    allow_load_test: AllowLoadTestOption = False,
+    load_users: LoadUsersOption = None,
+    load_duration: LoadDurationOption = None,
     browser: BrowserOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
@@ -183,7 +188,9 @@ def run(
         page_timeout_s=page_timeout,
         resolve=parse_resolve(resolve),
         http_url=check_url(http_url) if http_url else None,
+        allow_load_test=allow_load_test,
     )
+    apply_load_overrides(rubric, load_users, load_duration)
     options = RunOptions(
         rubric=rubric,
         out_dir=out,
