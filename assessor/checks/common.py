@@ -56,7 +56,7 @@ class PageTypeRules(BaseModel):
             "rating": ["danh-gia", "đánh giá"],
             "statistics": ["thong-ke", "thống kê", "so-lieu"],
             "support": ["huong-dan", "hướng dẫn", "hoi-dap", "hỏi đáp", "cau-hoi", "câu hỏi", "tro-ly", "trợ lý"],
-            "catalogue": ["thu-tuc", "thủ tục", "dich-vu-cong", "dịch vụ công"],
+            "catalogue": ["thu-tuc", "thủ tục"],
             "news": ["tin-tuc", "tin tức"],
         }
     )

@@ -1,0 +1,186 @@
+"""EMC checks on snapshots built in code: every outcome of every check, and the snippet variants
+of DOMAIN.md (https or http, minified, comment-wrapped, commented out)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessor.artifacts.page import NetworkRequest
+from assessor.checks.registry import get_check
+from assessor.model import Finding, Status
+from tests.builders import BASE_URL, make_snapshot, page, params_of
+
+TRACKER = "https://f-emc.ngsp.gov.vn/tracking"
+SCRIPT = "https://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js"
+
+
+def snippet(site_id: str | None = "1234", tracker: str = TRACKER, script: str = SCRIPT, extra: str = "") -> str:
+    site = f"_govaq.push(['setSiteId', '{site_id}']);" if site_id is not None else ""
+    return f"""<script>
+var _govaq = window._govaq || [];
+_govaq.push(['trackPageView']);
+_govaq.push(['enableLinkTracking']);
+(function () {{
+  _govaq.push(['setTrackerUrl', '{tracker}']);
+  {site}
+  var d = document, g = d.createElement('script'), s = d.getElementsByTagName('script')[0];
+  g.src = '{script}'; s.parentNode.insertBefore(g, s);
+}})();{extra}
+</script>"""
+
+
+MINIFIED = ('<script>var _govaq=window._govaq||[];_govaq.push(["trackPageView"]);_govaq.push(["enableLinkTracking"]);'
+            '(function(){_govaq.push(["setTrackerUrl","http://f-emc.ngsp.gov.vn/tracking"]);_govaq.push(["setSiteId",987]);'
+            'var d=document,g=d.createElement("script");g.src="http://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js";})();</script>')
+BADGE = '<a id="btnEMC" href="https://f-emc.ngsp.gov.vn/"><img src="/emc.svg" alt="Đã kết nối EMC"></a>'
+PROCEDURE_BODY = "<h2>Trình tự thực hiện</h2><h2>Thành phần hồ sơ</h2><h2>Thời hạn giải quyết</h2><h2>Căn cứ pháp lý</h2>"
+
+
+def html(head: str = "", body: str = "") -> str:
+    return f"<html lang='vi'><head><title>Cổng DVC</title>{head}</head><body>{body}</body></html>"
+
+
+def hits(url: str, site_id: str = "1234", tracker: str = TRACKER, script: str = SCRIPT) -> list[NetworkRequest]:
+    return [
+        NetworkRequest(url=url, resource_type="document", status=200),
+        NetworkRequest(url=script, resource_type="script", status=200),
+        NetworkRequest(url=f"{tracker}?idsite={site_id}&action=pageview&url={url}", resource_type="image", status=204),
+    ]
+
+
+def run(check_id: str, snapshot) -> Finding:
+    return get_check(check_id).function(snapshot, params_of(check_id))
+
+
+def connected_page(url: str = BASE_URL, body: str = BADGE, depth: int = 0, **kwargs) -> object:
+    return page(url, html(snippet(**kwargs), body), requests=hits(url), depth=depth)
+
+
+# ----------------------------------------------------------------------------- emc.snippet
+@pytest.mark.parametrize("head", [snippet(), MINIFIED, f"<!-- Begin EMC Tracking Code -->{snippet()}<!-- End EMC Tracking Code -->"])
+def test_snippet_found_in_every_accepted_form(head: str) -> None:
+    finding = run("emc.snippet", make_snapshot(page(BASE_URL, html(head))))
+    assert finding.status == Status.PASS
+    assert "_govaq" in finding.evidence[0].value
+
+
+def test_snippet_loaded_from_another_file_counts_from_the_network_log() -> None:
+    finding = run("emc.snippet", make_snapshot(page(BASE_URL, html(), requests=hits(BASE_URL))))
+    assert finding.status == Status.PASS
+    assert finding.evidence[0].url == SCRIPT
+
+
+def test_commented_out_snippet_earns_partial_credit() -> None:
+    finding = run("emc.snippet", make_snapshot(page(BASE_URL, html(f"<!--\n{snippet()}\n-->"))))
+    assert finding.status == Status.PARTIAL
+    assert finding.fraction == pytest.approx(0.25)
+
+
+def test_no_snippet_fails_and_no_page_is_an_error() -> None:
+    assert run("emc.snippet", make_snapshot(page(BASE_URL, html("<script>var ga = 1;</script>")))).status == Status.FAIL
+    assert run("emc.snippet", make_snapshot()).status == Status.ERROR
+
+
+# ----------------------------------------------------------------------------- emc.configuration
+def test_configuration_passes_with_numeric_site_id_and_the_emc_tracker() -> None:
+    finding = run("emc.configuration", make_snapshot(page(BASE_URL, html(snippet()))))
+    assert finding.status == Status.PASS
+    assert finding.evidence[0].value == "1234"
+
+
+def test_minified_http_variant_is_accepted_with_a_note() -> None:
+    finding = run("emc.configuration", make_snapshot(page(BASE_URL, html(MINIFIED))))
+    assert finding.status == Status.PASS
+    assert finding.evidence[0].value == "987"
+    assert any(e.kind == "note" and "http://" in e.value for e in finding.evidence)
+
+
+@pytest.mark.parametrize("kwargs, missing", [
+    ({"site_id": None}, "site id"),
+    ({"site_id": "abc"}, "site id"),
+    ({"tracker": "https://cdn.sample.test/tracking"}, "tracker URL"),
+])
+def test_configuration_is_partial_when_one_half_is_wrong(kwargs: dict, missing: str) -> None:
+    finding = run("emc.configuration", make_snapshot(page(BASE_URL, html(snippet(**kwargs)))))
+    assert finding.status == Status.PARTIAL and finding.fraction == 0.5
+    assert missing in finding.message.en
+
+
+def test_configuration_fails_without_a_running_snippet() -> None:
+    finding = run("emc.configuration", make_snapshot(page(BASE_URL, html(f"<!-- {snippet()} -->"))))
+    assert finding.status == Status.FAIL
+    both_wrong = run("emc.configuration", make_snapshot(page(BASE_URL, html(snippet(site_id=None, tracker="https://x.test/t")))))
+    assert both_wrong.status == Status.FAIL
+
+
+# ----------------------------------------------------------------------------- emc.hits
+def test_hits_pass_when_script_loaded_and_hit_sent() -> None:
+    finding = run("emc.hits", make_snapshot(connected_page()))
+    assert finding.status == Status.PASS
+    assert finding.evidence[2].value == 1
+    assert finding.evidence[0].value[0]["yêu cầu / request"].startswith(TRACKER)
+
+
+def test_hits_to_another_host_or_without_site_id_do_not_count() -> None:
+    wrong_host = page(BASE_URL, html(snippet()), requests=hits(BASE_URL, tracker="https://cdn.sample.test/tracking"))
+    no_site = page(BASE_URL, html(snippet()), requests=hits(BASE_URL, site_id=""))
+    for snapshot in (make_snapshot(wrong_host), make_snapshot(no_site)):
+        finding = run("emc.hits", snapshot)
+        assert finding.status == Status.PARTIAL and finding.fraction == 0.5
+        assert "no valid tracking hit" in finding.message.en
+
+
+def test_failed_requests_are_not_hits() -> None:
+    requests = [NetworkRequest(url=SCRIPT, status=None, failure="net::ERR_BLOCKED_BY_CLIENT"),
+                NetworkRequest(url=f"{TRACKER}?idsite=1234", failure="net::ERR_CONNECTION_REFUSED")]
+    finding = run("emc.hits", make_snapshot(page(BASE_URL, html(snippet()), requests=requests)))
+    assert finding.status == Status.FAIL
+    assert run("emc.hits", make_snapshot()).status == Status.ERROR
+
+
+# ----------------------------------------------------------------------------- emc.coverage
+def test_coverage_lists_pages_without_emc_by_page_type() -> None:
+    home = connected_page()
+    procedure = page(f"{BASE_URL}thu-tuc/1", html(body=PROCEDURE_BODY), depth=1)
+    lookup = connected_page(f"{BASE_URL}tra-cuu-ho-so", depth=1)
+    lookup2 = page(f"{BASE_URL}tra-cuu-ho-so?ma=1", html(), depth=1)
+    finding = run("emc.coverage", make_snapshot(home, procedure, lookup, lookup2))
+    assert finding.status == Status.PARTIAL
+    # home 1, procedure 0, lookup 1/2 -> (1 + 0 + 0.5) / 3
+    assert finding.fraction == pytest.approx(0.5)
+    missing = [row[0] for row in finding.evidence[1].value]
+    assert missing == [procedure.final_url, lookup2.final_url]
+
+
+def test_coverage_passes_on_every_page_and_fails_on_none() -> None:
+    everywhere = make_snapshot(connected_page(), connected_page(f"{BASE_URL}tra-cuu-ho-so", depth=1))
+    assert run("emc.coverage", everywhere).status == Status.PASS
+    nowhere = make_snapshot(page(BASE_URL, html()), page(f"{BASE_URL}en", html(), depth=1))
+    assert run("emc.coverage", nowhere).status == Status.FAIL
+    assert run("emc.coverage", make_snapshot()).status == Status.ERROR
+
+
+# ----------------------------------------------------------------------------- emc.badge
+def test_badge_on_home_passes_inner_only_partial_hidden_or_absent_fails() -> None:
+    assert run("emc.badge", make_snapshot(page(BASE_URL, html(body=BADGE)))).status == Status.PASS
+    by_text = page(BASE_URL, html(body="<span>Đã kết nối EMC</span>"))
+    assert run("emc.badge", make_snapshot(by_text)).status == Status.PASS
+    inner = make_snapshot(page(BASE_URL, html()), page(f"{BASE_URL}gioi-thieu", html(body=BADGE), depth=1))
+    finding = run("emc.badge", inner)
+    assert finding.status == Status.PARTIAL and finding.fraction == 0.5
+    hidden = page(BASE_URL, html(body=f'<div style="display: none">{BADGE}</div>'))
+    assert run("emc.badge", make_snapshot(hidden)).status == Status.FAIL
+    assert run("emc.badge", make_snapshot()).status == Status.ERROR
+
+
+# ----------------------------------------------------------------------------- emc.track_dvc
+def test_track_dvc_on_procedure_pages() -> None:
+    dvc = "<script>_govaq.push(['trackDVC', '1.001193', 'Đăng ký khai sinh', 'xem']);</script>"
+    with_dvc = page(f"{BASE_URL}thu-tuc/1", html(snippet(), PROCEDURE_BODY + dvc), depth=1)
+    without = page(f"{BASE_URL}thu-tuc/2", html(snippet(), PROCEDURE_BODY), depth=1)
+    commented = page(f"{BASE_URL}thu-tuc/3", html(snippet(), PROCEDURE_BODY + f"<!-- {dvc} -->"), depth=1)
+    assert run("emc.track_dvc", make_snapshot(page(), with_dvc)).status == Status.PASS
+    partial = run("emc.track_dvc", make_snapshot(page(), with_dvc, without, commented))
+    assert partial.status == Status.PARTIAL and partial.fraction == pytest.approx(1 / 3)
+    assert run("emc.track_dvc", make_snapshot(page(), without)).status == Status.FAIL
+    assert run("emc.track_dvc", make_snapshot(page())).status == Status.NOT_APPLICABLE
