@@ -305,7 +305,8 @@ class PortalApp:
         p, path = self.profile, req.path
         if path == "/robots.txt":
             sitemap = "" if p.no_sitemap else f"Sitemap: {self.https_origin}/sitemap.xml\n"
-            return _response(200, f"User-agent: *\nDisallow: /ca-nhan/\n{sitemap}", "text/plain; charset=utf-8")
+            private = self.paths.my_dossiers.rsplit("/", 1)[0] + "/"
+            return _response(200, f"User-agent: *\nDisallow: {private}\n{sitemap}", "text/plain; charset=utf-8")
         if path == "/sitemap.xml" and not p.no_sitemap:
             urls = [self.paths.home, self.paths.catalogue, self.paths.lookup, self.paths.sitemap]
             body = "".join(f"<url><loc>{self.https_origin}{u}</loc></url>" for u in urls)
