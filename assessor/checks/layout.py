@@ -135,7 +135,7 @@ class FooterParams(CheckParams):
     address_words: list[str] = Field(default_factory=lambda: ["địa chỉ", "trụ sở", "số ", "đường", "phường", "xã"])
     # A Vietnamese phone number: 0 or +84 then 9-10 digits, with spaces, dots, dashes or brackets;
     # or a 1800/1900 hotline.
-    phone_pattern: str = r"(?:\+84|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
+    phone_pattern: str = r"(?:\+84[\s.]?|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
     email_pattern: str = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 
 
@@ -169,9 +169,8 @@ class ConsistencyParams(CheckParams):
     # How alike (0..1, difflib ratio of their text) an inner page's header and footer must be to the home page's.
     similarity: float = Field(default=0.8, ge=0, le=1)
     consistency_share: float = Field(default=0.5, ge=0, le=1)
-    breadcrumb_selectors: list[str] = Field(default_factory=lambda: [
-        "[aria-label*=breadcrumb i]", "[aria-label*='đường dẫn' i]", ".breadcrumb", ".breadcrumbs", "#breadcrumb",
-        "[itemtype*=BreadcrumbList]", "ol.breadcrumb"])
+    # Words naming a breadcrumb trail in an element's aria-label, class, id or itemtype.
+    breadcrumb_words: list[str] = Field(default_factory=lambda: ["breadcrumb", "đường dẫn", "vị trí hiện tại"])
     # Page types that need no breadcrumbs (the home page has nowhere to come from).
     breadcrumb_exempt: list[str] = Field(default_factory=lambda: ["home", "english"])
     page_types: PageTypeRules = Field(default_factory=PageTypeRules)
@@ -180,6 +179,16 @@ class ConsistencyParams(CheckParams):
 def frame_signature(page: PageArtifact) -> str:
     soup = soup_of(page)
     return f"{text_of(region(soup, HEADER_SELECTORS))} | {text_of(region(soup, FOOTER_SELECTORS))}"
+
+
+def has_breadcrumbs(page: PageArtifact, words: list[str]) -> bool:
+    wanted = [fold(word) for word in words]
+    for element in soup_of(page).find_all(attrs={"aria-label": True}) + soup_of(page).find_all(class_=True) + \
+            soup_of(page).find_all(id=True) + soup_of(page).find_all(itemtype=True):
+        named = " ".join(str(element.get(name, "")) for name in ("aria-label", "class", "id", "itemtype"))
+        if any(word in fold(named) for word in wanted):
+            return True
+    return False
 
 
 @check("layout.consistency")
@@ -194,7 +203,7 @@ def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
         ratio = SequenceMatcher(None, reference, frame_signature(page), autojunk=False).ratio()
         alike += ratio >= params.similarity
         kind = page_type(page, params.page_types)
-        has_crumbs = any(soup_of(page).select_one(selector) for selector in params.breadcrumb_selectors)
+        has_crumbs = has_breadcrumbs(page, params.breadcrumb_words)
         if kind not in params.breadcrumb_exempt:
             needing += 1
             crumbs += has_crumbs
