@@ -87,3 +87,35 @@ def test_spa_renders_links_and_tracks_navigation(browser, start_portal) -> None:
         assert pageviews[:2] == [portal.url, portal.url + "tra-cuu-ho-so"]
     finally:
         chromium.close()
+
+
+def _axe_source() -> str:
+    axe_package = pytest.importorskip("axe_playwright_python")
+    return (Path(axe_package.__file__).parent / "axe.min.js").read_text()
+
+
+@pytest.mark.parametrize("profile, expected", [
+    ("good", set()),
+    ("inaccessible", {"color-contrast", "html-has-lang", "image-alt", "label"}),
+])
+def test_axe_core_on_key_pages(browser, start_portal, profile: str, expected: set[str]) -> None:
+    portal = start_portal(profile)
+    axe = _axe_source()
+    chromium = launch(browser, portal)
+    try:
+        page = chromium.new_page()
+        found: set[str] = set()
+        for path in ("", "tra-cuu-ho-so", f"thu-tuc-hanh-chinh/{PROCEDURE_CODE}"):
+            page.goto(portal.url + path, wait_until="domcontentloaded")
+            page.evaluate(axe)
+            found |= set(page.evaluate("axe.run().then(r => r.violations.map(v => v.id))"))
+        if expected:
+            assert expected <= found
+        else:
+            assert found == set()
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.goto(portal.url, wait_until="domcontentloaded")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert (scroll_width > 320) == (profile == "inaccessible")  # fixed_width forces horizontal scrolling
+    finally:
+        chromium.close()

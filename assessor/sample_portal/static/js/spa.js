@@ -35,11 +35,11 @@
         return h('option', { value: o[0], selected: o[0] === f.value, text: o[1] });
       }));
     } else if (f.type === 'textarea') {
-      input = h('textarea', Object.assign({ id: id, name: f.name, rows: '5', placeholder: labelled ? null : f.label }, req));
+      input = h('textarea', Object.assign({ id: id, name: f.name, rows: '5' }, req));
       input.value = f.value || '';
     } else {
       input = h('input', Object.assign({ type: f.type, id: id, name: f.name, value: f.type === 'checkbox' ? '1' : (f.value || null),
-        autocomplete: f.autocomplete || null, placeholder: labelled ? null : (f.hint || f.label),
+        autocomplete: f.autocomplete || null,
         'aria-describedby': f.hint && labelled ? id + '-hint' : null }, req));
     }
     var parts = f.type === 'checkbox' ? [input, label] : [label, input];
@@ -107,7 +107,7 @@
     if (site.search_action) {
       tools.push(h('form', { 'class': 'header-search', role: 'search', action: site.search_action, method: 'get' }, [
         f.unlabeled_inputs ? null : h('label', { 'for': 'tu-khoa', 'class': 'sr-only', text: 'Tìm kiếm thủ tục' }),
-        h('input', { type: 'search', id: 'tu-khoa', name: 'q', placeholder: 'Nhập tên thủ tục' }),
+        h('input', { type: 'search', id: 'tu-khoa', name: 'q', placeholder: f.unlabeled_inputs ? null : 'Nhập tên thủ tục' }),
         h('button', { type: 'submit', text: 'Tìm kiếm' })]));
     }
     var account = [];
