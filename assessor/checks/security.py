@@ -29,6 +29,12 @@ from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
 
+def sentence(parts: list[str]) -> str:
+    """Parts joined by '; ', first letter upper-cased (str.capitalize would lower the rest)."""
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -434,7 +440,7 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
         [f"{len(verbose)} trang lỗi hiện chi tiết (stack trace)"] if verbose else [])
     parts_en = ([f"{len(disclosed)} software versions disclosed"] if disclosed else []) + (
         [f"{len(verbose)} error pages show stack traces"] if verbose else [])
-    return Finding.scored(max(0.0, fraction), vi="; ".join(parts_vi).capitalize(), en="; ".join(parts_en).capitalize(),
+    return Finding.scored(max(0.0, fraction), vi=sentence(parts_vi), en=sentence(parts_en),
                           evidence=evidence)
 
 
@@ -446,6 +452,8 @@ class ExposedFilesParams(CheckParams):
     paths: list[str] = Field(default_factory=lambda: ["/.git/HEAD", "/.env", "/phpinfo.php", "/backup.zip"])
     signatures: dict[str, str] = Field(default_factory=lambda: {
         "/.git/HEAD": r"^ref: refs/", "/.env": r"(?m)^[A-Z][A-Z0-9_]*=", "/phpinfo.php": r"phpinfo\(\)|PHP Version"})
+    # Folders probed for a directory listing, besides those the home page loads assets from.
+    listing_paths: list[str] = Field(default_factory=lambda: ["/uploads/"])
     listing_patterns: list[str] = Field(default_factory=lambda: [
         r"<title>\s*Index of /", r"Directory listing for /", r"<h1>\s*Index of /", r"\[To Parent Directory\]"])
 
@@ -586,5 +594,5 @@ def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) 
         [f"{len(no_sri)} script bên thứ ba thiếu SRI"] if no_sri else [])
     parts_en = ([f"vulnerable libraries: {', '.join(vulnerable)}"] if vulnerable else []) + (
         [f"{len(no_sri)} third-party scripts without SRI"] if no_sri else [])
-    return Finding.scored(max(0.0, fraction), vi="; ".join(parts_vi).capitalize(), en="; ".join(parts_en).capitalize(),
+    return Finding.scored(max(0.0, fraction), vi=sentence(parts_vi), en=sentence(parts_en),
                           evidence=evidence)

@@ -2,7 +2,8 @@
 
 A handful of GET requests, never a fuzz: the plain-HTTP home followed hop by hop (does it send
 citizens to HTTPS on the same host?), the paths the exposed-files check names in the rubric,
-the folders the home page loads its scripts and styles from (is a listing shown?), and one
+the folders the home page loads its scripts and styles from and the rubric's upload folders
+(is a listing shown?), and one
 address that cannot exist (does the error page show a stack trace?). Bodies are cut to an excerpt.
 """
 
@@ -17,12 +18,14 @@ from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, 
 from assessor.artifacts.page import Hop
 from assessor.collect.context import CollectContext
 from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.http import USER_AGENT, ResolvingTransport
 from assessor.snapshot import Snapshot
 
 MAX_HOPS = 8
 BODY_EXCERPT_CHARS = 4000
 # Used when the rubric names no paths for the exposed-files check.
 DEFAULT_PATHS = ("/.git/HEAD", "/.env", "/phpinfo.php", "/backup.zip")
+DEFAULT_LISTING_PATHS = ("/uploads/",)
 # A path no portal serves: its answer shows the portal's own error page.
 NOT_FOUND_PATH = "/assessor-probe-khong-ton-tai-404"
 LISTING_FOLDERS = 3
@@ -84,14 +87,25 @@ async def follow(client: httpx.AsyncClient, name: str, url: str) -> HttpProbe:
     return probe
 
 
+def probe_client(snapshot: Snapshot, ctx: CollectContext) -> httpx.AsyncClient:
+    """Verifying like the browser; when the browser refused the certificate (and the crawl went on
+    without verification), the probes go on the same way so the rest is judged all the same."""
+    if snapshot.certificate_error is None:
+        return ctx.http()
+    insecure = ResolvingTransport(ctx.settings.resolve, verify=False)
+    return httpx.AsyncClient(transport=insecure, timeout=ctx.settings.page_timeout_s, headers={"User-Agent": USER_AGENT})
+
+
 @portal_gatherer("probes", order=30)
 async def gather_probes(snapshot: Snapshot, ctx: CollectContext) -> None:
     base = snapshot.home.final_url if snapshot.home else snapshot.start_url
-    paths = ctx.params_for("security.exposed_files").get("paths") or list(DEFAULT_PATHS)
-    async with ctx.http() as client:
+    params = ctx.params_for("security.exposed_files")
+    paths = params.get("paths") or list(DEFAULT_PATHS)
+    folders = list(dict.fromkeys(asset_folders(snapshot) + list(params.get("listing_paths") or DEFAULT_LISTING_PATHS)))
+    async with probe_client(snapshot, ctx) as client:
         snapshot.probes.append(await follow(client, HTTP_ROOT, plain_http_url(snapshot)))
         for path in paths:
             snapshot.probes.append(await fetch(client, path_probe_name(path), urljoin(base, path)))
-        for folder in asset_folders(snapshot):
+        for folder in folders:
             snapshot.probes.append(await fetch(client, listing_probe_name(folder), urljoin(base, folder)))
         snapshot.probes.append(await fetch(client, NOT_FOUND, urljoin(base, NOT_FOUND_PATH)))

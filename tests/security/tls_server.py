@@ -34,6 +34,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     # Old protocols, RSA key exchange (no forward secrecy), anonymous and 3DES suites.
     WEAK = TlsConfig(minimum=ssl.TLSVersion.TLSv1, maximum=ssl.TLSVersion.TLSv1_2, ciphers="ALL:@SECLEVEL=0")
+    # Strong forward-secret suites, TLS 1.3 too, but TLS 1.0 and 1.1 still accepted.
+    LEGACY = TlsConfig(minimum=ssl.TLSVersion.TLSv1, ciphers="ECDHE+AESGCM:ECDHE+AES:@SECLEVEL=0")
 
 
 class TlsServer:

@@ -1,0 +1,201 @@
+"""Security headers: each analyzer on each result, and the score against MDN's published table.
+
+Expected scores are worked out by hand from the MDN HTTP Observatory table (base 100, penalties,
+then bonuses only from 90 up); the modifiers used are written next to each case.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assessor.checks.security_headers import (
+    ANALYZERS,
+    ResponseContext,
+    score_headers,
+    score_table,
+    security_headers,
+)
+from assessor.model import Status
+from tests.builders import make_snapshot, page, params_of
+
+STRONG_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+              "form-action 'self'; frame-ancestors 'none'")
+GOOD_HEADERS = [
+    ("Content-Security-Policy", STRONG_CSP),
+    ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), geolocation=(self \"https://map.gov.vn\")"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+]
+
+
+def response(headers: list[tuple[str, str]], https: bool = True, certificate_valid: bool = True) -> ResponseContext:
+    return ResponseContext(headers=headers, https=https, certificate_valid=certificate_valid)
+
+
+def replaced(name: str, value: str | None) -> list[tuple[str, str]]:
+    """GOOD_HEADERS with one header changed (or removed when value is None)."""
+    kept = [(key, val) for key, val in GOOD_HEADERS if key.lower() != name.lower()]
+    return kept + ([(name, value)] if value is not None else [])
+
+
+# (test, headers, https, certificate_valid, expected result)
+CASES = [
+    ("content-security-policy", replaced("Content-Security-Policy", STRONG_CSP), True, True,
+     "csp-implemented-with-no-unsafe-default-src-none"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src 'none'"), True, True,
+     "csp-implemented-with-no-unsafe"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src 'none'; style-src 'self' 'unsafe-inline'"),
+     True, True, "csp-implemented-with-unsafe-inline-in-style-src-only"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src 'none'; img-src http://cdn.example"),
+     True, True, "csp-implemented-with-insecure-scheme-in-passive-content-only"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src 'none'; script-src 'self' 'unsafe-eval'"),
+     True, True, "csp-implemented-with-unsafe-eval"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src 'none'; script-src 'self' http://cdn.example"),
+     True, True, "csp-implemented-with-insecure-scheme"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'"),
+     True, True, "csp-implemented-with-unsafe-inline"),
+    # A nonce makes browsers ignore 'unsafe-inline' (CSP 2), as the Observatory also accepts.
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src 'none'; script-src 'nonce-abc' 'unsafe-inline'"),
+     True, True, "csp-implemented-with-no-unsafe"),
+    # object-src not restricted at all (no default-src): unsafe.
+    ("content-security-policy", replaced("Content-Security-Policy", "script-src 'self'"), True, True,
+     "csp-implemented-with-unsafe-inline"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; default-src 'none'"), True, True,
+     "csp-header-invalid"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default_src 'self'"), True, True, "csp-header-invalid"),
+    ("content-security-policy", replaced("Content-Security-Policy", None), True, True, "csp-not-implemented"),
+    ("strict-transport-security", GOOD_HEADERS, True, True, "hsts-implemented-max-age-at-least-six-months"),
+    ("strict-transport-security", replaced("Strict-Transport-Security", "max-age=86400"), True, True,
+     "hsts-implemented-max-age-less-than-six-months"),
+    ("strict-transport-security", replaced("Strict-Transport-Security", None), True, True, "hsts-not-implemented"),
+    ("strict-transport-security", replaced("Strict-Transport-Security", "max-age=abc; includeSubDomains"), True, True,
+     "hsts-header-invalid"),
+    ("strict-transport-security", replaced("Strict-Transport-Security", "includeSubDomains"), True, True, "hsts-header-invalid"),
+    ("strict-transport-security", GOOD_HEADERS, False, True, "hsts-not-implemented-no-https"),
+    ("strict-transport-security", GOOD_HEADERS, True, False, "hsts-invalid-cert"),
+    ("x-frame-options", GOOD_HEADERS, True, True, "x-frame-options-implemented-via-csp"),
+    ("x-frame-options", replaced("Content-Security-Policy", None), True, True, "x-frame-options-sameorigin-or-deny"),
+    ("x-frame-options", [("X-Frame-Options", "ALLOW-FROM https://a.gov.vn")], True, True, "x-frame-options-allow-from-origin"),
+    ("x-frame-options", [("X-Frame-Options", "DENY, SAMEORIGIN")], True, True, "x-frame-options-header-invalid"),
+    ("x-frame-options", [], True, True, "x-frame-options-not-implemented"),
+    ("x-content-type-options", GOOD_HEADERS, True, True, "x-content-type-options-nosniff"),
+    ("x-content-type-options", [], True, True, "x-content-type-options-not-implemented"),
+    ("x-content-type-options", [("X-Content-Type-Options", "no-sniff")], True, True, "x-content-type-options-header-invalid"),
+    ("referrer-policy", GOOD_HEADERS, True, True, "referrer-policy-private"),
+    ("referrer-policy", [], True, True, "referrer-policy-not-implemented"),
+    ("referrer-policy", [("Referrer-Policy", "no-referrer, unsafe-url")], True, True, "referrer-policy-unsafe"),
+    ("referrer-policy", [("Referrer-Policy", "nobody-knows")], True, True, "referrer-policy-header-invalid"),
+    ("cross-origin-resource-policy", GOOD_HEADERS, True, True, "corp-implemented-with-same-origin"),
+    ("cross-origin-resource-policy", [("Cross-Origin-Resource-Policy", "same-site")], True, True, "corp-implemented-with-same-site"),
+    ("cross-origin-resource-policy", [("Cross-Origin-Resource-Policy", "cross-origin")], True, True,
+     "corp-implemented-with-cross-origin"),
+    ("cross-origin-resource-policy", [], True, True, "corp-not-implemented"),
+    ("cross-origin-resource-policy", [("Cross-Origin-Resource-Policy", "same")], True, True, "corp-header-invalid"),
+    ("cross-origin-resource-sharing", [], True, True, "cross-origin-resource-sharing-not-implemented"),
+    ("cross-origin-resource-sharing", [("Access-Control-Allow-Origin", "*")], True, True,
+     "cross-origin-resource-sharing-implemented-with-public-access"),
+    ("cross-origin-resource-sharing", [("Access-Control-Allow-Origin", "https://dichvucong.gov.vn")], True, True,
+     "cross-origin-resource-sharing-implemented-with-restricted-access"),
+    ("cross-origin-resource-sharing", [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
+     True, True, "cross-origin-resource-sharing-implemented-with-universal-access"),
+    ("permissions-policy", GOOD_HEADERS, True, True, "permissions-policy-implemented"),
+    ("permissions-policy", [], True, True, "permissions-policy-not-implemented"),
+    ("permissions-policy", [("Permissions-Policy", "geolocation 'self'")], True, True, "permissions-policy-header-invalid"),
+    ("cross-origin-opener-policy", GOOD_HEADERS, True, True, "coop-implemented-with-same-origin"),
+    ("cross-origin-opener-policy", [("Cross-Origin-Opener-Policy", "unsafe-none")], True, True, "coop-implemented-unsafe-none"),
+    ("cross-origin-opener-policy", [], True, True, "coop-not-implemented"),
+    ("cross-origin-opener-policy", [("Cross-Origin-Opener-Policy", "same")], True, True, "coop-header-invalid"),
+]
+
+
+@pytest.mark.parametrize(("test", "headers", "https", "valid", "expected"), CASES,
+                         ids=[f"{case[0]}:{case[4]}" for case in CASES])
+def test_analyzer_result(test: str, headers: list[tuple[str, str]], https: bool, valid: bool, expected: str) -> None:
+    assert ANALYZERS[test](response(headers, https, valid)).result == expected
+
+
+def test_every_result_in_the_table_is_reachable_and_every_analyzer_has_a_table_entry() -> None:
+    table = score_table()
+    assert set(ANALYZERS) == set(table.tests)
+    produced = {case[4] for case in CASES}
+    assert produced == {result for test in table.tests.values() for result in test.results}
+
+
+# Worked from MDN's table. Bonuses count only when the penalised score is >= 90.
+MDN_CASES = [
+    # CSP default-src 'none' +10, XFO via CSP +5, Referrer private +5, CORP same-origin +10: 100 + 30.
+    ("all good", GOOD_HEADERS, 130),
+    # No header at all: CSP -25, HSTS -20, XFO -20, XCTO -5 -> 30 (grade D on the Observatory).
+    ("nothing", [], 30),
+    # Unsafe CSP -20, XFO then from X-Frame-Options DENY 0, no bonus below 90: 100 - 20 = 80.
+    ("unsafe csp", replaced("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'"), 80),
+    # HSTS under six months -10 -> 90, still an A, so the bonuses (+30) are added: 120.
+    ("short hsts", replaced("Strict-Transport-Security", "max-age=600"), 120),
+    # Universal CORS -50 with everything else good: 50, bonuses lost.
+    ("universal cors", GOOD_HEADERS + [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")], 50),
+    # Score floors at 0: -25 -20 -20 -5 -50 = -120.
+    ("floor", [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")], 0),
+]
+
+
+@pytest.mark.parametrize(("name", "headers", "expected"), MDN_CASES, ids=[case[0] for case in MDN_CASES])
+def test_observatory_score_agrees_with_the_mdn_table(name: str, headers: list[tuple[str, str]], expected: int) -> None:
+    assert score_headers(response(headers)).observatory_score == expected
+
+
+def test_assessor_extra_tests_are_added_after_the_mdn_score() -> None:
+    without_extras = [(k, v) for k, v in GOOD_HEADERS if k not in ("Permissions-Policy", "Cross-Origin-Opener-Policy")]
+    result = score_headers(response(without_extras))
+    assert result.observatory_score == 130
+    assert result.score == 120  # Permissions-Policy -5, COOP -5
+
+
+def check_headers(headers: list[tuple[str, str]]) -> object:
+    snapshot = make_snapshot(page(headers=headers))
+    return security_headers(snapshot, params_of("security.headers"))
+
+
+def test_check_passes_with_every_header_right() -> None:
+    finding = check_headers(GOOD_HEADERS)
+    assert finding.status == Status.PASS
+    assert finding.fraction == 1.0
+    assert not [e for e in finding.evidence if e.kind == "code"]
+
+
+def test_check_partial_shows_each_header_as_received_what_is_wrong_and_the_line_to_add() -> None:
+    malformed = "max-age=abc; includeSubDomains"
+    finding = check_headers(replaced("Strict-Transport-Security", malformed))
+    assert finding.status == Status.PARTIAL
+    assert finding.fraction == pytest.approx(0.8)  # -20, bonuses lost below 90
+    received = [e for e in finding.evidence if e.kind == "header"]
+    assert received and received[0].value == malformed
+    assert "HSTS" in received[0].label
+    table = next(e for e in finding.evidence if e.kind == "table")
+    hsts_row = next(row for row in table.value if row["header"] == "Strict-Transport-Security")
+    assert hsts_row["result"] == "hsts-header-invalid" and hsts_row["received"] == malformed
+    code = next(e for e in finding.evidence if e.kind == "code")
+    assert code.value == "Strict-Transport-Security: max-age=31536000; includeSubDomains"
+    assert any(e.kind == "note" and "Observatory" in str(e.value) for e in finding.evidence)
+
+
+def test_check_fails_when_the_score_reaches_zero() -> None:
+    finding = check_headers([("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")])
+    assert finding.status == Status.FAIL
+    code = next(e for e in finding.evidence if e.kind == "code").value
+    assert "Content-Security-Policy:" in code and "X-Content-Type-Options: nosniff" in code
+
+
+def test_check_errors_without_a_home_response() -> None:
+    snapshot = make_snapshot(page(status=200).model_copy(update={"status": None, "error": "timeout"}))
+    assert security_headers(snapshot, params_of("security.headers")).status == Status.ERROR
+
+
+def test_hsts_without_include_subdomains_is_noted_without_costing_points() -> None:
+    result = score_headers(response(replaced("Strict-Transport-Security", "max-age=31536000")))
+    hsts = next(v for v in result.verdicts if v.test == "strict-transport-security")
+    assert hsts.modifier == 0 and hsts.problem is not None and "includeSubDomains" in hsts.problem.en
+    assert hsts.add == "Strict-Transport-Security: max-age=31536000; includeSubDomains"
