@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import mimetypes
+import random
 import secrets
 import struct
 import threading
@@ -436,7 +437,6 @@ _HEAVY_CACHE: dict[str, bytes] = {}
 def _heavy_png(name: str) -> bytes:
     """An uncompressible 1200x400 PNG (about 1.4 MB): noise stored without compression."""
     if name not in _HEAVY_CACHE:
-        import random
         width, height = 1200, 400
         rng = random.Random(name)
         raw = b"".join(b"\x00" + rng.randbytes(width * 3) for _ in range(height))

@@ -24,7 +24,6 @@ class Link:
     text: str
     desc: str = ""
     id: str = ""
-    icon: str = ""
 
 
 Item = Union[str, Link]
@@ -612,8 +611,9 @@ def english(req: Request, p: Profile, paths: Paths) -> Page:
         Heading(c.PORTAL_NAME_EN, 1),
         Text("The portal provides information on administrative procedures and online public services of Lam Ha "
              "province agencies for citizens and businesses."),
-        LinkList([Link(paths.catalogue, "Administrative procedures"), Link(paths.lookup, "Dossier lookup"),
-                  Link(paths.home, "Tiếng Việt")]),
+        LinkList(([] if p.deep_navigation else [Link(paths.catalogue, "Administrative procedures"),
+                                                 Link(paths.lookup, "Dossier lookup")])
+                 + [Link(paths.home, "Tiếng Việt")]),
     ], "english", [Link(paths.home, "Home"), Link(paths.english, "English")], lang="en")
 
 
@@ -711,7 +711,7 @@ def dispatch(routes: list[Route], req: Request, profile: Profile, paths: Paths) 
             raise NotFound(req.path)
         if route.flag_off and getattr(profile, route.flag_off):
             raise NotFound(req.path)
-        if req.method not in route.methods:
+        if (req.method if req.method != "HEAD" else "GET") not in route.methods:
             raise NotFound(req.path)
         return route.handler(req, profile, paths, **match.groupdict())
     raise NotFound(req.path)

@@ -266,3 +266,10 @@ def test_load_counter_counts_concurrent_requests() -> None:
             statuses = list(pool.map(lambda _: http.get("/thong-ke").status_code, range(64)))
         assert statuses == [200] * 64
         assert portal.requests_seen == 64
+
+
+def test_head_requests_answer_like_get(good) -> None:
+    _, http = good
+    head = http.head("/thu-tuc-hanh-chinh")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) > 1000

@@ -35,7 +35,7 @@ def test_api_site_and_pages(spa) -> None:
     _, http = spa
     site = http.get("/api/site").json()
     assert site["portal_name"] == "Cổng Dịch vụ công tỉnh Lâm Hà"
-    assert {"href": "/tra-cuu-ho-so", "text": "Tra cứu hồ sơ", "desc": "", "id": "", "icon": ""} in site["nav"]
+    assert {"href": "/tra-cuu-ho-so", "text": "Tra cứu hồ sơ", "desc": "", "id": ""} in site["nav"]
     catalogue = http.get("/api/page", params={"path": "/thu-tuc-hanh-chinh?q=dang ky ket hon"}).json()
     table = next(b for b in catalogue["page"]["blocks"] if b["kind"] == "table")
     assert any(cell.get("text") == "Đăng ký kết hôn" for row in table["rows"] for cell in row if isinstance(cell, dict))
