@@ -1,6 +1,6 @@
 """Many portals: run a campaign with bounded concurrency, store each result at once, resume.
 
-Each portal is assessed in a child process (`python -m assessor.campaign JOB.json`): a portal
+Each portal is assessed in a child process (`python -m assessor.campaign JOB.json PARENT_PID`): a portal
 that crashes the browser, leaks memory or hangs takes down only its own process, which is killed
 at its time limit; the campaign goes on and records the error. The parent only schedules,
 stores and reports, so its memory stays small however many portals there are.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import faulthandler
 import os
 import signal
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from assessor.collect.gatherers import load_gatherers
 from assessor.criteria import Rubric, load_rubric
 from assessor.model import Assessment, Review
 from assessor.portals import PortalEntry, PortalList
@@ -114,14 +116,18 @@ async def _assess_in_this_process(job: WorkerJob) -> Assessment:
     return assessment
 
 
-def _die_with_parent() -> None:
-    """Runs in the child before exec: ask Linux to SIGKILL it when the campaign process dies."""
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this worker when the campaign process dies. Done in the worker itself,
+    not in a preexec_fn: forking from the parent's threads makes preexec code deadlock-prone."""
     try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except OSError:
-        pass
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:
+        # The parent died before the request took effect.
+        os._exit(1)
 
 
 @dataclass
@@ -179,15 +185,18 @@ async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
             "-m",
             "assessor.campaign",
             str(job_file),
+            str(os.getpid()),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=log,
             stderr=log,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
         )
         try:
             code = await asyncio.wait_for(process.wait(), timeout_s)
         except asyncio.TimeoutError:
+            # Have the worker write where it is stuck into its log before it goes.
+            process.send_signal(signal.SIGUSR1)
+            await asyncio.sleep(1)
             _kill_tree(process.pid)
             await process.wait()
             return PortalOutcome(job.entry, None, f"timed out after {timeout_s:.0f} s", time.monotonic() - started)
@@ -298,11 +307,16 @@ def rescore_campaign(
     return rescored
 
 
-def _worker_main(job_file: str) -> int:
+def _worker_main(job_file: str, parent_pid: int) -> int:
+    _die_with_parent(parent_pid)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    # Import every collector before any thread starts (a sample portal serves from threads):
+    # a library that patches threading on import (gevent, under Locust) can deadlock otherwise.
+    load_gatherers()
     job = WorkerJob.model_validate_json(Path(job_file).read_text(encoding="utf-8"))
     asyncio.run(_assess_in_this_process(job))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(_worker_main(sys.argv[1]))
+    sys.exit(_worker_main(sys.argv[1], int(sys.argv[2])))

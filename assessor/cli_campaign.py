@@ -25,6 +25,9 @@ from assessor.model import Review
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.store import CampaignRow, Store, StoreError, open_store
 
+# Like a shell's exit status after Ctrl-C.
+EXIT_INTERRUPTED = 130
+
 campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
 
 DbOption = Annotated[
@@ -164,10 +167,14 @@ def campaign_run(
             )
         display = LiveDisplay(len(portals.portals), concurrency)
         live = live_progress_wanted(no_progress)
-        with Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext():
-            state = asyncio.run(
-                run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
-            )
+        try:
+            with Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext():
+                state = asyncio.run(
+                    run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
+                )
+        except KeyboardInterrupt:
+            kept = len(store.results(campaign))
+            raise fail(f"interrupted: {kept} portal result(s) are stored; continue with --resume", EXIT_INTERRUPTED)
         paths = write_campaign_report(store, campaign, lang)
         console.print(
             f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",
