@@ -28,6 +28,7 @@ from assessor.console import (
 )
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
+from assessor.login_recipe import LoginRecipe, RecipeError, load_recipe
 from assessor.model import Assessment
 from assessor.perf.cli import AllowLoadTestOption, LoadDurationOption, LoadUsersOption, apply_load_overrides, load_command
 from assessor.report.plain import plain_summary
@@ -106,6 +107,17 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+def recipe_or_exit(path: Path) -> LoginRecipe:
+    try:
+        recipe = load_recipe(path)
+        missing = [name for name in recipe.env_names() if name not in os.environ]
+    except RecipeError as exc:
+        raise fail(str(exc)) from None
+    if missing:
+        raise fail(f"--login-recipe needs environment variable(s) {', '.join(missing)}")
+    return recipe
+
+
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -167,6 +179,10 @@ def run(
     allow_load_test: AllowLoadTestOption = False,
     load_users: LoadUsersOption = None,
     load_duration: LoadDurationOption = None,
+    login_recipe: Annotated[
+        Path | None,
+        typer.Option("--login-recipe", help="YAML login steps; credentials as {env:VAR}, read at run time only."),
+    ] = None,
     browser: BrowserOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
@@ -189,6 +205,7 @@ def run(
         resolve=parse_resolve(resolve),
         http_url=check_url(http_url) if http_url else None,
         allow_load_test=allow_load_test,
+        login_recipe=recipe_or_exit(login_recipe) if login_recipe else None,
     )
     apply_load_overrides(rubric, load_users, load_duration)
     options = RunOptions(

@@ -57,6 +57,8 @@ class ProcedureFieldsParams(CheckParams):
     procedures: ProcedureRules
     # The downloadable-forms field also needs a link to a document (.doc, .docx, .pdf, ...).
     forms_need_document: bool = True
+    # Procedure pages the gatherer opens beyond those the crawl reached.
+    sample_size: int = Field(default=5, ge=0, le=100)
 
 
 def fields_of(page: ProcedurePage, params: ProcedureFieldsParams) -> list[str]:

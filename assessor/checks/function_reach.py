@@ -93,6 +93,9 @@ class LinkHealthParams(CheckParams):
     # Broken share at or below which the criterion passes, and at or above which it fails.
     pass_ratio: float = Field(default=0.0, ge=0, le=1)
     fail_ratio: float = Field(default=0.05, gt=0, le=1)
+    # Politeness of the gatherer's probes of links the crawl did not open.
+    max_probes: int = Field(default=150, ge=0)
+    concurrency: int = Field(default=4, ge=1, le=16)
 
 
 @check("function.link_health")

@@ -1,0 +1,377 @@
+"""Using the portal's functions as a citizen would, after the crawl.
+
+Entries are found with the same rules the checks use (`checks.function_find`, params from the
+rubric). The gatherer then opens entry pages the crawl had not reached, runs the catalogue
+searches and a dossier lookup with a code that does not exist, samples procedure pages, and probes
+internal links and images with bounded, polite HTTP requests. Every proving moment is screenshot
+under `functions/` in the snapshot folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from playwright.async_api import BrowserContext, Page, Response, Route
+from playwright.async_api import Error as PlaywrightError
+from pydantic import BaseModel
+
+from assessor.artifacts.function import FormUse, FunctionFacts, LinkStatus, SampledPage
+from assessor.artifacts.page import PageArtifact
+from assessor.checks.common import fold
+from assessor.checks.function import LookupParams, SearchParams
+from assessor.checks.function_find import (
+    Entry,
+    FunctionSpec,
+    entries_on_page,
+    is_procedure_text,
+    locate,
+    looks_like_procedure_url,
+    normalise_url,
+)
+from assessor.checks.function_procedures import ProcedureFieldsParams
+from assessor.checks.function_reach import LinkHealthParams
+from assessor.checks.registry import validate_params
+from assessor.collect.context import CollectContext
+from assessor.collect.crawl import same_site, worth_visiting
+from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.page_visit import first_line, visit
+from assessor.collect.timings import INIT_SCRIPT
+from assessor.snapshot import Snapshot
+
+SHOTS = Path("functions")
+SETTLE_MS = 1000
+# Pages the gatherer keeps open at once: searches, the lookup and procedure samples run side by side.
+OPEN_PAGES = 3
+# Entry pages opened beyond the crawl at most.
+MAX_ENTRY_VISITS = 12
+MAX_TEXT = 20_000
+# The visible answer to a form: the first message-like element, else the main text.
+MESSAGE_SCRIPT = """() => {
+  const selectors = ['[role=alert]', '[role=status]', '[aria-live]', '.alert', '.notice', '.message',
+                     '.error', '.result', '[id*=result]', '[class*=empty]'];
+  for (const selector of selectors) {
+    for (const el of document.querySelectorAll(selector)) {
+      const text = (el.innerText || '').trim();
+      if (text && el.offsetParent !== null) return text.slice(0, 500);
+    }
+  }
+  const main = document.querySelector('main') || document.body;
+  return (main ? main.innerText : '').trim().slice(0, 500);
+}"""
+RENDERED_SCRIPT = "() => !!document.body && document.body.innerText.trim().length > 400"
+LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]'))
+  .map((a) => [a.href, (a.innerText || a.getAttribute('aria-label') || a.title || '').trim().slice(0, 200)])"""
+
+
+class CollectorParams(BaseModel):
+    """What the rubric asks the gatherer to exercise."""
+
+    specs: dict[str, FunctionSpec]
+    search: SearchParams | None
+    lookup: LookupParams | None
+    procedures: ProcedureFieldsParams | None
+    links: LinkHealthParams
+
+
+def collector_params(ctx: CollectContext) -> CollectorParams:
+    specs: dict[str, FunctionSpec] = {}
+    for criterion in ctx.rubric.all_criteria():
+        functions = getattr(criterion.parsed_params, "functions", None)
+        if isinstance(functions, dict):
+            for name, spec in functions.items():
+                specs.setdefault(name, spec)
+
+    def parsed(check_id: str) -> BaseModel | None:
+        params = ctx.params_for(check_id)
+        return validate_params(check_id, params) if params else None
+
+    links = parsed("function.link_health") or LinkHealthParams()
+    return CollectorParams(specs=specs, search=parsed("function.catalogue_search"),
+                           lookup=parsed("function.dossier_lookup"), procedures=parsed("function.procedure_fields"),
+                           links=links)
+
+
+class Exerciser:
+    """One browser context for using the functions; bounded by the collection deadline."""
+
+    def __init__(self, snapshot: Snapshot, ctx: CollectContext, context: BrowserContext) -> None:
+        self.snapshot = snapshot
+        self.ctx = ctx
+        self.context = context
+        self.timeout_ms = max(1000.0, min(ctx.settings.page_timeout_s, 15.0) * 1000)
+        self.open_pages = asyncio.Semaphore(OPEN_PAGES)
+        (ctx.folder / SHOTS).mkdir(parents=True, exist_ok=True)
+
+    async def shoot(self, page: Page, name: str) -> str | None:
+        path = SHOTS / f"{name}.jpg"
+        try:
+            await page.screenshot(path=self.ctx.folder / path, type="jpeg", quality=60, timeout=5000)
+        except PlaywrightError:
+            return None
+        return str(path)
+
+    async def settle(self, page: Page) -> None:
+        try:
+            await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+        except PlaywrightError:
+            pass  # still busy: read what is there
+
+    async def use_form(self, function: str, entry: Entry, value: str, shot: str) -> FormUse:
+        """Fill the entry's field with `value`, submit it, and record how the portal answered."""
+        async with self.open_pages:
+            return await self._use_form(function, entry, value, shot)
+
+    async def _use_form(self, function: str, entry: Entry, value: str, shot: str) -> FormUse:
+        use = FormUse(function=function, page_url=entry.page_url, selector=entry.selector, query=value)
+        page = await self.context.new_page()
+        responses: list[Response] = []
+        page.on("response", lambda response: responses.append(response))
+        page.on("pageerror", lambda error: use.page_errors.append(str(error)[:300]))
+        try:
+            await page.goto(entry.page_url, wait_until="load", timeout=self.timeout_ms)
+            field = page.locator(entry.selector).first
+            await field.wait_for(state="visible", timeout=self.timeout_ms)  # a single-page app renders it late
+            responses.clear()
+            await field.fill(value, timeout=self.timeout_ms)
+            await field.press("Enter", timeout=self.timeout_ms)
+            try:
+                await page.wait_for_load_state("load", timeout=self.timeout_ms)
+            except PlaywrightError:
+                pass
+            await self.settle(page)
+            use.result_url = page.url
+            documents = [r for r in responses if r.request.resource_type == "document"]
+            data = [r for r in responses if r.request.resource_type in ("document", "xhr", "fetch")]
+            use.status = documents[-1].status if documents else max((r.status for r in data), default=None)
+            use.server_errors = [f"HTTP {r.status} {r.url}" for r in data if r.status >= 500][:5]
+            use.message = (await page.evaluate(MESSAGE_SCRIPT)) or ""
+            use.results = [(href, text) for href, text in await page.evaluate(LINKS_SCRIPT)
+                           if matches_query(text, value) and normalise_url(href) != normalise_url(entry.page_url)][:20]
+            use.screenshot = await self.shoot(page, shot)
+        except PlaywrightError as exc:
+            use.error = first_line(str(exc))
+            use.screenshot = await self.shoot(page, shot)
+        finally:
+            await page.close()
+        return use
+
+    async def follow(self, use: FormUse, rules: ProcedureFieldsParams | None, shot: str) -> None:
+        """Open the first result: does the search lead to a procedure page?"""
+        if not use.results:
+            return
+        use.followed_url = use.results[0][0]
+        sampled = await self.read_page(use.followed_url, shot)
+        use.followed_status = sampled.status
+        use.followed_is_procedure = bool(
+            rules and sampled.error is None and is_procedure_text(sampled.text, rules.procedures))
+
+    async def read_page(self, url: str, shot: str | None) -> SampledPage:
+        async with self.open_pages:
+            return await self._read_page(url, shot)
+
+    async def _read_page(self, url: str, shot: str | None) -> SampledPage:
+        sampled = SampledPage(url=url)
+        page = await self.context.new_page()
+        try:
+            response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
+            if not await page.evaluate(RENDERED_SCRIPT):
+                await self.settle(page)  # a single-page app still fetching its content
+            sampled.final_url = page.url
+            sampled.status = response.status if response else None
+            sampled.title = (await page.title())[:300]
+            sampled.text = (await page.evaluate("() => document.body ? document.body.innerText : ''"))[:MAX_TEXT]
+            sampled.document_links = [href for href, _ in await page.evaluate(LINKS_SCRIPT)
+                                      if urlsplit(href).path.lower().endswith((".doc", ".docx", ".pdf", ".xls", ".xlsx"))]
+            if shot:
+                sampled.screenshot = await self.shoot(page, shot)
+        except PlaywrightError as exc:
+            sampled.error = first_line(str(exc))
+        finally:
+            await page.close()
+        return sampled
+
+
+def matches_query(text: str, query: str) -> bool:
+    words = fold(query).split()
+    folded = fold(text)
+    return bool(words) and all(word in folded for word in words)
+
+
+def anonymous_pages(snapshot: Snapshot) -> list[PageArtifact]:
+    return [page for page in snapshot.pages if not page.logged_in]
+
+
+def known_urls(snapshot: Snapshot) -> set[str]:
+    return {normalise_url(url) for page in snapshot.pages for url in (page.url, page.final_url)}
+
+
+async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context: BrowserContext,
+                               specs: dict[str, FunctionSpec], facts: FunctionFacts) -> None:
+    """Entry pages the crawl did not reach are visited like crawled pages, so the checks judge them alike."""
+    origin = snapshot.home.final_url if snapshot.home else snapshot.start_url
+    known = known_urls(snapshot)
+    missing: dict[str, Entry] = {}
+    for name, spec in specs.items():
+        entry = locate(anonymous_pages(snapshot), name, spec)
+        if entry is None or normalise_url(entry.target_url) in known:
+            continue
+        if same_site(entry.target_url, origin) and worth_visiting(entry.target_url):
+            missing.setdefault(normalise_url(entry.target_url), entry)
+    entries = list(missing.values())[:MAX_ENTRY_VISITS]
+    first = len(snapshot.pages)
+    semaphore = asyncio.Semaphore(max(1, ctx.settings.per_host_concurrency))
+
+    async def open_entry(index: int, entry: Entry) -> PageArtifact:
+        async with semaphore:
+            return await visit(context, entry.target_url, ctx, index, entry.clicks, entry.page_url, entry.text)
+
+    visited = await asyncio.gather(*(open_entry(first + n, entry) for n, entry in enumerate(entries)))
+    snapshot.pages.extend(visited)
+    facts.entry_pages.extend(range(first, first + len(visited)))
+
+
+def form_entry(snapshot: Snapshot, spec: FunctionSpec, preferred: Entry | None) -> Entry | None:
+    """The form field to fill: on the function's own page first, then anywhere in the crawl."""
+    pages = anonymous_pages(snapshot)
+    if preferred is not None:
+        wanted = normalise_url(preferred.target_url)
+        own = [p for p in pages if p.ok and wanted in (normalise_url(p.url), normalise_url(p.final_url))]
+        for page in own:
+            found = [e for e in entries_on_page(page, "form", FunctionSpec(fields=spec.fields)) if e.how == "form"]
+            if found:
+                return found[0]
+    fields_only = FunctionSpec(fields=spec.fields)
+    return locate(pages, "form", fields_only)
+
+
+async def exercise_search(exerciser: Exerciser, params: CollectorParams, facts: FunctionFacts) -> None:
+    search = params.search
+    if search is None:
+        return
+    catalogue_spec = params.specs.get("catalogue")
+    catalogue = locate(anonymous_pages(exerciser.snapshot), "catalogue", catalogue_spec) if catalogue_spec else None
+    entry = form_entry(exerciser.snapshot, search.search, catalogue)
+    if entry is None:
+        return
+
+    async def run(number: int, query: str) -> FormUse:
+        use = await exerciser.use_form("catalogue_search", entry, query, f"search-{number}")
+        await exerciser.follow(use, params.procedures, f"search-{number}-result")
+        return use
+
+    facts.searches.extend(await asyncio.gather(*(run(number, query) for number, query in enumerate(search.queries))))
+
+
+async def exercise_lookup(exerciser: Exerciser, params: CollectorParams, facts: FunctionFacts) -> None:
+    lookup = params.lookup
+    if lookup is None:
+        return
+    name, spec = next(iter(lookup.functions.items()))
+    entry = form_entry(exerciser.snapshot, spec, locate(anonymous_pages(exerciser.snapshot), name, spec))
+    if entry is not None:
+        facts.lookups.append(await exerciser.use_form(name, entry, lookup.code, "lookup"))
+
+
+async def sample_procedures(exerciser: Exerciser, params: CollectorParams, facts: FunctionFacts) -> None:
+    rules = params.procedures
+    if rules is None:
+        return
+    seen = known_urls(exerciser.snapshot)
+    candidates = [link.url for page in anonymous_pages(exerciser.snapshot) if page.ok for link in page.links
+                  if looks_like_procedure_url(link.url, rules.procedures)]
+    chosen = [url for url in dict.fromkeys(normalise_url(url) for url in candidates) if url not in seen]
+    chosen = chosen[: rules.sample_size]
+    shots = [f"procedure-{number}" if number < 2 else None for number in range(len(chosen))]
+    facts.procedures.extend(await asyncio.gather(*(exerciser.read_page(url, shot) for url, shot in zip(chosen, shots))))
+
+
+def link_targets(snapshot: Snapshot) -> list[LinkStatus]:
+    """Every internal link and image seen in the crawl, with the status the crawl already knows."""
+    origin = snapshot.home.final_url if snapshot.home else snapshot.start_url
+    statuses: dict[str, PageArtifact] = {}
+    for page in snapshot.pages:
+        statuses.setdefault(normalise_url(page.url), page)
+    targets: dict[str, LinkStatus] = {}
+    for page in anonymous_pages(snapshot):
+        for request in page.requests:
+            if request.resource_type == "image" and same_site(request.url, origin):
+                targets.setdefault(normalise_url(request.url), LinkStatus(
+                    url=request.url, kind="image", status=request.status, error=request.failure,
+                    found_on=page.final_url))
+        if not page.ok:
+            continue
+        for link in page.links:
+            url = normalise_url(link.url)
+            if url in targets or not same_site(link.url, origin) or urlsplit(link.url).scheme not in ("http", "https"):
+                continue
+            if any(word in urlsplit(url).path.lower() for word in ("logout", "dang-xuat", "signout")):
+                continue
+            crawled = statuses.get(url)
+            targets[url] = LinkStatus(url=link.url, kind="link", found_on=page.final_url,
+                                      status=crawled.status if crawled else None,
+                                      error=crawled.error if crawled else None)
+    return list(targets.values())
+
+
+async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealthParams, facts: FunctionFacts) -> None:
+    targets = link_targets(snapshot)
+    unknown = [target for target in targets if target.status is None and target.error is None]
+    to_probe, skipped = unknown[: params.max_probes], unknown[params.max_probes:]
+    semaphore = asyncio.Semaphore(params.concurrency)
+    async with ctx.http(follow_redirects=True) as client:
+
+        async def probe(target: LinkStatus) -> None:
+            async with semaphore:
+                if ctx.time_left() <= 0:
+                    target.error = "not checked: time budget"
+                    return
+                try:
+                    # GET, not HEAD: many portals answer HEAD wrongly; the body is not read.
+                    async with client.stream("GET", target.url) as response:
+                        target.status = response.status_code
+                except httpx.HTTPError as exc:
+                    target.error = f"{type(exc).__name__}: {exc}"[:200]
+
+        await asyncio.gather(*(probe(target) for target in to_probe))
+    facts.links = [target for target in targets if target not in skipped and target.error != "not checked: time budget"]
+    facts.links_skipped = len(skipped) + sum(1 for t in targets if t.error == "not checked: time budget")
+
+
+async def skip_media(route: Route) -> None:
+    if route.request.resource_type in ("image", "media", "font"):
+        await route.abort()
+    else:
+        await route.continue_()
+
+
+def portal_closed(snapshot: Snapshot) -> bool:
+    home = snapshot.home
+    return home is None or urlsplit(home.final_url).hostname != urlsplit(snapshot.start_url).hostname
+
+
+@portal_gatherer("functions", order=60)
+async def gather_functions(snapshot: Snapshot, ctx: CollectContext) -> None:
+    started = time.monotonic()
+    facts = snapshot.functions or FunctionFacts()
+    snapshot.functions = facts
+    if portal_closed(snapshot):
+        return  # moved to another site: nothing of this portal to use
+    params = collector_params(ctx)
+    context = await ctx.session.new_context(ignore_https_errors=snapshot.certificate_error is not None)
+    await context.add_init_script(INIT_SCRIPT)
+    context.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
+    try:
+        await open_missing_entries(snapshot, ctx, context, params.specs, facts)
+        # Using the functions needs no pictures; the crawl already judged them.
+        await context.route("**/*", skip_media)
+        exerciser = Exerciser(snapshot, ctx, context)
+        await exercise_search(exerciser, params, facts)
+        await asyncio.gather(exercise_lookup(exerciser, params, facts), sample_procedures(exerciser, params, facts),
+                             probe_links(snapshot, ctx, params.links, facts))
+    finally:
+        await context.close()
+        facts.duration_s = round(time.monotonic() - started, 2)
