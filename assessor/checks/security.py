@@ -522,6 +522,9 @@ def version_tuple(version: str) -> tuple[int, ...]:
 class VulnerableLibrariesParams(CheckParams):
     vulnerable_penalty: float = 1.0
     missing_sri_penalty: float = 0.5
+    # Hosts whose scripts need no SRI: the national EMC tracker is inserted by the official
+    # snippet every portal must carry, which sets no integrity (and the file may change).
+    sri_exempt_hosts: list[str] = Field(default_factory=lambda: ["f-emc.ngsp.gov.vn"])
 
 
 def detected_libraries(page: PageArtifact) -> list[tuple[LibrarySignature, str, str]]:
@@ -548,7 +551,7 @@ def advisory_for(library: LibrarySignature, version: str) -> str | None:
     return None
 
 
-def scripts_without_sri(page: PageArtifact) -> list[str]:
+def scripts_without_sri(page: PageArtifact, exempt_hosts: list[str]) -> list[str]:
     """Third-party <script src> (another host) without an integrity attribute."""
     if not page.html:
         return []
@@ -558,7 +561,7 @@ def scripts_without_sri(page: PageArtifact) -> list[str]:
     for script in soup.find_all("script", src=True):
         src = str(script["src"])
         host = host_of(src if "//" in src else "")
-        if host and host != own and not script.get("integrity"):
+        if host and host != own and host not in exempt_hosts and not script.get("integrity"):
             missing.append(src)
     return missing
 
@@ -576,7 +579,7 @@ def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) 
                 vulnerable.setdefault(f"{library.name} {version}", {
                     "library": library.name, "version": version, "advisory": advisory,
                     "fixed in": library.fixed_in, "seen at": where})
-    no_sri = list(dict.fromkeys(src for page in pages for src in scripts_without_sri(page)))
+    no_sri = list(dict.fromkeys(src for page in pages for src in scripts_without_sri(page, params.sri_exempt_hosts)))
     evidence: list[Evidence] = []
     fraction = 1.0
     if vulnerable:
