@@ -70,13 +70,15 @@ async def crawl(
                 queue.append(QueuedPage(url, 1, None, ""))
         enqueue_links(home, origin, seen, queue, settings.max_depth)
         lock = asyncio.Lock()
+        visited_per_section: dict[str, int] = {section(home.final_url): 1}
 
         async def worker() -> None:
             while True:
                 async with lock:
                     if not queue or len(pages) >= settings.max_pages or ctx.time_left() <= 0:
                         return
-                    item = queue.pop(0)
+                    item = take_most_diverse(queue, visited_per_section)
+                    visited_per_section[section(item.url)] = visited_per_section.get(section(item.url), 0) + 1
                     index = len(pages)
                     pages.append(PageArtifact(url=item.url, final_url=item.url))  # reserve the slot
                 artifact = await visit(context, item.url, ctx, index, item.depth, item.found_on, item.link_text)
@@ -92,6 +94,23 @@ async def crawl(
     finally:
         await context.close()
     return pages
+
+
+def section(url: str) -> str:
+    """The folder a page sits in: /thu-tuc/1.001 and /thu-tuc/2.002 share '/thu-tuc/'."""
+    path = urlsplit(url).path or "/"
+    return path.rsplit("/", 1)[0] + "/"
+
+
+def take_most_diverse(queue: list[QueuedPage], visited_per_section: dict[str, int]) -> QueuedPage:
+    """The next page to visit: from the least-visited section, then the shallowest, then the
+    first found. A page budget then samples every kind of page (catalogue, procedure pages,
+    news, ...) instead of spending itself on the many siblings of one list."""
+    best = min(
+        range(len(queue)),
+        key=lambda index: (visited_per_section.get(section(queue[index].url), 0), queue[index].depth, index),
+    )
+    return queue.pop(best)
 
 
 def enqueue_links(page: PageArtifact, origin: str, seen: set[str], queue: list[QueuedPage], max_depth: int) -> None:
