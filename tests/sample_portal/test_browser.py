@@ -41,8 +41,9 @@ def wait_for_hits(portal: SamplePortal, count: int, timeout: float = 10) -> None
         time.sleep(0.05)
 
 
-def test_home_page_loads_emc_and_sends_hits(browser, start_portal) -> None:
+def test_good_portal_in_chromium_sends_emc_hits_and_passes_axe(browser, start_portal) -> None:
     portal = start_portal("good")
+    axe = _axe_source()
     chromium = launch(browser, portal)
     try:
         page = chromium.new_page()
@@ -56,11 +57,29 @@ def test_home_page_loads_emc_and_sends_hits(browser, start_portal) -> None:
         hit = portal.emc_hits[0]["params"]
         assert hit["idsite"] == "1234" and hit["action"] == "pageview" and hit["url"] == portal.url
         assert page.evaluate("window.LamHaWidgets && window.LamHaWidgets.version") == "2.3.1"  # SRI passed
+        assert axe_violations(page, axe) == set()
         page.goto(portal.url + f"thu-tuc-hanh-chinh/{PROCEDURE_CODE}")
         wait_for_hits(portal, 3)
         actions = [h["params"]["action"] for h in portal.emc_hits]
         assert actions.count("dvc") == 1 and actions.count("pageview") == 2
+        assert axe_violations(page, axe) == set()
         assert errors == []  # no CSP violation, no failed resource
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.goto(portal.url, wait_until="domcontentloaded")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        chromium.close()
+
+
+def test_inaccessible_portal_fails_axe_and_scrolls_at_320px(browser, start_portal) -> None:
+    portal = start_portal("inaccessible")
+    chromium = launch(browser, portal)
+    try:
+        page = chromium.new_page(viewport={"width": 320, "height": 640})
+        page.goto(portal.url, wait_until="domcontentloaded")
+        found = axe_violations(page, _axe_source())
+        assert {"color-contrast", "html-has-lang", "image-alt", "label"} <= found
+        assert page.evaluate("document.documentElement.scrollWidth") >= 1200  # fixed_width
     finally:
         chromium.close()
 
@@ -89,33 +108,12 @@ def test_spa_renders_links_and_tracks_navigation(browser, start_portal) -> None:
         chromium.close()
 
 
+
 def _axe_source() -> str:
     axe_package = pytest.importorskip("axe_playwright_python")
     return (Path(axe_package.__file__).parent / "axe.min.js").read_text()
 
 
-@pytest.mark.parametrize("profile, expected", [
-    ("good", set()),
-    ("inaccessible", {"color-contrast", "html-has-lang", "image-alt", "label"}),
-])
-def test_axe_core_on_key_pages(browser, start_portal, profile: str, expected: set[str]) -> None:
-    portal = start_portal(profile)
-    axe = _axe_source()
-    chromium = launch(browser, portal)
-    try:
-        page = chromium.new_page()
-        found: set[str] = set()
-        for path in ("", "tra-cuu-ho-so", f"thu-tuc-hanh-chinh/{PROCEDURE_CODE}"):
-            page.goto(portal.url + path, wait_until="domcontentloaded")
-            page.evaluate(axe)
-            found |= set(page.evaluate("axe.run().then(r => r.violations.map(v => v.id))"))
-        if expected:
-            assert expected <= found
-        else:
-            assert found == set()
-        page.set_viewport_size({"width": 320, "height": 640})
-        page.goto(portal.url, wait_until="domcontentloaded")
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert (scroll_width > 320) == (profile == "inaccessible")  # fixed_width forces horizontal scrolling
-    finally:
-        chromium.close()
+def axe_violations(page: object, axe: str) -> set[str]:
+    page.evaluate(axe)  # type: ignore[attr-defined]
+    return set(page.evaluate("axe.run().then(r => r.violations.map(v => v.id))"))  # type: ignore[attr-defined]
