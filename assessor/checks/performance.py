@@ -59,7 +59,8 @@ class LoadMetricParams(CheckParams):
 
 
 def fraction_of(curve_score: float, full_marks_at: float) -> float:
-    return min(1.0, curve_score / full_marks_at)
+    # Rounded to whole points out of 100 as Lighthouse shows them: the curve never quite reaches 0.
+    return min(1.0, round(curve_score, 2) / full_marks_at)
 
 
 def format_value(metric: str, value: float | None) -> str:

@@ -15,7 +15,8 @@ import os
 
 from locust import HttpUser, between, task
 
-PLAN_ENV = "ASSESSOR_LOAD_PLAN"
+from assessor.perf import PLAN_ENV
+
 PLAN = json.loads(os.environ.get(PLAN_ENV) or "{}")
 
 

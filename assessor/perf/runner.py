@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
 from assessor.perf import limits
-from assessor.perf.locustfile import PLAN_ENV
+from assessor.perf import PLAN_ENV
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 

@@ -1,0 +1,137 @@
+"""The performance checks on snapshots built in code: every outcome each can return."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessor.artifacts.performance import (
+    LabPage,
+    LabResult,
+    LabRun,
+    LoadPageStats,
+    LoadTestResult,
+    PerformanceFacts,
+    default_form_factors,
+)
+from assessor.checks.performance import lab_metric, load_metric
+from assessor.model import Status
+from tests.builders import make_snapshot, page, params_of
+
+URL = "https://dichvucong.lamha.gov.vn/"
+
+
+def lab_snapshot(runs_by_page: dict[tuple[str, str], list[LabRun]], **fields: object):
+    pages = [LabPage(kind=kind, url=URL, form_factor=form_factor, runs=runs)
+             for (kind, form_factor), runs in runs_by_page.items()]
+    lab = LabResult(runs_per_page=3, form_factors=default_form_factors(), pages=pages)
+    return make_snapshot(page(URL), performance=PerformanceFacts(lab=lab), **fields)
+
+
+def fcp_runs(*values: float) -> list[LabRun]:
+    return [LabRun(fcp_ms=value) for value in values]
+
+
+def test_fast_pages_pass() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(700, 800, 900), ("home", "mobile"): fcp_runs(1500, 1600, 1700)})
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    assert finding.status == Status.PASS
+    table = finding.evidence[0].value
+    assert {row["median"] for row in table} == {"0.80 s", "1.60 s"}
+    assert all(evidence.label != "unstable" for evidence in finding.evidence)
+
+
+def test_a_slow_mobile_page_gives_partial_and_is_named() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(800, 800, 800), ("search", "mobile"): fcp_runs(3000, 3000, 3000)})
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    assert finding.status == Status.PARTIAL
+    # desktop full marks, mobile at the median (0.5 / 0.9 of full marks): mean of the two.
+    assert finding.fraction == pytest.approx(0.5 * (1 + 0.5 / 0.9))
+    assert "search/mobile" in finding.message.en
+
+
+def test_very_slow_pages_fail() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(60_000, 61_000), ("home", "mobile"): fcp_runs(90_000)})
+    assert lab_metric(snapshot, params_of("performance.fcp")).status == Status.FAIL
+
+
+def test_runs_that_disagree_are_flagged_unstable_and_the_median_is_scored() -> None:
+    snapshot = lab_snapshot({("home", "mobile"): fcp_runs(1000, 3000, 9000)})
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    assert finding.fraction == pytest.approx(0.5 / 0.9)
+    assert any(evidence.label == "unstable" and evidence.value == "home/mobile" for evidence in finding.evidence)
+    row = finding.evidence[0].value[0]
+    assert (row["min"], row["max"], row["runs"]) == ("1.00 s", "9.00 s", 3)
+    assert "unstable" not in lab_metric(lab_snapshot({("home", "mobile"): fcp_runs(1000, 1010, 1020)}),
+                                        params_of("performance.fcp")).message.en
+
+
+def test_several_metrics_are_weighted_and_only_listed_form_factors_count() -> None:
+    heavy = [LabRun(transfer_bytes=8_000_000, request_count=20, dom_nodes=300)]
+    light_mobile = [LabRun(transfer_bytes=1000, request_count=5, dom_nodes=100)]
+    snapshot = lab_snapshot({("home", "desktop"): heavy, ("home", "mobile"): light_mobile})
+    finding = lab_metric(snapshot, params_of("performance.page_weight"))  # scores desktop only
+    params = params_of("performance.page_weight")
+    bytes_fraction = round(params.metrics["transfer_bytes"].score(8_000_000), 2) / 0.9
+    assert finding.status == Status.PARTIAL
+    # bytes on their curve; 20 requests and 300 nodes are better than p10: full marks.
+    assert finding.fraction == pytest.approx((bytes_fraction + 1 + 1) / 3)
+    assert bytes_fraction < 0.5
+
+
+def test_not_measured_needs_review_and_gatherer_failure_is_an_error() -> None:
+    params = params_of("performance.lcp")
+    assert lab_metric(make_snapshot(page(URL)), params).status == Status.NEEDS_REVIEW
+    failed = make_snapshot(page(URL), gather_errors={"lab": "TimeoutError: browser gone"})
+    finding = lab_metric(failed, params)
+    assert finding.status == Status.ERROR and "browser gone" in finding.message.en
+
+
+def test_metric_never_reported_needs_review() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): [LabRun(fcp_ms=500)], ("lookup", "mobile"): [LabRun(error="net::ERR")]})
+    finding = lab_metric(snapshot, params_of("performance.lcp"))
+    assert finding.status == Status.NEEDS_REVIEW
+
+
+def load_snapshot(load: LoadTestResult | None, **fields: object):
+    return make_snapshot(page(URL), performance=PerformanceFacts(load=load), **fields)
+
+
+def finished_load(p95_ms: float, requests: int = 1000, failures: int = 0) -> LoadTestResult:
+    total = LoadPageStats(name="Aggregated", requests=requests, failures=failures, rps=50, p50_ms=p95_ms / 3,
+                          p95_ms=p95_ms, p99_ms=p95_ms * 1.5)
+    return LoadTestResult(target=URL, users=20, duration_s=15, pages=[total.model_copy(update={"name": "home"})],
+                          total=total, chart="perf/load_chart.png")
+
+
+def test_load_latency_outcomes() -> None:
+    params = params_of("performance.load_latency")
+    fast = load_metric(load_snapshot(finished_load(300)), params)
+    assert fast.status == Status.PASS
+    assert any(evidence.kind == "screenshot" and evidence.path == "perf/load_chart.png" for evidence in fast.evidence)
+    assert load_metric(load_snapshot(finished_load(1500)), params).status == Status.PARTIAL
+    assert load_metric(load_snapshot(finished_load(30_000)), params).status == Status.FAIL
+
+
+def test_load_error_ratio_outcomes() -> None:
+    params = params_of("performance.load_errors")
+    assert load_metric(load_snapshot(finished_load(300, failures=0)), params).status == Status.PASS
+    assert load_metric(load_snapshot(finished_load(300, failures=20)), params).status == Status.PARTIAL
+    failing = load_metric(load_snapshot(finished_load(300, failures=500)), params)
+    assert failing.status == Status.FAIL and "0.500" in failing.message.en
+
+
+def test_load_not_allowed_needs_review_with_the_reason() -> None:
+    skipped = LoadTestResult(target=URL, skipped_reason="the portal's entry does not allow a load test")
+    finding = load_metric(load_snapshot(skipped), params_of("performance.load_latency"))
+    assert finding.status == Status.NEEDS_REVIEW and "does not allow" in finding.message.en
+    assert load_metric(load_snapshot(None), params_of("performance.load_errors")).status == Status.NEEDS_REVIEW
+
+
+def test_load_failures_are_errors() -> None:
+    params = params_of("performance.load_latency")
+    crashed = LoadTestResult(target=URL, error="Locust did not stop in time and was killed")
+    assert load_metric(load_snapshot(crashed), params).status == Status.ERROR
+    empty = finished_load(300, requests=0)
+    assert load_metric(load_snapshot(empty), params).status == Status.ERROR
+    gatherer = load_metric(load_snapshot(None, gather_errors={"load_test": "OSError: no locust"}), params)
+    assert gatherer.status == Status.ERROR

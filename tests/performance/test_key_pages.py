@@ -1,0 +1,37 @@
+"""Choosing the key pages from crawled pages."""
+
+from __future__ import annotations
+
+from assessor.artifacts.performance import KeyPageRule
+from assessor.perf.key_pages import SeenPage, choose_key_pages
+
+HOME = SeenPage("https://p.gov.vn/", """<html><body>
+  <form action="/thu-tuc" role="search"><input type="search" name="q"></form>
+  <form action="/dang-nhap" method="post"><input name="q"></form></body></html>""")
+PROCEDURE = SeenPage("https://p.gov.vn/thu-tuc/1.0001",
+                     "<html><body><h2>Thành phần hồ sơ</h2><h2>Thời hạn giải quyết</h2></body></html>")
+GUIDE = SeenPage("https://p.gov.vn/huong-dan", "<html><body><h2>Thành phần hồ sơ</h2></body></html>")
+LOOKUP = SeenPage("https://p.gov.vn/tra-cuu-ho-so", "<html><body>Tra cứu</body></html>")
+RULES = [
+    KeyPageRule(kind="search", url_keywords=["tim-kiem"], search_query="khai sinh"),
+    KeyPageRule(kind="procedure", text_keywords=["Thành phần hồ sơ", "Thời hạn giải quyết"]),
+    KeyPageRule(kind="lookup", url_keywords=["tra-cuu"]),
+]
+
+
+def test_every_kind_found_from_forms_urls_and_text() -> None:
+    chosen, missing = choose_key_pages([HOME, GUIDE, PROCEDURE, LOOKUP], RULES)
+    assert chosen == {
+        "home": "https://p.gov.vn/",
+        "search": "https://p.gov.vn/thu-tuc?q=khai+sinh",
+        "procedure": "https://p.gov.vn/thu-tuc/1.0001",
+        "lookup": "https://p.gov.vn/tra-cuu-ho-so",
+    }
+    assert missing == []
+
+
+def test_missing_kinds_are_reported() -> None:
+    plain_home = SeenPage("https://p.gov.vn/", "<html><body>Xin chào</body></html>")
+    chosen, missing = choose_key_pages([plain_home, GUIDE], RULES)
+    assert chosen == {"home": "https://p.gov.vn/"}
+    assert missing == ["search", "procedure", "lookup"]

@@ -1,0 +1,109 @@
+"""The lab gatherer in real Chromium against the sample portal: a fast profile and a slow one
+whose defects (server delay, heavy images, a long main-thread task, a layout shift) must each
+move their metric. Assertions lean on floors the defects guarantee, so a busy machine does not
+make them flaky."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+from pathlib import Path
+
+import pytest
+
+from assessor.artifacts.performance import FormFactor, LabSettings, PerformanceFacts
+from assessor.checks.performance import lab_metric
+from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
+from assessor.collect.context import CollectContext
+from assessor.collect.lab import run_lab
+from assessor.collect.run import hosts_to_trust
+from assessor.collect.trust import trusted_spki_hashes
+from assessor.criteria import load_rubric
+from assessor.model import Status
+from assessor.sample_portal.profile import resolve_profile
+from assessor.sample_portal.server import SamplePortal
+from assessor.snapshot import CollectSettings, Snapshot
+from tests.builders import make_snapshot, page, params_of
+
+DESKTOP = FormFactor(name="desktop", width=1350, height=940)
+MOBILE = FormFactor(name="mobile", width=412, height=823, device_scale_factor=1.75, mobile=True, cpu_slowdown=4,
+                    latency_ms=150, download_kbps=1600, upload_kbps=750)
+SLOW = dict(server_delay_ms=1000, heavy_images=True, long_task_ms=700, layout_shift=True)
+
+
+async def measure_home(portal: SamplePortal, settings: LabSettings, folder: Path) -> Snapshot:
+    trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
+    options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve, trusted_spki=trusted)
+    snapshot = make_snapshot(page(portal.url), url=portal.url)
+    async with BrowserSession(options) as session:
+        ctx = CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session, folder=folder,
+                             rubric=load_rubric(), ca_bundle=portal.ca_cert_path)
+        snapshot.performance = PerformanceFacts(lab=await run_lab(snapshot, ctx, settings))
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Snapshot]:
+    folder = tmp_path_factory.mktemp("lab")
+    results = {}
+    with SamplePortal(resolve_profile("good")) as portal:
+        results["good"] = asyncio.run(measure_home(portal, LabSettings(runs=2, form_factors=[DESKTOP, MOBILE]), folder))
+    with SamplePortal(resolve_profile("good", **SLOW)) as portal:
+        results["slow"] = asyncio.run(measure_home(portal, LabSettings(runs=2, form_factors=[DESKTOP]), folder))
+    return results
+
+
+def median_of(snapshot: Snapshot, form_factor: str, metric: str) -> float:
+    lab_page = next(p for p in snapshot.performance.lab.pages if p.form_factor == form_factor)
+    assert all(run.error is None for run in lab_page.runs), [run.error for run in lab_page.runs]
+    return statistics.median(getattr(run, metric) for run in lab_page.runs)
+
+
+def test_every_metric_is_measured_on_the_fast_profile(measured: dict[str, Snapshot]) -> None:
+    good = measured["good"]
+    lab = good.performance.lab
+    assert lab.runs_per_page == 2 and [p.kind for p in lab.pages] == ["home", "home"]
+    for run in lab.pages[0].runs:
+        for metric in ("ttfb_ms", "fcp_ms", "lcp_ms", "speed_index_ms", "cls", "transfer_bytes", "request_count",
+                       "dom_nodes", "longest_task_ms", "total_blocking_time_ms"):
+            assert getattr(run, metric) is not None, metric
+        assert run.request_count > 3 and run.dom_nodes > 50 and run.screencast_frames > 0
+        assert run.fcp_ms <= run.lcp_ms
+
+
+def test_mobile_network_throttling_applies(measured: dict[str, Snapshot]) -> None:
+    # 150 ms of emulated latency is a floor under the mobile time to first byte.
+    assert median_of(measured["good"], "mobile", "ttfb_ms") >= 150
+
+
+def test_server_delay_moves_ttfb_and_everything_after_it(measured: dict[str, Snapshot]) -> None:
+    slow, good = measured["slow"], measured["good"]
+    assert median_of(slow, "desktop", "ttfb_ms") >= 1000 > median_of(good, "desktop", "ttfb_ms")
+    assert median_of(slow, "desktop", "fcp_ms") >= 1000
+    assert median_of(slow, "desktop", "speed_index_ms") >= 1000
+    ttfb = params_of("performance.ttfb")
+    assert lab_metric(good, ttfb).status == Status.PASS
+    assert lab_metric(slow, ttfb).fraction < 1
+
+
+def test_heavy_images_move_page_weight(measured: dict[str, Snapshot]) -> None:
+    extra = median_of(measured["slow"], "desktop", "transfer_bytes") - median_of(measured["good"], "desktop",
+                                                                                 "transfer_bytes")
+    assert extra > 3_000_000  # three uncompressible 1.4 MB images
+    weight = params_of("performance.page_weight")
+    assert lab_metric(measured["good"], weight).status == Status.PASS
+    assert lab_metric(measured["slow"], weight).fraction < lab_metric(measured["good"], weight).fraction
+
+
+def test_long_task_moves_blocking_time(measured: dict[str, Snapshot]) -> None:
+    assert median_of(measured["slow"], "desktop", "longest_task_ms") >= 650
+    assert median_of(measured["slow"], "desktop", "total_blocking_time_ms") >= 600
+    blocking = params_of("performance.blocking_time")
+    assert lab_metric(measured["slow"], blocking).fraction < lab_metric(measured["good"], blocking).fraction
+
+
+def test_layout_shift_moves_cls(measured: dict[str, Snapshot]) -> None:
+    assert median_of(measured["slow"], "desktop", "cls") > 0.02
+    assert median_of(measured["good"], "desktop", "cls") < 0.01
+    stability = params_of("performance.layout_stability")
+    assert lab_metric(measured["good"], stability).status == Status.PASS

@@ -1,0 +1,104 @@
+"""The load test against the sample portal on 127.0.0.1: real Locust in child processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assessor.checks.performance import load_metric
+from assessor.cli import app
+from assessor.collect.context import CollectContext
+from assessor.collect.load_test import CHART_FILE, load_test
+from assessor.criteria import load_rubric
+from assessor.model import Status
+from assessor.perf.cli import apply_load_overrides
+from assessor.sample_portal.profile import resolve_profile
+from assessor.sample_portal.server import SamplePortal
+from assessor.snapshot import CollectSettings, Snapshot
+from tests.builders import make_snapshot, page, params_of
+
+QUICK_LOAD = {"users": 12, "spawn_rate": 12, "duration_s": 4, "think_min_s": 0, "think_max_s": 0.2}
+
+
+def run_gatherer(portal_url: str, folder: Path, allow: bool, load: dict[str, float], ca: Path | None) -> Snapshot:
+    rubric = load_rubric()
+    rubric.criterion("performance.load_latency").params["load"] = dict(load)
+    snapshot = make_snapshot(page(portal_url), url=portal_url)
+    # The load gatherer needs no browser: the session is never touched.
+    ctx = CollectContext(settings=CollectSettings(allow_load_test=allow), session=None, folder=folder,
+                         rubric=rubric, ca_bundle=ca)
+    asyncio.run(load_test(snapshot, ctx))
+    snapshot.folder = folder
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def overloaded(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    """A portal that answers 503 beyond 2 requests in flight, each taking 150 ms."""
+    folder = tmp_path_factory.mktemp("load")
+    with SamplePortal(resolve_profile("good", errors_under_load=2, server_delay_ms=150)) as portal:
+        return run_gatherer(portal.url, folder, True, QUICK_LOAD, portal.ca_cert_path)
+
+
+def test_errors_under_load_are_measured_per_page_type(overloaded: Snapshot) -> None:
+    load = overloaded.performance.load
+    assert load.skipped_reason is None and load.error is None
+    assert load.users == 12 and load.target.startswith("https://127.0.0.1:")
+    assert load.total.requests >= 12  # every simulated citizen got at least one page
+    assert load.total.failures > 0
+    assert [stats.name for stats in load.pages] == ["home"]  # the only key page the snapshot had
+    assert load.total.p95_ms >= 150
+    assert load.timeline and max(sample.users for sample in load.timeline) == 12
+    assert (overloaded.folder / CHART_FILE).read_bytes().startswith(b"\x89PNG")
+    assert "gevent" not in sys.modules  # Locust ran in its own processes, never in this asyncio one
+
+
+def test_error_ratio_is_scored_below_full_marks(overloaded: Snapshot) -> None:
+    finding = load_metric(overloaded, params_of("performance.load_errors"))
+    assert finding.status in (Status.PARTIAL, Status.FAIL)
+    assert any(evidence.kind == "screenshot" for evidence in finding.evidence)
+
+
+def test_refused_without_permission(tmp_path: Path) -> None:
+    snapshot = run_gatherer("https://127.0.0.1:9/", tmp_path, False, QUICK_LOAD, None)
+    assert "allow_load_test" in snapshot.performance.load.skipped_reason
+    finding = load_metric(snapshot, params_of("performance.load_latency"))
+    assert finding.status == Status.NEEDS_REVIEW and "--allow-load-test" in finding.message.en
+
+
+def test_refused_above_the_ceilings(tmp_path: Path) -> None:
+    snapshot = run_gatherer("https://127.0.0.1:9/", tmp_path, True, {**QUICK_LOAD, "users": 100_000}, None)
+    reason = snapshot.performance.load.skipped_reason
+    assert reason.startswith("refused:") and "users 100000 is above the ceiling" in reason
+
+
+def test_command_line_overrides_reach_the_rubric() -> None:
+    rubric = load_rubric()
+    apply_load_overrides(rubric, users=7, duration_s=3)
+    load = rubric.criterion("performance.load_latency").params["load"]
+    assert (load["users"], load["duration_s"]) == (7, 3)
+
+
+def test_load_command_needs_permission() -> None:
+    result = CliRunner().invoke(app, ["load", "https://127.0.0.1:9/", "--users", "2"])
+    assert result.exit_code == 2
+    assert "--allow-load-test" in result.output
+
+
+def test_load_command_with_two_local_workers(tmp_path: Path) -> None:
+    with SamplePortal(resolve_profile("good")) as portal:
+        result = CliRunner().invoke(app, [
+            "load", portal.url, "--allow-load-test", "--workers", "2", "--users", "4", "--spawn-rate", "4",
+            "--duration", "3", "--think-min", "0", "--think-max", "0.3", "--ca-bundle", str(portal.ca_cert_path),
+            "--out", str(tmp_path),
+        ])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "load.json").read_text(encoding="utf-8"))
+    assert report["workers"] == 2 and report["total"]["requests"] > 0 and report["total"]["failures"] == 0
+    assert {"home", "search", "lookup"} <= set(report["paths"])  # discovered from the home page
+    assert "<table>" in (tmp_path / "load-report.html").read_text(encoding="utf-8")
