@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .profile import FLAGS, PROFILES, parse_assignment, resolve_profile
+from .profile import FLAGS, PROFILES, parse_overrides, resolve_profile
 from .server import serve
 
 
@@ -20,8 +20,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"override a defect flag (repeatable); sets are comma-separated. Flags: {', '.join(FLAGS)}")
     args = parser.parse_args(argv)
     try:
-        overrides = dict(parse_assignment(item) for item in args.set)
-        profile = resolve_profile(args.profile, **overrides)
+        profile = resolve_profile(args.profile, **parse_overrides(args.set))
     except ValueError as exc:
         parser.error(str(exc))
     serve(profile, args.host, args.port, args.http_port)

@@ -151,6 +151,11 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return name, parse_flag_value(name, value)
 
 
+def parse_overrides(assignments: list[str]) -> dict[str, Any]:
+    """Parse repeated `--set flag=value` options into keyword overrides for `resolve_profile`."""
+    return dict(parse_assignment(item) for item in assignments)
+
+
 _POOR = Profile(
     name="poor",
     weak_headers=True, insecure_cookies=True, version_disclosure=True, exposed_files=True,
@@ -199,4 +204,5 @@ def resolve_profile(name: str = "good", **overrides: Any) -> Profile:
     return replace(base, **overrides)
 
 
-__all__ = ["Profile", "PROFILES", "FLAGS", "FUNCTIONS", "resolve_profile", "parse_assignment", "parse_flag_value"]
+__all__ = ["Profile", "PROFILES", "FLAGS", "FUNCTIONS", "resolve_profile", "parse_assignment", "parse_flag_value",
+           "parse_overrides"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from assessor.sample_portal.__main__ import main
-from assessor.sample_portal.profile import FLAGS, PROFILES, Profile, parse_assignment, resolve_profile
+from assessor.sample_portal.profile import (FLAGS, PROFILES, Profile, parse_assignment, parse_overrides,
+                                            resolve_profile)
 
 NAMED = {"good", "poor", "slow", "insecure", "inaccessible", "modern", "spa", "closed", "emc-absent", "emc-home-only"}
 
@@ -54,6 +55,7 @@ def test_command_line_assignments_are_typed() -> None:
     with pytest.raises(ValueError, match="expected flag=value"):
         parse_assignment("weak_headers")
     assert "emc_track_dvc" in FLAGS and "name" not in FLAGS
+    assert parse_overrides(["emc=absent", "long_task_ms=800"]) == {"emc": "absent", "long_task_ms": 800}
 
 
 def test_cli_rejects_unknown_flag(capsys: pytest.CaptureFixture[str]) -> None:
