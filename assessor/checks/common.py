@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from pydantic import BaseModel, Field
 
 from assessor.artifacts.page import PageArtifact
+from assessor.model import Evidence, Finding
 
 
 def fold(text: str) -> str:
@@ -93,3 +94,27 @@ def pages_by_type(pages: list[PageArtifact], rules: PageTypeRules | None = None)
     for page in pages:
         grouped.setdefault(page_type(page, rules), []).append(page)
     return grouped
+
+
+class Deductions:
+    """A score that starts at 1 and loses a share for each problem found, with the problems named
+    in both languages: `add(0.3, vi, en)` per problem, then `finding(...)`."""
+
+    def __init__(self) -> None:
+        self.fraction = 1.0
+        self.vi: list[str] = []
+        self.en: list[str] = []
+
+    def add(self, penalty: float, vi: str, en: str) -> None:
+        self.fraction -= penalty
+        self.vi.append(vi)
+        self.en.append(en)
+
+    def finding(self, passed: tuple[str, str], prefix: tuple[str, str] = ("", ""),
+                evidence: list[Evidence] | None = None) -> Finding:
+        """`passed` (vi, en) when nothing was deducted; otherwise `prefix` + the problems."""
+        if not self.en:
+            return Finding.passed(vi=passed[0], en=passed[1], evidence=evidence)
+        vi, en = prefix[0] + "; ".join(self.vi), prefix[1] + "; ".join(self.en)
+        return Finding.scored(max(0.0, self.fraction), vi=vi[:1].upper() + vi[1:], en=en[:1].upper() + en[1:],
+                              evidence=evidence)

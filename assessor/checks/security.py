@@ -16,23 +16,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from bs4 import BeautifulSoup
 from pydantic import BaseModel, Field
 
 from assessor.artifacts.http import HttpProbe
 from assessor.artifacts.page import PageArtifact, header_values
 from assessor.artifacts.probes import HTTP_ROOT, listing_probe_name, path_probe_name
 from assessor.artifacts.tls import CertificateFact, TlsFacts
+from assessor.checks.common import Deductions, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.checks.security_headers import single_value
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
-
-
-def sentence(parts: list[str]) -> str:
-    """Parts joined by '; ', first letter upper-cased (str.capitalize would lower the rest)."""
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:]
 
 
 def host_of(url: str) -> str:
@@ -147,30 +141,21 @@ def tls_protocols(snapshot: Snapshot, params: TlsProtocolParams) -> Finding:
     if not any(name in params.required_protocols for name in offered):
         return Finding.failed(vi="Máy chủ không hỗ trợ TLS 1.2 hoặc 1.3", en="The server offers neither TLS 1.2 nor TLS 1.3",
                               evidence=evidence)
-    problems_vi, problems_en, fraction = [], [], 1.0
+    deductions = Deductions()
     legacy = [name for name in offered if name in params.legacy_protocols]
     if legacy:
-        fraction -= params.legacy_penalty
-        problems_vi.append(f"còn hỗ trợ {', '.join(legacy)}")
-        problems_en.append(f"still offers {', '.join(legacy)}")
+        deductions.add(params.legacy_penalty, f"còn hỗ trợ {', '.join(legacy)}", f"still offers {', '.join(legacy)}")
     if weak:
-        fraction -= params.weak_cipher_penalty
-        problems_vi.append(f"{len(weak)} bộ mã yếu")
-        problems_en.append(f"{len(weak)} weak cipher suites")
+        deductions.add(params.weak_cipher_penalty, f"{len(weak)} bộ mã yếu", f"{len(weak)} weak cipher suites")
     if no_fs:
-        fraction -= params.no_forward_secrecy_penalty
-        problems_vi.append(f"{len(no_fs)} bộ mã không có forward secrecy")
-        problems_en.append(f"{len(no_fs)} suites without forward secrecy")
+        deductions.add(params.no_forward_secrecy_penalty, f"{len(no_fs)} bộ mã không có forward secrecy",
+                       f"{len(no_fs)} suites without forward secrecy")
     if "TLS 1.3" not in offered:
-        fraction -= params.no_tls13_penalty
-        problems_vi.append("chưa hỗ trợ TLS 1.3")
-        problems_en.append("no TLS 1.3")
-    if not problems_en:
-        return Finding.passed(vi=f"Chỉ dùng giao thức an toàn ({', '.join(offered)}), bộ mã mạnh, có forward secrecy",
-                              en=f"Only safe protocols ({', '.join(offered)}), strong suites with forward secrecy",
-                              evidence=evidence)
-    return Finding.scored(max(fraction, 0.0), vi="Cấu hình TLS chưa tốt: " + "; ".join(problems_vi),
-                          en="TLS configuration weak: " + "; ".join(problems_en), evidence=evidence)
+        deductions.add(params.no_tls13_penalty, "chưa hỗ trợ TLS 1.3", "no TLS 1.3")
+    return deductions.finding(
+        passed=(f"Chỉ dùng giao thức an toàn ({', '.join(offered)}), bộ mã mạnh, có forward secrecy",
+                f"Only safe protocols ({', '.join(offered)}), strong suites with forward secrecy"),
+        prefix=("Cấu hình TLS chưa tốt: ", "TLS configuration weak: "), evidence=evidence)
 
 
 # --- security.certificate ----------------------------------------------------------------------
@@ -347,7 +332,7 @@ def insecure_references(page: PageArtifact, params: MixedContentParams) -> list[
     found = [request.url for request in page.requests
              if request.url.startswith("http://") and request.resource_type != "document"]
     if page.html:
-        soup = BeautifulSoup(page.html, "lxml")
+        soup = soup_of(page)
         for tag, attributes in params.attributes.items():
             for element in soup.find_all(tag):
                 for attribute in attributes:
@@ -417,31 +402,27 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
                 verbose.append({"url": url, "status": status, "excerpt": body[start:match.end() + 200]})
     for page in snapshot.pages:
         if page.html:
-            generator = BeautifulSoup(page.html, "lxml").find("meta", attrs={"name": re.compile("^generator$", re.I)})
+            generator = soup_of(page).find("meta", attrs={"name": re.compile("^generator$", re.I)})
             content = str(generator.get("content") or "") if generator else ""
             if content and version.search(content):
                 disclosed.setdefault(f"generator: {content}", {"header": "<meta name=generator>", "value": content,
                                                                "url": page.final_url})
     evidence: list[Evidence] = []
-    fraction = 1.0
+    deductions = Deductions()
     if disclosed:
-        fraction -= params.version_penalty
+        deductions.add(params.version_penalty, f"lộ {len(disclosed)} thông tin phiên bản",
+                       f"{len(disclosed)} software versions disclosed")
         evidence.append(Evidence(kind="table", label="software versions disclosed / lộ phiên bản",
                                  value=list(disclosed.values())))
         evidence.append(Evidence(kind="code", label="server configuration / cấu hình máy chủ",
                                  value="# nginx: server_tokens off;  Apache: ServerTokens Prod; ServerSignature Off\n"
                                        "# PHP: expose_php = Off;  remove X-Powered-By and <meta name=\"generator\">"))
     if verbose:
-        fraction -= params.verbose_error_penalty
+        deductions.add(params.verbose_error_penalty, f"{len(verbose)} trang lỗi hiện chi tiết (stack trace)",
+                       f"{len(verbose)} error pages show stack traces")
         evidence.append(Evidence(kind="table", label="verbose error pages / trang lỗi chi tiết", value=verbose))
-    if not evidence:
-        return Finding.passed(vi="Không lộ phiên bản phần mềm hay lỗi chi tiết", en="No software versions or verbose errors disclosed")
-    parts_vi = ([f"lộ {len(disclosed)} thông tin phiên bản"] if disclosed else []) + (
-        [f"{len(verbose)} trang lỗi hiện chi tiết (stack trace)"] if verbose else [])
-    parts_en = ([f"{len(disclosed)} software versions disclosed"] if disclosed else []) + (
-        [f"{len(verbose)} error pages show stack traces"] if verbose else [])
-    return Finding.scored(max(0.0, fraction), vi=sentence(parts_vi), en=sentence(parts_en),
-                          evidence=evidence)
+    return deductions.finding(passed=("Không lộ phiên bản phần mềm hay lỗi chi tiết",
+                                      "No software versions or verbose errors disclosed"), evidence=evidence)
 
 
 # --- security.exposed_files --------------------------------------------------------------------
@@ -555,7 +536,7 @@ def scripts_without_sri(page: PageArtifact, exempt_hosts: list[str]) -> list[str
     """Third-party <script src> (another host) without an integrity attribute."""
     if not page.html:
         return []
-    soup = BeautifulSoup(page.html, "lxml")
+    soup = soup_of(page)
     own = host_of(page.final_url)
     missing = []
     for script in soup.find_all("script", src=True):
@@ -581,21 +562,17 @@ def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) 
                     "fixed in": library.fixed_in, "seen at": where})
     no_sri = list(dict.fromkeys(src for page in pages for src in scripts_without_sri(page, params.sri_exempt_hosts)))
     evidence: list[Evidence] = []
-    fraction = 1.0
+    deductions = Deductions()
     if vulnerable:
-        fraction -= params.vulnerable_penalty
+        deductions.add(params.vulnerable_penalty, f"thư viện có lỗ hổng: {', '.join(vulnerable)}",
+                       f"vulnerable libraries: {', '.join(vulnerable)}")
         evidence.append(Evidence(kind="table", label="vulnerable libraries / thư viện có lỗ hổng", value=list(vulnerable.values())))
     if no_sri:
-        fraction -= params.missing_sri_penalty
+        deductions.add(params.missing_sri_penalty, f"{len(no_sri)} script bên thứ ba thiếu SRI",
+                       f"{len(no_sri)} third-party scripts without SRI")
         evidence.append(Evidence(kind="table", label="third-party scripts without SRI / script bên thứ ba thiếu SRI", value=no_sri))
         evidence.append(Evidence(kind="code", label="add integrity / thêm integrity",
                                  value=f'<script src="{no_sri[0]}" integrity="sha384-…" crossorigin="anonymous"></script>'))
-    if not evidence:
-        return Finding.passed(vi="Không phát hiện thư viện JavaScript có lỗ hổng; script bên thứ ba có SRI",
-                              en="No vulnerable JavaScript library found; third-party scripts use SRI")
-    parts_vi = ([f"thư viện có lỗ hổng: {', '.join(vulnerable)}"] if vulnerable else []) + (
-        [f"{len(no_sri)} script bên thứ ba thiếu SRI"] if no_sri else [])
-    parts_en = ([f"vulnerable libraries: {', '.join(vulnerable)}"] if vulnerable else []) + (
-        [f"{len(no_sri)} third-party scripts without SRI"] if no_sri else [])
-    return Finding.scored(max(0.0, fraction), vi=sentence(parts_vi), en=sentence(parts_en),
-                          evidence=evidence)
+    return deductions.finding(passed=("Không phát hiện thư viện JavaScript có lỗ hổng; script bên thứ ba có SRI",
+                                      "No vulnerable JavaScript library found; third-party scripts use SRI"),
+                              evidence=evidence)

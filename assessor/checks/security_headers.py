@@ -226,6 +226,14 @@ def single_value(headers: HeaderList, name: str) -> str | None:
     return values[0] if len({value.lower() for value in values}) == 1 else ", ".join(values)
 
 
+def keyword_outcome(response: ResponseContext, header: str, keywords: dict[str, str], missing: str, invalid: str) -> Outcome:
+    """For headers whose value is one keyword (parameters after ';' ignored)."""
+    value = single_value(response.headers, header)
+    if value is None:
+        return Outcome(missing)
+    return Outcome(keywords.get(value.split(";")[0].strip().lower(), invalid))
+
+
 @analyzer("x-frame-options")
 def x_frame_options(response: ResponseContext) -> Outcome:
     try:
@@ -233,22 +241,17 @@ def x_frame_options(response: ResponseContext) -> Outcome:
             return Outcome("x-frame-options-implemented-via-csp")
     except MalformedHeader:
         pass
-    value = single_value(response.headers, "x-frame-options")
-    if value is None:
-        return Outcome("x-frame-options-not-implemented")
-    if value.upper() in ("DENY", "SAMEORIGIN"):
-        return Outcome("x-frame-options-sameorigin-or-deny")
-    if re.match(r"^ALLOW-FROM\s+\S+$", value, re.IGNORECASE):
+    if re.match(r"^ALLOW-FROM\s+\S+$", single_value(response.headers, "x-frame-options") or "", re.IGNORECASE):
         return Outcome("x-frame-options-allow-from-origin")
-    return Outcome("x-frame-options-header-invalid")
+    return keyword_outcome(response, "x-frame-options",
+                           dict.fromkeys(("deny", "sameorigin"), "x-frame-options-sameorigin-or-deny"),
+                           "x-frame-options-not-implemented", "x-frame-options-header-invalid")
 
 
 @analyzer("x-content-type-options")
 def x_content_type_options(response: ResponseContext) -> Outcome:
-    value = single_value(response.headers, "x-content-type-options")
-    if value is None:
-        return Outcome("x-content-type-options-not-implemented")
-    return Outcome("x-content-type-options-nosniff" if value.lower() == "nosniff" else "x-content-type-options-header-invalid")
+    return keyword_outcome(response, "x-content-type-options", {"nosniff": "x-content-type-options-nosniff"},
+                           "x-content-type-options-not-implemented", "x-content-type-options-header-invalid")
 
 
 PRIVATE_REFERRER = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
@@ -270,12 +273,9 @@ def referrer_policy(response: ResponseContext) -> Outcome:
 
 @analyzer("cross-origin-resource-policy")
 def cross_origin_resource_policy(response: ResponseContext) -> Outcome:
-    value = single_value(response.headers, "cross-origin-resource-policy")
-    results = {"same-origin": "corp-implemented-with-same-origin", "same-site": "corp-implemented-with-same-site",
-               "cross-origin": "corp-implemented-with-cross-origin"}
-    if value is None:
-        return Outcome("corp-not-implemented")
-    return Outcome(results.get(value.lower(), "corp-header-invalid"))
+    keywords = {"same-origin": "corp-implemented-with-same-origin", "same-site": "corp-implemented-with-same-site",
+                "cross-origin": "corp-implemented-with-cross-origin"}
+    return keyword_outcome(response, "cross-origin-resource-policy", keywords, "corp-not-implemented", "corp-header-invalid")
 
 
 @analyzer("cross-origin-resource-sharing")
@@ -307,16 +307,12 @@ def permissions_policy(response: ResponseContext) -> Outcome:
 
 @analyzer("cross-origin-opener-policy")
 def cross_origin_opener_policy(response: ResponseContext) -> Outcome:
-    value = single_value(response.headers, "cross-origin-opener-policy")
-    if value is None:
-        return Outcome("coop-not-implemented")
-    keyword = value.split(";")[0].strip().lower()
-    if keyword in ("same-origin", "same-origin-allow-popups", "noopener-allow-popups"):
-        return Outcome("coop-implemented-with-same-origin")
-    if keyword == "unsafe-none":
-        return Outcome("coop-implemented-unsafe-none", Text(vi="COOP unsafe-none không cô lập cửa sổ",
-                                                              en="COOP unsafe-none isolates nothing"))
-    return Outcome("coop-header-invalid")
+    keywords = {**dict.fromkeys(("same-origin", "same-origin-allow-popups", "noopener-allow-popups"),
+                                "coop-implemented-with-same-origin"), "unsafe-none": "coop-implemented-unsafe-none"}
+    outcome = keyword_outcome(response, "cross-origin-opener-policy", keywords, "coop-not-implemented", "coop-header-invalid")
+    if outcome.result == "coop-implemented-unsafe-none":
+        return Outcome(outcome.result, Text(vi="COOP unsafe-none không cô lập cửa sổ", en="COOP unsafe-none isolates nothing"))
+    return outcome
 
 
 # --- Scoring -----------------------------------------------------------------------------------
