@@ -38,9 +38,6 @@ from assessor.store import CampaignRow, PortalInfo, ResultRow, Store
 
 ASSESSMENT_FILE = "assessment.json"
 WORKER_LOG = "worker.log"
-# Beyond the crawl's own time budget, a child gets this long for browser start, probes,
-# scoring and writing its report before it is killed.
-CHILD_GRACE_S = 90.0
 
 
 def default_concurrency() -> int:
@@ -60,6 +57,13 @@ class CampaignOptions(BaseModel):
     lang: str = "vi"
     formats: list[str] = Field(default_factory=lambda: ["json", "html"])
     browser_path: str = ""
+    # The whole assessment of one portal (browser start, crawl, lab runs, probes, scoring, report)
+    # must end within this, or its worker is killed and the portal recorded as failed.
+    portal_timeout_s: float | None = Field(default=None, gt=0)
+
+    @property
+    def portal_deadline_s(self) -> float:
+        return self.portal_timeout_s or 2 * self.time_budget_s + 60
 
 
 class WorkerJob(BaseModel):
@@ -258,7 +262,7 @@ async def run_campaign(
             progress.running[entry.id] = time.monotonic()
             on_change(progress)
             try:
-                outcome = await assess_in_child(job, options.time_budget_s + CHILD_GRACE_S)
+                outcome = await assess_in_child(job, options.portal_deadline_s)
             finally:
                 progress.running.pop(entry.id, None)
             snapshot_dir = str(out_dir / entry.id / "snapshot") if outcome.assessment else None

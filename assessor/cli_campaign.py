@@ -128,6 +128,9 @@ def campaign_run(
     time_budget: Annotated[float, typer.Option("--time-budget", min=5, help="Crawl seconds per portal.")] = 120,
     page_timeout: Annotated[float, typer.Option("--page-timeout", min=1, help="Seconds per page at most.")] = 20,
     per_host: Annotated[int, typer.Option("--per-host", min=1, max=16, help="Pages open at once per portal.")] = 2,
+    portal_timeout: Annotated[
+        float | None, typer.Option("--portal-timeout", min=10, help="Seconds per portal in all (default 2 x budget + 60).")
+    ] = None,
     criteria: CriteriaOption = None,
     reviews: ReviewsOption = None,
     lang: LangOption = "vi",
@@ -150,6 +153,7 @@ def campaign_run(
         time_budget_s=time_budget,
         page_timeout_s=page_timeout,
         per_host_concurrency=per_host,
+        portal_timeout_s=portal_timeout,
         lang=lang,
         browser_path=browser_path,
     )

@@ -27,7 +27,8 @@ from assessor.portals import example_portals_path
 from assessor.store import Store, open_store
 
 # Reduced settings so that 12 portals fit the test budget on 2 cores.
-SETTINGS = ["--max-pages", "4", "--max-depth", "2", "--time-budget", "60", "--page-timeout", "15", "--concurrency", "2"]
+SETTINGS = ["--max-pages", "4", "--max-depth", "2", "--time-budget", "60", "--page-timeout", "15", "--concurrency", "2",
+            "--portal-timeout", "600"]
 # Lab timings move a little between runs on a busy machine: scores of portals whose profiles
 # differ only in defects that may not move the score are compared with this slack.
 SLACK = 3.0
