@@ -122,3 +122,15 @@ def test_without_the_bundle_the_certificate_fails_and_caps_the_grade(untrusted: 
     # HSTS cannot work behind an invalid certificate (Observatory: hsts-invalid-cert).
     table = next(e for e in assessment.criterion("security.headers").evidence if e.kind == "table")
     assert any(row["result"] == "hsts-invalid-cert" for row in table.value)
+
+
+def test_html_report_shows_headers_as_received_the_problem_and_the_line_to_add(
+        insecure: tuple[Assessment, Snapshot]) -> None:
+    from assessor.report.html_report import render_html
+
+    assessment, snapshot = insecure
+    html = render_html(assessment, snapshot, load_rubric(), "en")
+    assert "Strict-Transport-Security: max-age=31536000; includeSubDomains" in html
+    assert "hsts-not-implemented" in html
+    assert "Set-Cookie DVCSESSID" in html and "Secure; HttpOnly; SameSite=Lax" in html
+    assert "Apache/2.4.29 (Ubuntu)" in html  # the Server header as received
