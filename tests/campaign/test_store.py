@@ -77,3 +77,14 @@ def test_history_and_previous_campaign_follow_creation_order(db_url: str) -> Non
 def test_an_unreachable_database_is_a_one_line_error() -> None:
     with pytest.raises(StoreError, match="cannot open the results store"):
         open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_maps(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from assessor.store import Base
+
+    with open_store(db_url) as store, store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
