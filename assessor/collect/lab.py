@@ -155,13 +155,20 @@ def crawled_key_pages(snapshot: Snapshot, settings: LabSettings) -> tuple[dict[s
 
 
 async def run_lab(snapshot: Snapshot, ctx: CollectContext, settings: LabSettings) -> LabResult:
-    started = time.monotonic()
     targets, missing = crawled_key_pages(snapshot, settings)
+    result = await measure_pages(targets, ctx, settings, ignore_https_errors=snapshot.certificate_error is not None)
+    result.missing_kinds = missing
+    return result
+
+
+async def measure_pages(targets: dict[str, str], ctx: CollectContext, settings: LabSettings,
+                        ignore_https_errors: bool = False) -> LabResult:
+    """`settings.runs` cold loads of each kind -> URL, on every form factor."""
+    started = time.monotonic()
     pages = [LabPage(kind=kind, url=url, form_factor=form_factor.name)
              for kind, url in targets.items() for form_factor in settings.form_factors]
     by_name = {form_factor.name: form_factor for form_factor in settings.form_factors}
     limit = asyncio.Semaphore(settings.concurrency)
-    ignore_https_errors = snapshot.certificate_error is not None
 
     async def measure_into(page: LabPage) -> None:
         async with limit:
@@ -172,7 +179,7 @@ async def run_lab(snapshot: Snapshot, ctx: CollectContext, settings: LabSettings
     for _ in range(settings.runs):
         await asyncio.gather(*(measure_into(page) for page in pages))
     return LabResult(runs_per_page=settings.runs, form_factors=settings.form_factors, pages=pages,
-                     missing_kinds=missing, duration_s=time.monotonic() - started)
+                     duration_s=time.monotonic() - started)
 
 
 @portal_gatherer("lab", order=60)

@@ -56,6 +56,9 @@ def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
     if not ctx.settings.allow_load_test:
         return NOT_ALLOWED
     host = urlsplit(target).hostname or ""
+    if snapshot.home and urlsplit(snapshot.home.final_url).hostname != host:
+        # A closed portal sends visitors elsewhere: permission covers the portal, not where it points.
+        return f"the portal redirects to another site ({snapshot.home.final_url})"
     if host in ctx.settings.resolve:
         # Locust resolves names itself: a load meant for a --resolve stand-in would hit the real host.
         return f"{host} is redirected with --resolve, which the load generator does not follow"
@@ -65,8 +68,7 @@ def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
 @portal_gatherer("load_test", order=90)
 async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
     facts = performance_facts(snapshot)
-    home = snapshot.home
-    target = origin_of(home.final_url if home else snapshot.start_url)
+    target = origin_of(snapshot.start_url)
     reason = refusal(snapshot, ctx, target)
     if reason is None:
         try:

@@ -102,3 +102,13 @@ def test_load_command_with_two_local_workers(tmp_path: Path) -> None:
     assert report["workers"] == 2 and report["total"]["requests"] > 0 and report["total"]["failures"] == 0
     assert {"home", "search", "lookup"} <= set(report["paths"])  # discovered from the home page
     assert "<table>" in (tmp_path / "load-report.html").read_text(encoding="utf-8")
+
+
+def test_refused_when_the_portal_redirects_elsewhere(tmp_path: Path) -> None:
+    rubric = load_rubric()
+    snapshot = make_snapshot(page("https://127.0.0.1:9/", final_url="https://dichvucong.gov.vn/"),
+                             url="https://127.0.0.1:9/")
+    ctx = CollectContext(settings=CollectSettings(allow_load_test=True), session=None, folder=tmp_path,
+                         rubric=rubric)
+    asyncio.run(load_test(snapshot, ctx))
+    assert "redirects to another site" in snapshot.performance.load.skipped_reason

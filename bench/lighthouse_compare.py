@@ -1,0 +1,109 @@
+"""Benchmark: assessor's lab metrics against Lighthouse's, on the same pages of the sample portal.
+
+Lighthouse is installed on demand from npm (`npx --yes lighthouse@12`) and pointed at the system
+Chromium with --throttling-method=provided and the desktop preset, so both tools load the same
+pages in the same browser, unthrottled, at a desktop viewport. Each tool loads each page
+`--runs` times; the script prints the medians side by side and each tool's run-to-run spread.
+
+Target (issue 5): our FCP and LCP medians within 15% of Lighthouse's; our spread (coefficient of
+variation) no wider than Lighthouse's.
+
+    .venv/bin/python bench/lighthouse_compare.py [--runs 3] [--profile good]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from assessor.artifacts.performance import FormFactor, LabSettings
+from assessor.collect.browser import QUIET_FLAGS, BrowserOptions, BrowserSession, find_browser
+from assessor.collect.context import CollectContext
+from assessor.collect.lab import measure_pages
+from assessor.criteria import load_rubric
+from assessor.perf.cli import discover_paths, rubric_settings
+from assessor.sample_portal.profile import resolve_profile
+from assessor.sample_portal.server import SamplePortal
+from assessor.snapshot import CollectSettings
+
+LIGHTHOUSE = "lighthouse@12"
+# Lighthouse's audit id -> our metric name.
+AUDITS = {"first-contentful-paint": "fcp_ms", "largest-contentful-paint": "lcp_ms", "speed-index": "speed_index_ms",
+          "total-blocking-time": "total_blocking_time_ms", "cumulative-layout-shift": "cls",
+          "server-response-time": "ttfb_ms"}
+DESKTOP = FormFactor(name="desktop", width=1350, height=940)
+TOLERANCE = 0.15
+
+
+def cv(values: list[float]) -> float:
+    mean = statistics.fmean(values)
+    return statistics.pstdev(values) / mean if mean else 0.0
+
+
+def lighthouse_run(url: str, portal: SamplePortal, out: Path) -> dict[str, float]:
+    flags = [*QUIET_FLAGS, "--headless=new", "--no-sandbox",
+             f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"]
+    subprocess.run(
+        ["npx", "--yes", LIGHTHOUSE, url, "--chrome-path=/usr/bin/chromium", "--throttling-method=provided",
+         "--preset=desktop", "--only-categories=performance", "--output=json", f"--output-path={out}", "--quiet",
+         f"--chrome-flags={' '.join(flags)}"],
+        check=True, timeout=300,
+    )
+    audits = json.loads(out.read_text(encoding="utf-8"))["audits"]
+    return {ours: audits[audit]["numericValue"] for audit, ours in AUDITS.items() if audit in audits}
+
+
+async def assessor_runs(targets: dict[str, str], portal: SamplePortal, runs: int) -> dict[str, list[dict[str, float]]]:
+    options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve,
+                             trusted_spki=[portal.leaf_spki_sha256])
+    settings = LabSettings(runs=runs, form_factors=[DESKTOP], concurrency=1)
+    async with BrowserSession(options) as session:
+        ctx = CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session,
+                             folder=Path(tempfile.mkdtemp()), rubric=load_rubric())
+        result = await measure_pages(targets, ctx, settings)
+    return {page.kind: [{metric: getattr(run, metric) for metric in AUDITS.values()} for run in page.runs]
+            for page in result.pages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", default="good")
+    args = parser.parse_args()
+    with SamplePortal(resolve_profile(args.profile)) as portal:
+        _, lab = rubric_settings(load_rubric())
+        paths = asyncio.run(discover_paths(portal.url, lab, portal.ca_cert_path))
+        targets = {kind: portal.url.rstrip("/") + path for kind, path in paths.items()}
+        ours = asyncio.run(assessor_runs(targets, portal, args.runs))
+        theirs: dict[str, list[dict[str, float]]] = {}
+        with tempfile.TemporaryDirectory() as folder:
+            for kind, url in targets.items():
+                theirs[kind] = [lighthouse_run(url, portal, Path(folder) / f"{kind}-{run}.json")
+                                for run in range(args.runs)]
+    print(f"{'page':<10}{'metric':<24}{'assessor':>10}{'Lighthouse':>12}{'diff':>8}{'CV ours':>9}{'CV LH':>8}")
+    verdicts = []
+    for kind in targets:
+        for metric in AUDITS.values():
+            mine = [run[metric] for run in ours[kind] if run[metric] is not None]
+            lh = [run[metric] for run in theirs[kind] if metric in run]
+            if not mine or not lh:
+                continue
+            ours_median, lh_median = statistics.median(mine), statistics.median(lh)
+            diff = (ours_median - lh_median) / lh_median if lh_median else 0.0
+            print(f"{kind:<10}{metric:<24}{ours_median:>10.1f}{lh_median:>12.1f}{diff:>8.0%}"
+                  f"{cv(mine):>9.0%}{cv(lh):>8.0%}")
+            if metric in ("fcp_ms", "lcp_ms"):
+                verdicts.append((kind, metric, abs(diff) <= TOLERANCE, cv(mine) <= cv(lh)))
+    within = sum(ok for *_, ok, _ in verdicts)
+    steadier = sum(ok for *_, ok in verdicts)
+    print(f"FCP/LCP medians within {TOLERANCE:.0%} of Lighthouse: {within}/{len(verdicts)}; "
+          f"spread no wider than Lighthouse's: {steadier}/{len(verdicts)}")
+
+
+if __name__ == "__main__":
+    main()
