@@ -1,0 +1,160 @@
+"""The function gatherer and checks against the real sample portal in Chromium: a good classic portal
+used behind its login (the password must appear in no written file), a single-page app whose search
+and lookup are broken, a modern theme with missing, broken and deep functions, and a closed portal."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from assessor.assess import portal_from_url
+from assessor.report.render import write_outputs
+from assessor.scoring import score
+from assessor.checks.registry import run_check
+from assessor.collect import gatherers
+from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
+from assessor.collect.context import CollectContext
+from assessor.collect.crawl import crawl
+from assessor.collect.functions import gather_functions
+from assessor.collect.login import gather_login
+from assessor.collect.trust import trusted_spki_hashes
+from assessor.collect.run import hosts_to_trust
+from assessor.criteria import load_rubric
+from assessor.login_recipe import LoginRecipe
+from assessor.model import Status
+from assessor.sample_portal.profile import resolve_profile
+from assessor.sample_portal.server import TEST_PASSWORD, TEST_USERNAME, SamplePortal
+from assessor.snapshot import CollectSettings, Snapshot
+
+RUBRIC = load_rubric()
+
+
+def recipe_for(portal: SamplePortal) -> LoginRecipe:
+    return LoginRecipe.model_validate({
+        "steps": [{"goto": portal.paths.login},
+                  {"fill": "input[name=username]", "value": "{env:SAMPLE_USER}"},
+                  {"fill": "input[name=password]", "value": "{env:SAMPLE_PASSWORD}"},
+                  {"click": "#login-form button[type=submit]"}],
+        "logged_in_marker": f"a[href='{portal.paths.logout}']",
+        "check_urls": [portal.paths.my_dossiers]})
+
+
+async def collect_functions(portal: SamplePortal, folder: Path, **settings: object) -> tuple[Snapshot, float]:
+    """The crawl and the function gatherers only (the other groups' portal gatherers are not needed)."""
+    gatherers.load_gatherers()
+    settings_model = CollectSettings(resolve=dict(portal.resolve), http_url=portal.http_url, **settings)
+    trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
+    options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve, trusted_spki=trusted)
+    async with BrowserSession(options) as session:
+        ctx = CollectContext(settings=settings_model, session=session, folder=folder, rubric=RUBRIC,
+                             ca_bundle=portal.ca_cert_path, deadline=time.monotonic() + 120)
+        snapshot = Snapshot(portal=portal_from_url(portal.url), start_url=portal.url, started_at="2026-01-01T00:00:00Z",
+                            settings=settings_model, pages=await crawl(portal.url, ctx))
+        started = time.monotonic()
+        await gather_login(snapshot, ctx)
+        await gather_functions(snapshot, ctx)
+        spent = time.monotonic() - started
+    snapshot.save(folder)
+    return snapshot, spent
+
+
+def judge(snapshot: Snapshot, criterion_id: str):
+    criterion = RUBRIC.criterion(criterion_id)
+    return run_check(criterion.check, snapshot, criterion.parsed_params)
+
+
+@pytest.fixture(scope="module")
+def spa_broken(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    profile = resolve_profile("spa", search_broken=True, lookup_crashes=True, broken_images=True)
+    with SamplePortal(profile) as portal:
+        return asyncio.run(collect_functions(portal, tmp_path_factory.mktemp("spa"), max_pages=12))[0]
+
+
+@pytest.fixture(scope="module")
+def modern_defects(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    profile = resolve_profile("modern", missing_functions={"payment", "feedback", "assistant"},
+                              broken_entries={"statistics"}, sparse_procedures=True, no_service_levels=True,
+                              broken_links=True)
+    with SamplePortal(profile) as portal:
+        return asyncio.run(collect_functions(portal, tmp_path_factory.mktemp("modern"), max_pages=14))[0]
+
+
+@pytest.fixture(scope="module")
+def good_assessment(tmp_path_factory: pytest.TempPathFactory):
+    """The good classic portal, logged in through the recipe, scored and reported (JSON + HTML)."""
+    out = tmp_path_factory.mktemp("good")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SAMPLE_USER", TEST_USERNAME)
+        env.setenv("SAMPLE_PASSWORD", TEST_PASSWORD)
+        with SamplePortal(resolve_profile("good")) as portal:
+            snapshot, _ = asyncio.run(collect_functions(portal, out / "snapshot", max_pages=14,
+                                                        login_recipe=recipe_for(portal)))
+    assessment = score(RUBRIC, snapshot)
+    write_outputs(assessment, snapshot, RUBRIC, out, ("json", "html"), "vi")
+    return assessment, snapshot, out
+
+
+def test_good_portal_functions_pass_and_are_proved(good_assessment) -> None:
+    assessment, snapshot, _ = good_assessment
+    for criterion in ("function.catalogue", "function.catalogue_search", "function.procedure_fields",
+                      "function.service_levels", "function.online_submission", "function.dossier_lookup",
+                      "function.sso_login", "function.reachability", "function.link_health"):
+        result = assessment.criterion(criterion)
+        assert result.status == Status.PASS, (criterion, result.message.en)
+    search = assessment.criterion("function.catalogue_search")
+    shots = [e.path for e in search.evidence if e.kind == "screenshot"]
+    assert shots and all((snapshot.folder / path).is_file() for path in shots)
+    lookup = snapshot.functions.lookups[0]
+    assert "không tìm thấy" in lookup.message.lower() and lookup.status == 200
+    assert snapshot.functions.duration_s < 30
+
+
+def test_login_recipe_logs_in_and_checks_the_area_behind_it(good_assessment) -> None:
+    _, snapshot, _ = good_assessment
+    login = snapshot.functions.login
+    assert login.logged_in and login.error is None and login.steps_done == 4
+    behind = [snapshot.pages[index] for index in login.page_indexes]
+    assert any("Hồ sơ của tôi" in page.title for page in behind)
+    assert any('name="tep_dinh_kem"' in page.html for page in behind)  # the submission form, reached logged in
+    assert snapshot.settings.login_recipe.steps[2].value == "{env:SAMPLE_PASSWORD}"
+
+
+def test_password_appears_in_no_written_file(good_assessment) -> None:
+    _, _, out = good_assessment
+    files = [path for path in out.rglob("*") if path.is_file()]
+    assert len(files) > 10
+    for path in files:
+        assert TEST_PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_spa_broken_search_and_crashing_lookup(spa_broken: Snapshot) -> None:
+    search = judge(spa_broken, "function.catalogue_search")
+    assert search.status == Status.FAIL and all(not use.results for use in spa_broken.functions.searches)
+    lookup = judge(spa_broken, "function.dossier_lookup")
+    assert lookup.status == Status.PARTIAL and spa_broken.functions.lookups[0].server_errors
+    assert judge(spa_broken, "function.catalogue").status == Status.PASS  # rendered by JavaScript, still found
+    health = judge(spa_broken, "function.link_health")
+    assert health.status in (Status.PARTIAL, Status.FAIL)
+    assert any(link.kind == "image" and link.broken for link in spa_broken.functions.links)
+
+
+def test_modern_theme_missing_broken_and_sparse(modern_defects: Snapshot) -> None:
+    assert judge(modern_defects, "function.online_payment").status == Status.FAIL
+    assert judge(modern_defects, "function.feedback").status == Status.FAIL
+    statistics = judge(modern_defects, "function.statistics")
+    assert statistics.status == Status.PARTIAL and "404" in statistics.message.en
+    assert judge(modern_defects, "function.user_support").status == Status.PARTIAL
+    assert judge(modern_defects, "function.dossier_lookup").status == Status.PASS
+    assert judge(modern_defects, "function.procedure_fields").status == Status.PARTIAL
+    assert judge(modern_defects, "function.service_levels").status == Status.FAIL
+    assert judge(modern_defects, "function.link_health").status in (Status.PARTIAL, Status.FAIL)
+
+
+def test_closed_portal_is_reported_closed(tmp_path: Path) -> None:
+    with SamplePortal(resolve_profile("closed")) as portal:
+        snapshot, _ = asyncio.run(collect_functions(portal, tmp_path, max_pages=3))
+    finding = run_check(RUBRIC.closure.check, snapshot, RUBRIC.closure.parsed)
+    assert finding.status == Status.FAIL and "dichvucong.gov.vn" in finding.message.en
