@@ -6,9 +6,12 @@ import asyncio
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
+from playwright.async_api import BrowserContext
+
 from assessor.artifacts.page import PageArtifact
 from assessor.collect.context import CollectContext
-from assessor.collect.page_visit import visit
+from assessor.collect.deadline import DeadlineExceeded, within
+from assessor.collect.page_visit import first_line, visit
 from assessor.collect.timings import INIT_SCRIPT
 
 # Documents a browser would download rather than render; link health checks them separately.
@@ -16,6 +19,8 @@ SKIPPED_SUFFIXES = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".gz",
     ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".ico", ".mp4", ".mp3", ".avi", ".exe", ".apk",
 )
+VISIT_GRACE_S = 15.0
+CLOSE_LIMIT_S = 10.0
 SKIPPED_PATH_WORDS = ("logout", "dang-xuat", "signout", "sign-out")
 
 
@@ -56,7 +61,7 @@ async def crawl(
     context.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
     pages: list[PageArtifact] = []
     try:
-        home = await visit(context, start_url, ctx, index=0)
+        home = await visit_within_deadline(context, start_url, ctx, 0)
         pages.append(home)
         ctx.progress(f"{len(pages)}/{settings.max_pages} {home.final_url}")
         if home.status is None or urlsplit(home.final_url).hostname != urlsplit(start_url).hostname:
@@ -81,7 +86,7 @@ async def crawl(
                     visited_per_section[section(item.url)] = visited_per_section.get(section(item.url), 0) + 1
                     index = len(pages)
                     pages.append(PageArtifact(url=item.url, final_url=item.url))  # reserve the slot
-                artifact = await visit(context, item.url, ctx, index, item.depth, item.found_on, item.link_text)
+                artifact = await visit_within_deadline(context, item.url, ctx, index, item.depth, item.found_on, item.link_text)
                 async with lock:
                     pages[index] = artifact
                     if artifact.ok and same_site(artifact.final_url, origin):
@@ -92,8 +97,32 @@ async def crawl(
 
         await asyncio.gather(*(worker() for _ in range(max(1, settings.per_host_concurrency))))
     finally:
-        await context.close()
+        try:
+            await within(context.close(), CLOSE_LIMIT_S)
+        except DeadlineExceeded:
+            pass  # a renderer stuck in JavaScript: the browser's own shutdown reaps it
     return pages
+
+
+def visit_deadline_s(ctx: CollectContext) -> float:
+    """A page may take its timeout to load, about as long again for screenshots and the page
+    gatherers (axe), and never much past the crawl's budget."""
+    page_timeout = ctx.settings.page_timeout_s
+    return min(2 * page_timeout + VISIT_GRACE_S, max(ctx.time_left(), 0.0) + page_timeout + VISIT_GRACE_S)
+
+
+async def visit_within_deadline(
+    context: BrowserContext, url: str, ctx: CollectContext, index: int, depth: int = 0, found_on: str | None = None, link_text: str = ""
+) -> PageArtifact:
+    """`visit`, abandoned at a hard deadline: a page that never answers, drips its bytes or
+    spins its CPU costs one deadline, not the run."""
+    seconds = visit_deadline_s(ctx)
+    try:
+        return await within(visit(context, url, ctx, index, depth, found_on, link_text), seconds)
+    except DeadlineExceeded as exc:
+        artifact = PageArtifact(url=url, final_url=url, depth=depth, found_on=found_on, link_text=link_text)
+        artifact.error = first_line(f"page abandoned: {exc} (no complete response, or the page never settled)")
+        return artifact
 
 
 def section(url: str) -> str:

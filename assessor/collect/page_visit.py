@@ -11,6 +11,7 @@ from playwright.async_api import BrowserContext, Dialog, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from assessor.artifacts.page import ConsoleMessage, Hop, Link, NetworkRequest, PageArtifact
+from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.gatherers import PAGE_GATHERERS
 from assessor.collect.timings import read_timings
 
@@ -22,6 +23,9 @@ MAX_REQUESTS = 500
 MAX_CONSOLE = 100
 LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]')).slice(0, 2000)
   .map((a) => [a.href, (a.innerText || a.getAttribute('aria-label') || a.title || '').trim().slice(0, 200)])"""
+HTML_LENGTH = "() => document.documentElement ? document.documentElement.outerHTML.length : 0"
+HTML_HEAD = "(limit) => document.documentElement.outerHTML.slice(0, limit)"
+CLOSE_LIMIT_S = 5.0
 SETTLE_MS = 1500  # after load, wait this long at most for late requests (SPA data, tracking hits)
 
 
@@ -45,6 +49,10 @@ class PageRecorder:
         self.console: list[ConsoleMessage] = []
         self.page_errors: list[str] = []
         self._by_request: dict[int, NetworkRequest] = {}
+        # The main document's response, kept so that a page that times out while its body is
+        # still arriving (a slow or dripping server) is still known to have answered.
+        self.document: Response | None = None
+        self._page = page
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_failed)
@@ -73,6 +81,11 @@ class PageRecorder:
         self._by_request[id(request)] = record
 
     def _on_response(self, response: Response) -> None:
+        try:
+            if response.request.is_navigation_request() and response.frame == self._page.main_frame:
+                self.document = response
+        except PlaywrightError:
+            pass  # a service worker's response belongs to no frame
         record = self._by_request.get(id(response.request))
         if record is not None:
             record.status = response.status
@@ -109,42 +122,68 @@ async def visit(
     try:
         response = await page.goto(url, wait_until="load", timeout=timeout_ms)
     except PlaywrightError as exc:
-        artifact.error = first_line(str(exc))
-        response = None
-        if "Timeout" not in str(exc):
-            await page.close()
+        reason = first_line(str(exc))
+        timed_out = "Timeout" in reason
+        artifact.error = f"no complete page within {timeout_ms / 1000:.0f} s ({reason})" if timed_out else reason
+        response = recorder.document
+        if response is None:  # refused, reset, redirected for ever, or never answered
+            await close_quietly(page)
             return finish(artifact, recorder)
     try:
-        remaining = timeout_ms - (time.monotonic() - started) * 1000
-        if remaining > 0:
-            try:
-                await page.wait_for_load_state("networkidle", timeout=min(SETTLE_MS, remaining))
-            except PlaywrightError:
-                pass  # still busy: record what is there
         artifact.final_url = page.url
-        if response is not None:
-            artifact.status = response.status
-            artifact.headers = [(h["name"], h["value"]) for h in await response.headers_array()]
-            artifact.redirects = await redirect_chain(response)
-        artifact.title = (await page.title())[:500]
-        html = await page.content()
-        artifact.html = html[:MAX_HTML_CHARS]
-        artifact.links = [Link(url=href, text=text) for href, text in await page.evaluate(LINKS_SCRIPT)]
-        artifact.timings = await read_timings(page)
-        shot = Path("screenshots") / f"{index:03d}.jpg"
-        (ctx.folder / shot).parent.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=ctx.folder / shot, type="jpeg", quality=60, timeout=10_000)
-        artifact.screenshot = str(shot)
-        for gatherer in PAGE_GATHERERS:
-            try:
-                await gatherer.function(page, artifact, ctx)
-            except PlaywrightError as exc:
-                artifact.page_errors.append(f"gatherer {gatherer.name} failed: {first_line(str(exc))}")
+        artifact.status = response.status
+        artifact.headers = [(h["name"], h["value"]) for h in await response.headers_array()]
+        artifact.redirects = await redirect_chain(response)
+        # What needs the page's renderer can hang on a page spinning in JavaScript: bounded, and
+        # what was recorded before the deadline is kept.
+        remaining_s = timeout_ms / 1000 - (time.monotonic() - started)
+        await within(read_page(page, artifact, ctx, index, remaining_s), max(remaining_s, 0) + ctx.settings.page_timeout_s)
+    except DeadlineExceeded as exc:
+        artifact.page_errors.append(f"page did not settle ({exc}): recorded what was there")
     except PlaywrightError as exc:
         artifact.error = artifact.error or first_line(str(exc))
     finally:
-        await page.close()
+        await close_quietly(page)
     return finish(artifact, recorder)
+
+
+async def read_page(page: Page, artifact: PageArtifact, ctx: CollectContext, index: int, remaining_s: float) -> None:
+    if remaining_s > 0:
+        try:
+            await page.wait_for_load_state("networkidle", timeout=min(SETTLE_MS, remaining_s * 1000))
+        except PlaywrightError:
+            pass  # still busy: record what is there
+    artifact.final_url = page.url
+    artifact.title = (await page.title())[:500]
+    artifact.html = await bounded_html(page, artifact)
+    artifact.links = [Link(url=href, text=text) for href, text in await page.evaluate(LINKS_SCRIPT)]
+    artifact.timings = await read_timings(page)
+    shot = Path("screenshots") / f"{index:03d}.jpg"
+    (ctx.folder / shot).parent.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=ctx.folder / shot, type="jpeg", quality=60, timeout=10_000)
+    artifact.screenshot = str(shot)
+    for gatherer in PAGE_GATHERERS:
+        try:
+            await within(gatherer.function(page, artifact, ctx), max(5.0, ctx.settings.page_timeout_s))
+        except (PlaywrightError, DeadlineExceeded) as exc:
+            artifact.page_errors.append(f"gatherer {gatherer.name} failed: {first_line(str(exc))}")
+
+
+async def bounded_html(page: Page, artifact: PageArtifact) -> str:
+    """The page's HTML, cut at MAX_HTML_CHARS inside the browser: a 50 MB page never crosses
+    into this process whole."""
+    length = await page.evaluate(HTML_LENGTH)
+    if length <= MAX_HTML_CHARS:
+        return (await page.content())[:MAX_HTML_CHARS]
+    artifact.page_errors.append(f"HTML of {length} characters cut to the first {MAX_HTML_CHARS}")
+    return await page.evaluate(HTML_HEAD, MAX_HTML_CHARS)
+
+
+async def close_quietly(page: Page) -> None:
+    try:
+        await within(page.close(), CLOSE_LIMIT_S)
+    except (PlaywrightError, DeadlineExceeded):
+        pass  # a renderer stuck in JavaScript: closing the context or the browser reaps it
 
 
 def finish(artifact: PageArtifact, recorder: PageRecorder) -> PageArtifact:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from assessor.collect.browser import BrowserOptions, BrowserSession
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
+from assessor.collect.deadline import within
 from assessor.collect.gatherers import PORTAL_GATHERERS, load_gatherers
 from assessor.collect.trust import trusted_spki_hashes
 from assessor.criteria import Rubric
@@ -73,10 +74,13 @@ async def collect(
             snapshot.reachable = False
             snapshot.error = home.error or "no response"
         else:
+            # The portal-wide measurements get a budget of their own, as long as the crawl's: a
+            # gatherer still running when it is spent is abandoned (a dripping or silent server).
+            ctx.deadline = time.monotonic() + settings.time_budget_s
             for gatherer in PORTAL_GATHERERS:
                 progress(gatherer.name)
                 try:
-                    await gatherer.function(snapshot, ctx)
+                    await within(gatherer.function(snapshot, ctx), ctx.time_left())
                 except Exception as exc:  # noqa: BLE001 - one failing gatherer must not lose the rest
                     snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"[:500]
     snapshot.finished_at = datetime.now(UTC)
