@@ -36,6 +36,7 @@ from .render import Renderer
 PACKAGE_DIR = Path(str(resources.files(__package__)))
 STATIC_DIR = PACKAGE_DIR / "static"
 SESSION_COOKIE = "DVCSESSID"
+_MAX_SESSIONS = 50_000
 CDN_SCRIPT = "/libs/lamha-widgets.js"
 # 1x1 transparent GIF answered by the tracking endpoints.
 PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -209,14 +210,8 @@ class PortalApp:
         else:
             if isinstance(result, Redirect):
                 response = _redirect(result.status, result.location)
-                if result.login_user:
-                    if sid:
-                        self._drop_session(sid)
-                    new_cookie = self._new_session(result.login_user)
-                elif result.logout:
-                    if sid:
-                        self._drop_session(sid)
-                    response.headers.append(("Set-Cookie", self._cookie("", expire=True)))
+                if result.login_user or result.logout:
+                    self._switch_session(sid, result, response)
                     new_cookie = None
             elif self.profile.theme == "spa":
                 response = _html(result.status, self.renderer.shell(result, user, req.path, req.nonce))
@@ -226,15 +221,19 @@ class PortalApp:
             response.headers.append(("Set-Cookie", self._cookie(new_cookie)))
         return response
 
+    def _switch_session(self, sid: str | None, result: Redirect, response: HttpResponse) -> None:
+        """On login or logout, end the old session; a login opens a new one (no session fixation)."""
+        if not (result.login_user or result.logout):
+            return
+        if sid:
+            self._drop_session(sid)
+        value = self._new_session(result.login_user) if result.login_user else ""
+        response.headers.append(("Set-Cookie", self._cookie(value, expire=not result.login_user)))
+
     def _error(self, status: int, req: HttpRequest) -> HttpResponse:
         if self.profile.verbose_errors:
             return _html(status, self.renderer.verbose_error(status, _REASONS[status], req.path))
-        if status == 404:
-            page = Page("Không tìm thấy trang", [], "error", status=404)
-            page.blocks = self.renderer.not_found_blocks()
-        else:
-            page = Page("Hệ thống đang gặp sự cố", [], "error", status=500)
-            page.blocks = self.renderer.server_error_blocks()
+        page = self._error_page(status)
         if self.profile.theme == "spa" and not req.path.startswith("/api/"):
             return _html(status, self.renderer.shell(page, None, req.path, req.nonce))
         return _html(status, self.renderer.page(page, None, req.path, req.nonce))
@@ -255,28 +254,21 @@ class PortalApp:
         try:
             result = dispatch(self.routes, preq, self.profile, self.paths)
         except NotFound:
-            return self._json(404, {"page": self._api_error_page(404).to_json()})
+            return self._json(404, {"page": self._error_page(404).to_json()})
         except Crash:
             if self.profile.verbose_errors:
                 return self._json(500, {"error": "psycopg2.OperationalError: could not connect to server",
                                         "trace": "File \"/var/www/dvc/portal/views.py\", line 212"})
-            return self._json(500, {"page": self._api_error_page(500).to_json()})
+            return self._json(500, {"page": self._error_page(500).to_json()})
         if isinstance(result, Redirect):
             response = self._json(200, {"redirect": result.location})
-            if result.login_user:
-                if sid:
-                    self._drop_session(sid)
-                response.headers.append(("Set-Cookie", self._cookie(self._new_session(result.login_user))))
-            elif result.logout:
-                if sid:
-                    self._drop_session(sid)
-                response.headers.append(("Set-Cookie", self._cookie("", expire=True)))
+            self._switch_session(sid, result, response)
             return response
         data = {"page": result.to_json(), "emc": self.renderer.emc_commands(result),
                 "user": c.TEST_USER_FULL_NAME if user else None}
         return self._json(result.status, data)
 
-    def _api_error_page(self, status: int) -> Page:
+    def _error_page(self, status: int) -> Page:
         blocks = self.renderer.not_found_blocks() if status == 404 else self.renderer.server_error_blocks()
         return Page("Không tìm thấy trang" if status == 404 else "Hệ thống đang gặp sự cố", blocks, "error",
                     status=status)
@@ -344,6 +336,8 @@ class PortalApp:
     def _new_session(self, user: str | None) -> str:
         sid = secrets.token_urlsafe(24)
         with self._lock:
+            if len(self._sessions) >= _MAX_SESSIONS:  # load tests open many sessions: forget the oldest
+                self._sessions.pop(next(iter(self._sessions)))
             self._sessions[sid] = user
         return sid
 
