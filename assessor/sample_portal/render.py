@@ -163,7 +163,7 @@ class Renderer:
         p = self.profile
         data["flags"] = {name: getattr(p, name) for name in (
             "no_agency_header", "inconsistent_header", "no_breadcrumbs", "no_footer_contacts", "missing_alt",
-            "unlabeled_inputs", "no_skip_link", "emc_badge")}
+            "unlabeled_inputs", "no_skip_link", "no_lang", "emc_badge")}
         data["functions"] = FUNCTION_TITLES
         return data
 

@@ -140,7 +140,7 @@
   function render(data, path) {
     var page = data.page, f = site.flags;
     document.title = page.page_type === 'home' ? site.portal_name : page.title + ' - ' + site.portal_name;
-    document.documentElement.lang = page.lang;
+    if (!f.no_lang) { document.documentElement.lang = page.lang; }
     var nodes = [];
     if (!f.no_skip_link) { nodes.push(h('a', { 'class': 'skip-link', href: '#noi-dung', text: 'Bỏ qua điều hướng, đến nội dung chính' })); }
     nodes.push(header(page));
