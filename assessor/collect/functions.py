@@ -206,7 +206,8 @@ def anonymous_pages(snapshot: Snapshot) -> list[PageArtifact]:
 
 
 def known_urls(snapshot: Snapshot) -> set[str]:
-    return {normalise_url(url) for page in snapshot.pages for url in (page.url, page.final_url)}
+    """URLs already loaded; a page the crawl failed on (a timeout) is tried once more."""
+    return {normalise_url(url) for page in snapshot.pages if page.status is not None for url in (page.url, page.final_url)}
 
 
 async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context: BrowserContext,
