@@ -12,7 +12,7 @@ import yaml
 from pydantic import Field
 
 from assessor.artifacts.accessibility import AxeRule, ViewportFacts
-from assessor.checks.common import PageTypeRules, page_type, soup_of
+from assessor.checks.common import PageTypeRules, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -41,8 +41,10 @@ def not_measured(snapshot: Snapshot, gatherer: str, what_vi: str, what_en: str) 
     reason = snapshot.gather_errors.get(gatherer)
     if reason:
         return Finding.error(vi=f"Không đo được {what_vi}: {reason}", en=f"Could not measure {what_en}: {reason}")
-    return Finding.needs_review(vi=f"Chưa đo {what_vi} (không có dữ liệu thu thập).",
-                                en=f"{what_en.capitalize()} not measured (nothing collected).")
+    return Finding.needs_review(
+        vi=f"Chưa đo {what_vi} (không có dữ liệu thu thập).",
+        en=f"{what_en.capitalize()} not measured (nothing collected).",
+    )
 
 
 # ----------------------------------------------------------------------------- axe-core
@@ -62,8 +64,10 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
     failed_runs = [page for page in snapshot.loaded_pages if page.axe is not None and page.axe.error]
     if not audited:
         if failed_runs:
-            return Finding.error(vi=f"axe-core không chạy được: {failed_runs[0].axe.error}",
-                                 en=f"axe-core failed: {failed_runs[0].axe.error}")
+            return Finding.error(
+                vi=f"axe-core không chạy được: {failed_runs[0].axe.error}",
+                en=f"axe-core failed: {failed_runs[0].axe.error}",
+            )
         return Finding.needs_review(vi="Chưa có kết quả axe-core cho trang nào.", en="No axe-core result for any page.")
     page_scores = []
     by_rule: dict[str, tuple[AxeRule, list[str]]] = {}
@@ -77,46 +81,63 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
             review.setdefault(rule.id, (rule, []))[1].append(page.final_url)
     fraction = sum(page_scores) / len(page_scores)
     order = list(params.impact_weights)
-    ranked = sorted(by_rule.values(), key=lambda item: (order.index(item[0].impact) if item[0].impact in order else 9, -len(item[1])))
+    ranked = sorted(
+        by_rule.values(),
+        key=lambda item: (order.index(item[0].impact) if item[0].impact in order else 9, -len(item[1])),
+    )
     evidence = [
-        Evidence(kind="table", label="Vi phạm WCAG 2.1 A/AA (axe-core) / violations", value=[
-            {
-                "quy tắc / rule": rule.id,
-                "mức độ / impact": rule.impact or "",
-                "mô tả / help": rule_help(rule),
-                "số trang / pages": len(urls),
-                "phần tử lỗi / failing elements": "; ".join(
-                    f"{' '.join(node.target)} {node.html}" for node in rule.nodes[: params.max_nodes_shown]
-                ),
-                "ví dụ trang / example page": urls[0],
-                "tham khảo / reference": rule.help_url,
-            }
-            for rule, urls in ranked
-        ]),
-        Evidence(kind="table", label="Cần người kiểm tra (axe incomplete, không tính là lỗi) / needs review, not counted", value=[
-            {"quy tắc / rule": rule.id, "mô tả / help": rule_help(rule), "số trang / pages": len(urls),
-             "phần tử / elements": "; ".join(" ".join(node.target) for node in rule.nodes[: params.max_nodes_shown])}
-            for rule, urls in review.values()
-        ]),
+        Evidence(
+            kind="table",
+            label="Vi phạm WCAG 2.1 A/AA (axe-core) / violations",
+            value=[
+                {
+                    "quy tắc / rule": rule.id,
+                    "mức độ / impact": rule.impact or "",
+                    "mô tả / help": rule_help(rule),
+                    "số trang / pages": len(urls),
+                    "phần tử lỗi / failing elements": "; ".join(
+                        f"{' '.join(node.target)} {node.html}" for node in rule.nodes[: params.max_nodes_shown]
+                    ),
+                    "ví dụ trang / example page": urls[0],
+                    "tham khảo / reference": rule.help_url,
+                }
+                for rule, urls in ranked
+            ],
+        ),
+        Evidence(
+            kind="table",
+            label="Cần người kiểm tra (axe incomplete, không tính là lỗi) / needs review, not counted",
+            value=[
+                {
+                    "quy tắc / rule": rule.id,
+                    "mô tả / help": rule_help(rule),
+                    "số trang / pages": len(urls),
+                    "phần tử / elements": "; ".join(
+                        " ".join(node.target) for node in rule.nodes[: params.max_nodes_shown]
+                    ),
+                }
+                for rule, urls in review.values()
+            ],
+        ),
         Evidence(kind="value", label="Phiên bản axe-core / version", value=audited[0].axe.version),
     ]
     if failed_runs:
-        evidence.append(Evidence(kind="table", label="axe-core không chạy được / axe failed on", value=[
-            [page.final_url, page.axe.error] for page in failed_runs]))
+        evidence.append(
+            Evidence(
+                kind="table",
+                label="axe-core không chạy được / axe failed on",
+                value=[[page.final_url, page.axe.error] for page in failed_runs],
+            )
+        )
     counts = {impact: sum(1 for rule, _ in ranked if rule.impact == impact) for impact in order}
     summary = ", ".join(f"{count} {impact}" for impact, count in counts.items() if count)
-    if not by_rule:
-        return Finding.passed(
-            vi=f"Không có vi phạm WCAG 2.1 A/AA trên {len(audited)} trang; {len(review)} quy tắc cần người kiểm tra.",
-            en=f"No WCAG 2.1 A/AA violations on {len(audited)} pages; {len(review)} rules need review.",
-            evidence=evidence,
-        )
-    return Finding.scored(
-        fraction,
-        vi=f"{len(by_rule)} quy tắc WCAG bị vi phạm trên {len(audited)} trang ({summary}).",
-        en=f"{len(by_rule)} WCAG rules violated across {len(audited)} pages ({summary}).",
-        evidence=evidence,
-    )
+    if by_rule:
+        vi = f"{len(by_rule)} quy tắc WCAG bị vi phạm trên {len(audited)} trang ({summary})."
+        en = f"{len(by_rule)} WCAG rules violated across {len(audited)} pages ({summary})."
+    else:
+        vi = f"Không có vi phạm WCAG 2.1 A/AA trên {len(audited)} trang; {len(review)} quy tắc cần người kiểm tra."
+        en = f"No WCAG 2.1 A/AA violations on {len(audited)} pages; {len(review)} rules need review."
+    return Finding.scored(fraction, vi, en, evidence)
 
 
 # ----------------------------------------------------------------------------- language
@@ -129,7 +150,7 @@ class LangParams(CheckParams):
 
 @check("accessibility.lang")
 def vietnamese_declared(snapshot: Snapshot, params: LangParams) -> Finding:
-    pages = [page for page in snapshot.loaded_pages if page.html]
+    pages = html_pages(snapshot)
     if not pages:
         return Finding.error(vi="Không có trang nào để kiểm tra.", en="No page to check.")
     rows, good = [], 0
@@ -143,8 +164,8 @@ def vietnamese_declared(snapshot: Snapshot, params: LangParams) -> Finding:
     evidence = [Evidence(kind="table", label="Thuộc tính lang / lang attribute", value=rows)]
     return Finding.scored(
         good / len(pages),
-        vi=f"{good}/{len(pages)} trang khai báo đúng ngôn ngữ (lang=\"{params.expected}\").",
-        en=f"{good}/{len(pages)} pages declare the right language (lang=\"{params.expected}\").",
+        vi=f'{good}/{len(pages)} trang khai báo đúng ngôn ngữ (lang="{params.expected}").',
+        en=f'{good}/{len(pages)} pages declare the right language (lang="{params.expected}").',
         evidence=evidence,
     )
 
@@ -163,7 +184,9 @@ def reflow(snapshot: Snapshot, params: ResponsiveParams) -> Finding:
     narrow_label, zoom_label = f"width {params.narrow_width_px}px", f"text {params.text_zoom_percent}%"
     tests = [test for test in (facts.overflow_tests if facts else []) if test.condition in (narrow_label, zoom_label)]
     if not tests:
-        return not_measured(snapshot, VIEWPORT_GATHERER, "khả năng hiển thị ở 320 px và chữ 200%", "reflow at 320 px and 200% text")
+        return not_measured(
+            snapshot, VIEWPORT_GATHERER, "khả năng hiển thị ở 320 px và chữ 200%", "reflow at 320 px and 200% text"
+        )
     measured = [test for test in tests if test.error is None]
     if not measured:
         return Finding.error(vi=f"Không đo được: {tests[0].error}", en=f"Could not measure: {tests[0].error}")
@@ -174,25 +197,28 @@ def reflow(snapshot: Snapshot, params: ResponsiveParams) -> Finding:
 
     fraction = params.narrow_share * passes(narrow_label) + (1 - params.narrow_share) * passes(zoom_label)
     rows = [
-        {"điều kiện / condition": test.condition, "trang / page": test.url, "bề rộng cuộn / scroll width": test.scroll_width,
-         "bề rộng khung / viewport": test.client_width, "cuộn ngang / scrolls": test.overflows,
-         "chữ bị cắt / clipped text": "; ".join(test.clipped_text[:5]), "phần tử rộng nhất / widest": "; ".join(test.widest[:5])}
+        {
+            "điều kiện / condition": test.condition,
+            "trang / page": test.url,
+            "bề rộng cuộn / scroll width": test.scroll_width,
+            "bề rộng khung / viewport": test.client_width,
+            "cuộn ngang / scrolls": test.overflows,
+            "chữ bị cắt / clipped text": "; ".join(test.clipped_text[:5]),
+            "phần tử rộng nhất / widest": "; ".join(test.widest[:5]),
+        }
         for test in measured
     ]
     evidence = [Evidence(kind="table", label="Kiểm tra hiển thị / reflow tests", value=rows)]
     bad = [row for row, test in zip(rows, measured, strict=True) if test.overflows or test.clipped_text]
-    if not bad:
-        return Finding.passed(
-            vi=f"Không phải cuộn ngang ở bề rộng {params.narrow_width_px} px và khi phóng to chữ {params.text_zoom_percent}%.",
-            en=f"No horizontal scrolling at {params.narrow_width_px} px width or with text at {params.text_zoom_percent}%.",
-            evidence=evidence,
-        )
-    return Finding.scored(
-        fraction,
-        vi=f"{len(bad)}/{len(measured)} phép thử phải cuộn ngang hoặc bị cắt chữ (bề rộng {params.narrow_width_px} px, chữ {params.text_zoom_percent}%).",
-        en=f"{len(bad)}/{len(measured)} tests scroll horizontally or clip text ({params.narrow_width_px} px width, {params.text_zoom_percent}% text).",
-        evidence=evidence,
-    )
+    conditions_vi = f"bề rộng {params.narrow_width_px} px, chữ {params.text_zoom_percent}%"
+    conditions_en = f"{params.narrow_width_px} px width, {params.text_zoom_percent}% text"
+    if bad:
+        vi = f"{len(bad)}/{len(measured)} phép thử phải cuộn ngang hoặc bị cắt chữ ({conditions_vi})."
+        en = f"{len(bad)}/{len(measured)} tests scroll horizontally or clip text ({conditions_en})."
+    else:
+        vi = f"Không phải cuộn ngang, không bị cắt chữ ({conditions_vi})."
+        en = f"No horizontal scrolling and no clipped text ({conditions_en})."
+    return Finding.scored(fraction, vi, en, evidence)
 
 
 # ----------------------------------------------------------------------------- keyboard
@@ -202,10 +228,21 @@ class KeyboardParams(CheckParams):
     # Collector settings: how many Tab presses per page, and what a skip link or a text-size /
     # contrast control says (matched without diacritics).
     max_tab_stops: int = 40
-    skip_link_words: list[str] = Field(default_factory=lambda: [
-        "bỏ qua", "đến nội dung", "tới nội dung", "nội dung chính", "skip"])
-    text_size_words: list[str] = Field(default_factory=lambda: [
-        "cỡ chữ", "kích thước chữ", "phóng to chữ", "thu nhỏ chữ", "a+", "a-", "font size", "text size"])
+    skip_link_words: list[str] = Field(
+        default_factory=lambda: ["bỏ qua", "đến nội dung", "tới nội dung", "nội dung chính", "skip"]
+    )
+    text_size_words: list[str] = Field(
+        default_factory=lambda: [
+            "cỡ chữ",
+            "kích thước chữ",
+            "phóng to chữ",
+            "thu nhỏ chữ",
+            "a+",
+            "a-",
+            "font size",
+            "text size",
+        ]
+    )
     contrast_words: list[str] = Field(default_factory=lambda: ["tương phản", "contrast", "chế độ tối", "dark mode"])
 
 
@@ -221,17 +258,38 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
     skip_ok = skip is not None and skip.target_exists and skip.first_focus
     fraction = params.focus_share * focus_fraction + params.skip_link_share * (1.0 if skip_ok else 0.5 if skip else 0.0)
     evidence = [
-        Evidence(kind="table", label="Điểm dừng khi bấm Tab / Tab stops", value=[
-            {"#": stop.order, "vùng / region": stop.region, "phần tử / element": stop.selector, "chữ / text": stop.text,
-             "thấy tiêu điểm / focus visible": stop.visible, "thay đổi / changes": ", ".join(stop.changes), "trang / page": stop.url}
-            for stop in facts.focus_stops
-        ]),
-        Evidence(kind="value", label="Liên kết bỏ qua / skip link",
-                 value=f"{skip.text} → {skip.href} (đích tồn tại / target exists: {skip.target_exists}; "
-                       f"tiêu điểm đầu tiên / first focus: {skip.first_focus})" if skip else "—"),
-        Evidence(kind="table", label="Nút cỡ chữ, tương phản của cổng / text-size and contrast controls",
-                 value=[{"loại / kind": control.kind, "phần tử / element": control.selector, "chữ / text": control.text}
-                        for control in facts.controls]),
+        Evidence(
+            kind="table",
+            label="Điểm dừng khi bấm Tab / Tab stops",
+            value=[
+                {
+                    "#": stop.order,
+                    "vùng / region": stop.region,
+                    "phần tử / element": stop.selector,
+                    "chữ / text": stop.text,
+                    "thấy tiêu điểm / focus visible": stop.visible,
+                    "thay đổi / changes": ", ".join(stop.changes),
+                    "trang / page": stop.url,
+                }
+                for stop in facts.focus_stops
+            ],
+        ),
+        Evidence(
+            kind="value",
+            label="Liên kết bỏ qua / skip link",
+            value=f"{skip.text} → {skip.href} (đích tồn tại / target exists: {skip.target_exists}; "
+            f"tiêu điểm đầu tiên / first focus: {skip.first_focus})"
+            if skip
+            else "—",
+        ),
+        Evidence(
+            kind="table",
+            label="Nút cỡ chữ, tương phản của cổng / text-size and contrast controls",
+            value=[
+                {"loại / kind": control.kind, "phần tử / element": control.selector, "chữ / text": control.text}
+                for control in facts.controls
+            ],
+        ),
     ]
     problems_vi, problems_en = [], []
     if not stops:
@@ -247,11 +305,17 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
         problems_vi.append("liên kết bỏ qua không phải điểm dừng đầu tiên hoặc đích không tồn tại")
         problems_en.append("the skip link is not the first stop or its target is missing")
     if not problems_vi:
-        return Finding.passed(vi=f"Tiêu điểm bàn phím hiển thị ở {len(stops)} phần tử điều hướng và biểu mẫu; có liên kết bỏ qua.",
-                              en=f"Keyboard focus visible on {len(stops)} navigation and form elements; skip link present.",
-                              evidence=evidence)
-    return Finding.scored(fraction, vi="Dùng bàn phím: " + "; ".join(problems_vi) + ".",
-                          en="Keyboard: " + "; ".join(problems_en) + ".", evidence=evidence)
+        return Finding.passed(
+            vi=f"Tiêu điểm bàn phím hiển thị ở {len(stops)} phần tử điều hướng và biểu mẫu; có liên kết bỏ qua.",
+            en=f"Keyboard focus visible on {len(stops)} navigation and form elements; skip link present.",
+            evidence=evidence,
+        )
+    return Finding.scored(
+        fraction,
+        vi="Dùng bàn phím: " + "; ".join(problems_vi) + ".",
+        en="Keyboard: " + "; ".join(problems_en) + ".",
+        evidence=evidence,
+    )
 
 
 # ----------------------------------------------------------------------------- domain and IPv6
@@ -271,18 +335,28 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
             return not_measured(snapshot, ADDRESS_GATHERER, "bản ghi AAAA", "the AAAA record")
         ipv6_vi, ipv6_en, has_ipv6 = "chưa tra cứu IPv6", "IPv6 not looked up", False
     elif addresses.ipv6:
-        ipv6_vi, ipv6_en, has_ipv6 = f"có IPv6 ({', '.join(addresses.ipv6[:3])})", f"IPv6 ({', '.join(addresses.ipv6[:3])})", True
+        ipv6_vi, ipv6_en, has_ipv6 = (
+            f"có IPv6 ({', '.join(addresses.ipv6[:3])})",
+            f"IPv6 ({', '.join(addresses.ipv6[:3])})",
+            True,
+        )
         evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=", ".join(addresses.ipv6)))
     else:
         reason = addresses.not_looked_up or addresses.error or "không có bản ghi AAAA / no AAAA record"
         ipv6_vi, ipv6_en, has_ipv6 = f"không có IPv6 ({reason})", f"no IPv6 ({reason})", False
         evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=reason))
     if is_ip_literal(host):
-        evidence.append(Evidence(kind="note", label="Lưu ý / note", value="Cổng được truy cập bằng địa chỉ IP / reached by IP address"))
+        evidence.append(
+            Evidence(
+                kind="note", label="Lưu ý / note", value="Cổng được truy cập bằng địa chỉ IP / reached by IP address"
+            )
+        )
     fraction = params.domain_share * gov_domain + (1 - params.domain_share) * has_ipv6
     domain_vi = f"tên miền {'đúng' if gov_domain else 'không phải'} {params.domain_suffixes[0]}"
     domain_en = f"domain {'is' if gov_domain else 'is not'} under {params.domain_suffixes[0]}"
-    return Finding.scored(fraction, vi=f"{host}: {domain_vi}; {ipv6_vi}.", en=f"{host}: {domain_en}; {ipv6_en}.", evidence=evidence)
+    return Finding.scored(
+        fraction, vi=f"{host}: {domain_vi}; {ipv6_vi}.", en=f"{host}: {domain_en}; {ipv6_en}.", evidence=evidence
+    )
 
 
 def is_ip_literal(host: str) -> bool:

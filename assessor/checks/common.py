@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from pydantic import BaseModel, Field
 
 from assessor.artifacts.page import PageArtifact
+from assessor.snapshot import Snapshot
 from assessor.model import Evidence, Finding
 
 
@@ -118,3 +119,8 @@ class Deductions:
         vi, en = prefix[0] + "; ".join(self.vi), prefix[1] + "; ".join(self.en)
         return Finding.scored(max(0.0, self.fraction), vi=vi[:1].upper() + vi[1:], en=en[:1].upper() + en[1:],
                               evidence=evidence)
+
+
+def html_pages(snapshot: Snapshot) -> list[PageArtifact]:
+    """The pages that loaded and have HTML to read, in crawl order (the home page first)."""
+    return [page for page in snapshot.loaded_pages if page.html]

@@ -17,7 +17,7 @@ from bs4 import Comment, Tag
 from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import PageTypeRules, fold, page_type, soup_of
+from assessor.checks.common import PageTypeRules, fold, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -45,7 +45,6 @@ class EmcParams(CheckParams):
 SITE_ID = re.compile(r"""['"]setSiteId['"]\s*,\s*['"]?([^'"\)\]\s,]*)""")
 TRACKER_URL = re.compile(r"""['"]setTrackerUrl['"]\s*,\s*['"]([^'"]+)['"]""")
 TRACK_DVC = re.compile(r"""['"]trackDVC['"]""")
-URL = re.compile(r"""(?:https?:)?//[^\s'"<>)]+""")
 
 
 @dataclass
@@ -63,15 +62,17 @@ class PageEmc:
 
     @cached_property
     def tracker_urls(self) -> list[str]:
-        found = [match for text in self.active_snippets for match in TRACKER_URL.findall(text)]
-        return found
+        return [match for text in self.active_snippets for match in TRACKER_URL.findall(text)]
 
     @cached_property
     def script_urls(self) -> list[str]:
         return [
-            request.url for request in self.page.requests
-            if is_tracker_host(request.url, self.params) and re.search(self.params.script_pattern, urlsplit(request.url).path)
-            and request.failure is None and (request.status is None or request.status < 400)
+            request.url
+            for request in self.page.requests
+            if is_tracker_host(request.url, self.params)
+            and re.search(self.params.script_pattern, urlsplit(request.url).path)
+            and request.failure is None
+            and (request.status is None or request.status < 400)
         ]
 
     @cached_property
@@ -121,11 +122,13 @@ def read_page(page: PageArtifact, params: EmcParams) -> PageEmc:
 
 
 def readings(snapshot: Snapshot, params: EmcParams) -> list[PageEmc]:
-    return [read_page(page, params) for page in snapshot.loaded_pages if page.html]
+    return [read_page(page, params) for page in html_pages(snapshot)]
 
 
 def no_pages() -> Finding:
-    return Finding.error(vi="Không có trang nào tải được để kiểm tra mã EMC.", en="No page loaded to look for the EMC code.")
+    return Finding.error(
+        vi="Không có trang nào tải được để kiểm tra mã EMC.", en="No page loaded to look for the EMC code."
+    )
 
 
 def snippet_evidence(reading: PageEmc) -> Evidence:
@@ -150,7 +153,13 @@ def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
         return Finding.passed(
             vi="Không thấy đoạn mã trong HTML nhưng trình duyệt đã tải mã EMC (nạp từ tệp khác).",
             en="No snippet in the HTML, but the browser loaded the EMC script (included from another file).",
-            evidence=[Evidence(kind="url", label="Mã EMC được tải / EMC script requested", url=(reported[0].script_urls or reported[0].hit_urls)[0])],
+            evidence=[
+                Evidence(
+                    kind="url",
+                    label="Mã EMC được tải / EMC script requested",
+                    url=(reported[0].script_urls or reported[0].hit_urls)[0],
+                )
+            ],
         )
     commented = [reading for reading in pages if reading.commented_snippets]
     if commented:
@@ -171,15 +180,25 @@ def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
 def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
     pages = [reading for reading in readings(snapshot, params) if reading.has_snippet]
     if not pages:
-        return Finding.failed(vi="Không có mã EMC đang chạy để kiểm tra cấu hình.", en="No running EMC code whose configuration could be checked.")
+        return Finding.failed(
+            vi="Không có mã EMC đang chạy để kiểm tra cấu hình.",
+            en="No running EMC code whose configuration could be checked.",
+        )
     site_ids = sorted({site for reading in pages for site in reading.site_ids})
     trackers = sorted({url for reading in pages for url in reading.tracker_urls})
     good_ids = [site for site in site_ids if re.match(params.site_id_pattern, site)]
-    good_trackers = [url for url in trackers if is_tracker_host(url, params) and urlsplit(url if "//" in url else f"//{url}").path.startswith(params.tracker_path)]
+    good_trackers = [
+        url
+        for url in trackers
+        if is_tracker_host(url, params)
+        and urlsplit(url if "//" in url else f"//{url}").path.startswith(params.tracker_path)
+    ]
     evidence = [
         Evidence(kind="value", label="Mã trang (site id)", value=", ".join(site_ids) or "—"),
         Evidence(kind="value", label="Địa chỉ máy chủ theo dõi / tracker URL", value=", ".join(trackers) or "—"),
-        Evidence(kind="value", label="Máy chủ EMC hợp lệ / accepted tracker hosts", value=", ".join(params.tracker_hosts)),
+        Evidence(
+            kind="value", label="Máy chủ EMC hợp lệ / accepted tracker hosts", value=", ".join(params.tracker_hosts)
+        ),
     ]
     problems_vi, problems_en = [], []
     if not good_ids:
@@ -189,7 +208,13 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
         problems_vi.append(f"địa chỉ máy chủ theo dõi không phải {params.tracker_hosts[0]}{params.tracker_path}")
         problems_en.append(f"tracker URL is not {params.tracker_hosts[0]}{params.tracker_path}")
     if any(url.startswith("http://") for url in good_trackers):
-        evidence.append(Evidence(kind="note", label="Lưu ý / note", value="Tracker URL dùng http:// (được chấp nhận) / tracker URL uses http:// (accepted)"))
+        evidence.append(
+            Evidence(
+                kind="note",
+                label="Lưu ý / note",
+                value="Tracker URL dùng http:// (được chấp nhận) / tracker URL uses http:// (accepted)",
+            )
+        )
     fraction = (0.5 if good_ids else 0.0) + (0.5 if good_trackers else 0.0)
     if fraction >= 1:
         return Finding.passed(
@@ -197,8 +222,12 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
             en=f"The EMC code has site id {good_ids[0]} and the right tracker URL ({good_trackers[0]}).",
             evidence=evidence,
         )
-    return Finding.scored(fraction, vi="Cấu hình mã EMC chưa đúng: " + "; ".join(problems_vi) + ".",
-                          en="EMC code misconfigured: " + "; ".join(problems_en) + ".", evidence=evidence)
+    return Finding.scored(
+        fraction,
+        vi="Cấu hình mã EMC chưa đúng: " + "; ".join(problems_vi) + ".",
+        en="EMC code misconfigured: " + "; ".join(problems_en) + ".",
+        evidence=evidence,
+    )
 
 
 @check("emc.hits")
@@ -209,8 +238,11 @@ def emc_hits(snapshot: Snapshot, params: EmcParams) -> Finding:
     scripts = sorted({url for reading in pages for url in reading.script_urls})
     hits = [(reading.page.final_url, url) for reading in pages for url in reading.hit_urls]
     evidence = [
-        Evidence(kind="table", label="Yêu cầu tới EMC / requests to EMC",
-                 value=[{"trang / page": page, "yêu cầu / request": url} for page, url in hits[:50]]),
+        Evidence(
+            kind="table",
+            label="Yêu cầu tới EMC / requests to EMC",
+            value=[{"trang / page": page, "yêu cầu / request": url} for page, url in hits[:50]],
+        ),
         Evidence(kind="value", label="Mã EMC được tải / EMC script loaded", value=", ".join(scripts) or "—"),
         Evidence(kind="value", label="Số lượt gửi dữ liệu / hits observed", value=len(hits)),
     ]
@@ -223,14 +255,19 @@ def emc_hits(snapshot: Snapshot, params: EmcParams) -> Finding:
     if scripts or hits:
         return Finding.scored(
             0.5,
-            vi="Trình duyệt tải mã EMC nhưng không gửi được dữ liệu theo dõi hợp lệ tới máy chủ EMC." if scripts
+            vi="Trình duyệt tải mã EMC nhưng không gửi được dữ liệu theo dõi hợp lệ tới máy chủ EMC."
+            if scripts
             else "Có dữ liệu theo dõi gửi tới EMC nhưng không thấy tải mã EMC.",
-            en="The browser loaded the EMC script but sent no valid tracking hit to the EMC host." if scripts
+            en="The browser loaded the EMC script but sent no valid tracking hit to the EMC host."
+            if scripts
             else "Tracking hits reached EMC but the EMC script was not seen loading.",
             evidence=evidence,
         )
-    return Finding.failed(vi="Trình duyệt không tải mã EMC và không gửi dữ liệu theo dõi nào.",
-                          en="The browser neither loaded the EMC script nor sent any tracking hit.", evidence=evidence)
+    return Finding.failed(
+        vi="Trình duyệt không tải mã EMC và không gửi dữ liệu theo dõi nào.",
+        en="The browser neither loaded the EMC script nor sent any tracking hit.",
+        evidence=evidence,
+    )
 
 
 @check("emc.coverage")
@@ -245,10 +282,18 @@ def emc_coverage(snapshot: Snapshot, params: EmcParams) -> Finding:
     fraction = sum(shares.values()) / len(shares)
     missing = [reading.page.final_url for reading in pages if not reading.connected]
     evidence = [
-        Evidence(kind="table", label="Theo loại trang / by page type", value=[
-            {"loại / type": kind, "có EMC / with EMC": sum(r.connected for r in group), "số trang / pages": len(group)}
-            for kind, group in sorted(by_type.items())
-        ]),
+        Evidence(
+            kind="table",
+            label="Theo loại trang / by page type",
+            value=[
+                {
+                    "loại / type": kind,
+                    "có EMC / with EMC": sum(r.connected for r in group),
+                    "số trang / pages": len(group),
+                }
+                for kind, group in sorted(by_type.items())
+            ],
+        ),
         Evidence(kind="table", label="Trang thiếu mã EMC / pages without EMC", value=[[url] for url in missing[:100]]),
     ]
     covered = sorted(kind for kind, share in shares.items() if share >= 1)
@@ -285,34 +330,56 @@ def hidden(element: Tag) -> bool:
 
 @check("emc.badge")
 def emc_badge(snapshot: Snapshot, params: EmcParams) -> Finding:
-    pages = [page for page in snapshot.loaded_pages if page.html]
+    pages = html_pages(snapshot)
     if not pages:
         return no_pages()
     with_badge = [page for page in pages if badge_elements(page, params)]
     if not with_badge:
-        return Finding.failed(vi=f"Không thấy biểu tượng \"{params.badge_texts[0]}\".",
-                              en=f"No \"{params.badge_texts[0]}\" badge shown.")
+        return Finding.failed(
+            vi=f'Không thấy biểu tượng "{params.badge_texts[0]}".', en=f'No "{params.badge_texts[0]}" badge shown.'
+        )
     first = badge_elements(with_badge[0], params)[0]
-    evidence = [Evidence(kind="code", label="Biểu tượng EMC / EMC badge", value=str(first)[:600], url=with_badge[0].final_url)]
+    evidence = [
+        Evidence(kind="code", label="Biểu tượng EMC / EMC badge", value=str(first)[:600], url=with_badge[0].final_url)
+    ]
     if snapshot.home in with_badge:
-        return Finding.passed(vi=f"Trang chủ hiển thị biểu tượng \"{params.badge_texts[0]}\".",
-                              en=f"The home page shows the \"{params.badge_texts[0]}\" badge.", evidence=evidence)
-    return Finding.scored(params.badge_inner_only_credit,
-                          vi="Biểu tượng EMC chỉ có ở trang trong, không có ở trang chủ.",
-                          en="The EMC badge is on inner pages only, not on the home page.", evidence=evidence)
+        return Finding.passed(
+            vi=f'Trang chủ hiển thị biểu tượng "{params.badge_texts[0]}".',
+            en=f'The home page shows the "{params.badge_texts[0]}" badge.',
+            evidence=evidence,
+        )
+    return Finding.scored(
+        params.badge_inner_only_credit,
+        vi="Biểu tượng EMC chỉ có ở trang trong, không có ở trang chủ.",
+        en="The EMC badge is on inner pages only, not on the home page.",
+        evidence=evidence,
+    )
 
 
 @check("emc.track_dvc")
 def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
-    procedures = [reading for reading in readings(snapshot, params) if page_type(reading.page, params.page_types) == "procedure"]
+    procedures = [
+        reading for reading in readings(snapshot, params) if page_type(reading.page, params.page_types) == "procedure"
+    ]
     if not procedures:
-        return Finding.not_applicable(vi="Không thu thập được trang thủ tục nào để kiểm tra trackDVC.",
-                                      en="No procedure page was collected to look for trackDVC.")
+        return Finding.not_applicable(
+            vi="Không thu thập được trang thủ tục nào để kiểm tra trackDVC.",
+            en="No procedure page was collected to look for trackDVC.",
+        )
     pushing = [reading for reading in procedures if reading.pushes_track_dvc]
-    evidence = [Evidence(kind="table", label="Trang thủ tục / procedure pages", value=[
-        {"trang / page": reading.page.final_url, "trackDVC": "có / yes" if reading.pushes_track_dvc else "không / no"}
-        for reading in procedures[:100]
-    ])]
+    evidence = [
+        Evidence(
+            kind="table",
+            label="Trang thủ tục / procedure pages",
+            value=[
+                {
+                    "trang / page": reading.page.final_url,
+                    "trackDVC": "có / yes" if reading.pushes_track_dvc else "không / no",
+                }
+                for reading in procedures[:100]
+            ],
+        )
+    ]
     return Finding.scored(
         len(pushing) / len(procedures),
         vi=f"{len(pushing)}/{len(procedures)} trang thủ tục gửi sự kiện trackDVC tới EMC.",

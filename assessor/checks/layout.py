@@ -14,12 +14,21 @@ from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
 from assessor.checks.accessibility import VIEWPORT_GATHERER, not_measured, viewport_facts
-from assessor.checks.common import PageTypeRules, fold, page_type, soup_of
+from assessor.checks.common import PageTypeRules, fold, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
-HEADER_SELECTORS = ["header", "[role=banner]", "#header", ".header", ".site-header", "#banner", ".banner", ".top-header"]
+HEADER_SELECTORS = [
+    "header",
+    "[role=banner]",
+    "#header",
+    ".header",
+    ".site-header",
+    "#banner",
+    ".banner",
+    ".top-header",
+]
 FOOTER_SELECTORS = ["footer", "[role=contentinfo]", "#footer", ".footer", ".site-footer"]
 
 
@@ -36,7 +45,7 @@ def text_of(element: Tag | None) -> str:
 
 
 def home_or_first(snapshot: Snapshot) -> PageArtifact | None:
-    pages = [page for page in snapshot.loaded_pages if page.html]
+    pages = html_pages(snapshot)
     return pages[0] if pages else None
 
 
@@ -49,30 +58,59 @@ def share_of(parts: dict[str, bool]) -> float:
 
 
 def parts_table(parts: dict[str, bool], details: dict[str, str]) -> Evidence:
-    return Evidence(kind="table", label="Thành phần / elements", value=[
-        {"thành phần / element": name, "có / present": present, "chi tiết / detail": details.get(name, "")}
-        for name, present in parts.items()
-    ])
+    return Evidence(
+        kind="table",
+        label="Thành phần / elements",
+        value=[
+            {"thành phần / element": name, "có / present": present, "chi tiết / detail": details.get(name, "")}
+            for name, present in parts.items()
+        ],
+    )
 
 
-def parts_finding(parts: dict[str, bool], details: dict[str, str], vi_names: dict[str, str], en_names: dict[str, str],
-                  evidence: list[Evidence] | None = None) -> Finding:
+def parts_finding(
+    parts: dict[str, bool],
+    details: dict[str, str],
+    vi_names: dict[str, str],
+    en_names: dict[str, str],
+    evidence: list[Evidence] | None = None,
+) -> Finding:
     """A finding earning an equal share per element present, naming the missing ones."""
     missing = [name for name, present in parts.items() if not present]
     evidence = [parts_table(parts, details), *(evidence or [])]
     if not missing:
-        return Finding.passed(vi="Có đủ: " + ", ".join(vi_names.values()) + ".",
-                              en="All present: " + ", ".join(en_names.values()) + ".", evidence=evidence)
-    return Finding.scored(share_of(parts), vi="Thiếu: " + ", ".join(vi_names[name] for name in missing) + ".",
-                          en="Missing: " + ", ".join(en_names[name] for name in missing) + ".", evidence=evidence)
+        return Finding.passed(
+            vi="Có đủ: " + ", ".join(vi_names.values()) + ".",
+            en="All present: " + ", ".join(en_names.values()) + ".",
+            evidence=evidence,
+        )
+    return Finding.scored(
+        share_of(parts),
+        vi="Thiếu: " + ", ".join(vi_names[name] for name in missing) + ".",
+        en="Missing: " + ", ".join(en_names[name] for name in missing) + ".",
+        evidence=evidence,
+    )
 
 
 # ----------------------------------------------------------------------------- header
 class HeaderParams(CheckParams):
-    agency_words: list[str] = Field(default_factory=lambda: [
-        "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "bộ ", "sở ", "tỉnh", "thành phố", "cổng dịch vụ công",
-        "văn phòng", "cơ quan"])
-    emblem_words: list[str] = Field(default_factory=lambda: ["quoc-huy", "quốc huy", "quochuy", "logo", "emblem", "biểu trưng", "biểu tượng"])
+    agency_words: list[str] = Field(
+        default_factory=lambda: [
+            "ủy ban nhân dân",
+            "uỷ ban nhân dân",
+            "ubnd",
+            "bộ ",
+            "sở ",
+            "tỉnh",
+            "thành phố",
+            "cổng dịch vụ công",
+            "văn phòng",
+            "cơ quan",
+        ]
+    )
+    emblem_words: list[str] = Field(
+        default_factory=lambda: ["quoc-huy", "quốc huy", "quochuy", "logo", "emblem", "biểu trưng", "biểu tượng"]
+    )
 
 
 @check("layout.header_identity")
@@ -83,30 +121,47 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     header = region(soup_of(page), HEADER_SELECTORS)
     name = text_of(header)
     has_name = any(fold(word) in fold(name) for word in params.agency_words)
-    emblems = [img for img in (header.find_all(["img", "svg"]) if header is not None else [])
-               if any(fold(word) in fold(f"{img.get('src', '')} {img.get('alt', '')} {img.get('class', '')}")
-                      for word in params.emblem_words) or img.name == "svg"]
+    emblems = [
+        img
+        for img in (header.find_all(["img", "svg"]) if header is not None else [])
+        if any(
+            fold(word) in fold(f"{img.get('src', '')} {img.get('alt', '')} {img.get('class', '')}")
+            for word in params.emblem_words
+        )
+        or img.name == "svg"
+    ]
     parts = {"name": has_name, "emblem": bool(emblems)}
     details = {"name": name[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
     if header is None:
         details["name"] = "không có phần đầu trang (<header>) / no header element"
-    return parts_finding(parts, details, {"name": "tên cơ quan ở đầu trang", "emblem": "biểu tượng (quốc huy, logo)"},
-                         {"name": "agency name in the header", "emblem": "emblem image"},
-                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+    return parts_finding(
+        parts,
+        details,
+        {"name": "tên cơ quan ở đầu trang", "emblem": "biểu tượng (quốc huy, logo)"},
+        {"name": "agency name in the header", "emblem": "emblem image"},
+        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
+    )
 
 
 # ----------------------------------------------------------------------------- navigation and search
 class NavigationParams(CheckParams):
     min_nav_links: int = 4
-    search_words: list[str] = Field(default_factory=lambda: ["tìm kiếm", "search", "từ khóa", "từ khoá", "nhập tên thủ tục"])
+    search_words: list[str] = Field(
+        default_factory=lambda: ["tìm kiếm", "search", "từ khóa", "từ khoá", "nhập tên thủ tục"]
+    )
 
 
 def search_box(soup: BeautifulSoup, params: NavigationParams) -> Tag | None:
-    for field in soup.select("input[type=search], [role=search] input, form[role=search] input, input[type=text], input:not([type])"):
+    for field in soup.select(
+        "input[type=search], [role=search] input, form[role=search] input, input[type=text], input:not([type])"
+    ):
         described = " ".join(str(field.get(name, "")) for name in ("placeholder", "aria-label", "title", "name", "id"))
         label = soup.find("label", attrs={"for": field.get("id")}) if field.get("id") else None
-        if field.get("type") == "search" or field.find_parent(attrs={"role": "search"}) or \
-                any(fold(word) in fold(f"{described} {text_of(label)}") for word in params.search_words):
+        if (
+            field.get("type") == "search"
+            or field.find_parent(attrs={"role": "search"})
+            or any(fold(word) in fold(f"{described} {text_of(label)}") for word in params.search_words)
+        ):
             return field
     return None
 
@@ -117,17 +172,27 @@ def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Findi
     if page is None:
         return no_page()
     soup = soup_of(page)
-    menus = [nav for nav in soup.select("nav, [role=navigation]") if len(nav.find_all("a", href=True)) >= params.min_nav_links]
+    menus = [
+        nav
+        for nav in soup.select("nav, [role=navigation]")
+        if len(nav.find_all("a", href=True)) >= params.min_nav_links
+    ]
     box = search_box(soup, params)
     parts = {"navigation": bool(menus), "search": box is not None}
     details = {
-        "navigation": f"{len(menus[0].find_all('a', href=True))} liên kết / links: " +
-                      ", ".join(a.get_text(strip=True) for a in menus[0].find_all("a", href=True)[:8]) if menus else "—",
+        "navigation": f"{len(menus[0].find_all('a', href=True))} liên kết / links: "
+        + ", ".join(a.get_text(strip=True) for a in menus[0].find_all("a", href=True)[:8])
+        if menus
+        else "—",
         "search": str(box)[:200] if box is not None else "—",
     }
-    return parts_finding(parts, details, {"navigation": "thanh điều hướng chính", "search": "ô tìm kiếm"},
-                         {"navigation": "main navigation", "search": "search box"},
-                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+    return parts_finding(
+        parts,
+        details,
+        {"navigation": "thanh điều hướng chính", "search": "ô tìm kiếm"},
+        {"navigation": "main navigation", "search": "search box"},
+        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
+    )
 
 
 # ----------------------------------------------------------------------------- footer
@@ -151,7 +216,11 @@ def footer_contacts(snapshot: Snapshot, params: FooterParams) -> Finding:
     address_hit = next((word for word in params.address_words if fold(word) in fold(text)), None)
     phone = re.search(params.phone_pattern, text) or re.search(r"tel:[+\d]+", hrefs)
     email = re.search(params.email_pattern, text) or re.search(r"mailto:\S+", hrefs)
-    parts = {"address": address is not None or address_hit is not None, "phone": phone is not None, "email": email is not None}
+    parts = {
+        "address": address is not None or address_hit is not None,
+        "phone": phone is not None,
+        "email": email is not None,
+    }
     details = {
         "address": text_of(address)[:200] if address is not None else (address_hit or "—"),
         "phone": phone.group(0) if phone else "—",
@@ -159,9 +228,13 @@ def footer_contacts(snapshot: Snapshot, params: FooterParams) -> Finding:
     }
     if footer is None:
         details["address"] = "không có chân trang (<footer>) / no footer element"
-    return parts_finding(parts, details, {"address": "địa chỉ", "phone": "điện thoại", "email": "thư điện tử"},
-                         {"address": "address", "phone": "phone", "email": "email"},
-                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+    return parts_finding(
+        parts,
+        details,
+        {"address": "địa chỉ", "phone": "điện thoại", "email": "thư điện tử"},
+        {"address": "address", "phone": "phone", "email": "email"},
+        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
+    )
 
 
 # ----------------------------------------------------------------------------- consistency
@@ -183,8 +256,12 @@ def frame_signature(page: PageArtifact) -> str:
 
 def has_breadcrumbs(page: PageArtifact, words: list[str]) -> bool:
     wanted = [fold(word) for word in words]
-    for element in soup_of(page).find_all(attrs={"aria-label": True}) + soup_of(page).find_all(class_=True) + \
-            soup_of(page).find_all(id=True) + soup_of(page).find_all(itemtype=True):
+    for element in (
+        soup_of(page).find_all(attrs={"aria-label": True})
+        + soup_of(page).find_all(class_=True)
+        + soup_of(page).find_all(id=True)
+        + soup_of(page).find_all(itemtype=True)
+    ):
         named = " ".join(str(element.get(name, "")) for name in ("aria-label", "class", "id", "itemtype"))
         if any(word in fold(named) for word in wanted):
             return True
@@ -193,7 +270,7 @@ def has_breadcrumbs(page: PageArtifact, words: list[str]) -> bool:
 
 @check("layout.consistency")
 def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
-    pages = [page for page in snapshot.loaded_pages if page.html]
+    pages = html_pages(snapshot)
     if not pages:
         return no_page()
     reference = frame_signature(pages[0])
@@ -207,11 +284,19 @@ def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
         if kind not in params.breadcrumb_exempt:
             needing += 1
             crumbs += has_crumbs
-        rows.append({"trang / page": page.final_url, "loại / type": kind, "giống trang chủ / similarity": round(ratio, 2),
-                     "đường dẫn vị trí / breadcrumbs": has_crumbs})
+        rows.append(
+            {
+                "trang / page": page.final_url,
+                "loại / type": kind,
+                "giống trang chủ / similarity": round(ratio, 2),
+                "đường dẫn vị trí / breadcrumbs": has_crumbs,
+            }
+        )
     if not inner:
-        return Finding.needs_review(vi="Chỉ thu thập được trang chủ: không so sánh được.",
-                                    en="Only the home page was collected: nothing to compare.")
+        return Finding.needs_review(
+            vi="Chỉ thu thập được trang chủ: không so sánh được.",
+            en="Only the home page was collected: nothing to compare.",
+        )
     consistent = alike / len(inner)
     crumb_share = crumbs / needing if needing else 1.0
     fraction = params.consistency_share * consistent + (1 - params.consistency_share) * crumb_share
@@ -226,7 +311,9 @@ def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
 
 # ----------------------------------------------------------------------------- sitemap, English, national portal
 class SitemapLinksParams(CheckParams):
-    sitemap_words: list[str] = Field(default_factory=lambda: ["sơ đồ cổng", "sơ đồ trang", "sơ đồ website", "sitemap", "so-do"])
+    sitemap_words: list[str] = Field(
+        default_factory=lambda: ["sơ đồ cổng", "sơ đồ trang", "sơ đồ website", "sitemap", "so-do"]
+    )
     english_words: list[str] = Field(default_factory=lambda: ["english", "tiếng anh"])
     national_portal_hosts: list[str] = Field(default_factory=lambda: ["dichvucong.gov.vn"])
 
@@ -242,19 +329,34 @@ def sitemap_links(snapshot: Snapshot, params: SitemapLinksParams) -> Finding:
         return next((a for a in anchors if matches(a)), None)
 
     def says(a: Tag, words: list[str]) -> bool:
-        return any(fold(word) in fold(f"{a.get_text(' ', strip=True)} {a.get('href', '')} {a.get('title', '')}") for word in words)
+        return any(
+            fold(word) in fold(f"{a.get_text(' ', strip=True)} {a.get('href', '')} {a.get('title', '')}")
+            for word in words
+        )
 
     sitemap = first(lambda a: says(a, params.sitemap_words))
-    english = first(lambda a: says(a, params.english_words) or str(a.get("hreflang", "")).startswith("en")
-                    or urlsplit(str(a["href"])).path.rstrip("/") == "/en")
+    english = first(
+        lambda a: (
+            says(a, params.english_words)
+            or str(a.get("hreflang", "")).startswith("en")
+            or urlsplit(str(a["href"])).path.rstrip("/") == "/en"
+        )
+    )
     national = first(lambda a: (urlsplit(str(a["href"])).hostname or "").lower() in params.national_portal_hosts)
     found = {"sitemap": sitemap, "english": english, "national_portal": national}
     parts = {name: anchor is not None for name, anchor in found.items()}
-    details = {name: f"{anchor.get_text(' ', strip=True)} → {anchor['href']}" for name, anchor in found.items() if anchor is not None}
-    return parts_finding(parts, details,
-                         {"sitemap": "sơ đồ cổng", "english": "trang tiếng Anh", "national_portal": "liên kết Cổng DVC quốc gia"},
-                         {"sitemap": "sitemap", "english": "English page", "national_portal": "link to the national portal"},
-                         [Evidence(kind="url", label="Trang / page", url=page.final_url)])
+    details = {
+        name: f"{anchor.get_text(' ', strip=True)} → {anchor['href']}"
+        for name, anchor in found.items()
+        if anchor is not None
+    }
+    return parts_finding(
+        parts,
+        details,
+        {"sitemap": "sơ đồ cổng", "english": "trang tiếng Anh", "national_portal": "liên kết Cổng DVC quốc gia"},
+        {"sitemap": "sitemap", "english": "English page", "national_portal": "link to the national portal"},
+        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
+    )
 
 
 # ----------------------------------------------------------------------------- mobile
@@ -272,24 +374,44 @@ def mobile_rendering(snapshot: Snapshot, params: MobileParams) -> Finding:
     if facts is None or test is None:
         return not_measured(snapshot, VIEWPORT_GATHERER, "hiển thị trên di động", "mobile rendering")
     if test.error:
-        return Finding.error(vi=f"Không hiển thị được ở cỡ di động: {test.error}", en=f"Mobile rendering failed: {test.error}")
+        return Finding.error(
+            vi=f"Không hiển thị được ở cỡ di động: {test.error}", en=f"Mobile rendering failed: {test.error}"
+        )
     home = home_or_first(snapshot)
     meta = soup_of(home).find("meta", attrs={"name": "viewport"}) if home is not None else None
     has_meta = meta is not None and "width=device-width" in str(meta.get("content", "")).replace(" ", "")
     evidence = [
-        Evidence(kind="screenshot", label=f"Ảnh chụp trên di động / mobile screenshot ({facts.mobile_viewport})",
-                 path=facts.mobile_screenshot, url=facts.mobile_url),
-        Evidence(kind="value", label="Bề rộng cuộn / scroll width", value=f"{test.scroll_width}px / {test.client_width}px"),
+        Evidence(
+            kind="screenshot",
+            label=f"Ảnh chụp trên di động / mobile screenshot ({facts.mobile_viewport})",
+            path=facts.mobile_screenshot,
+            url=facts.mobile_url,
+        ),
+        Evidence(
+            kind="value", label="Bề rộng cuộn / scroll width", value=f"{test.scroll_width}px / {test.client_width}px"
+        ),
         Evidence(kind="value", label="Thẻ meta viewport", value=str(meta.get("content")) if meta is not None else "—"),
     ]
     if test.widest:
-        evidence.append(Evidence(kind="table", label="Phần tử tràn / overflowing elements", value=[[item] for item in test.widest]))
+        evidence.append(
+            Evidence(kind="table", label="Phần tử tràn / overflowing elements", value=[[item] for item in test.widest])
+        )
     fraction = params.viewport_meta_share * has_meta + (1 - params.viewport_meta_share) * (not test.overflows)
     if fraction >= 1:
-        return Finding.passed(vi=f"Trang chủ hiển thị vừa màn hình di động {params.width}×{params.height}, không phải cuộn ngang.",
-                              en=f"The home page fits a {params.width}×{params.height} mobile screen without horizontal scrolling.",
-                              evidence=evidence)
-    problems_vi = [text for text, bad in (("phải cuộn ngang", test.overflows), ("thiếu thẻ meta viewport", not has_meta)) if bad]
-    problems_en = [text for text, bad in (("scrolls horizontally", test.overflows), ("no viewport meta tag", not has_meta)) if bad]
-    return Finding.scored(fraction, vi=f"Trên di động {params.width}×{params.height}: " + "; ".join(problems_vi) + ".",
-                          en=f"On a {params.width}×{params.height} mobile screen: " + "; ".join(problems_en) + ".", evidence=evidence)
+        return Finding.passed(
+            vi=f"Trang chủ hiển thị vừa màn hình di động {params.width}×{params.height}, không phải cuộn ngang.",
+            en=f"The home page fits a {params.width}×{params.height} mobile screen without horizontal scrolling.",
+            evidence=evidence,
+        )
+    problems_vi = [
+        text for text, bad in (("phải cuộn ngang", test.overflows), ("thiếu thẻ meta viewport", not has_meta)) if bad
+    ]
+    problems_en = [
+        text for text, bad in (("scrolls horizontally", test.overflows), ("no viewport meta tag", not has_meta)) if bad
+    ]
+    return Finding.scored(
+        fraction,
+        vi=f"Trên di động {params.width}×{params.height}: " + "; ".join(problems_vi) + ".",
+        en=f"On a {params.width}×{params.height} mobile screen: " + "; ".join(problems_en) + ".",
+        evidence=evidence,
+    )

@@ -45,7 +45,8 @@ DESCRIBE = """const describe = (el) => {
   return (parent.length > 80 ? '… > ' : parent) + el.tagName.toLowerCase() + cls;
 };"""
 
-MEASURE_OVERFLOW = """() => {
+MEASURE_OVERFLOW = (
+    """() => {
   %s
   const doc = document.documentElement;
   const client = doc.clientWidth;
@@ -72,7 +73,9 @@ MEASURE_OVERFLOW = """() => {
     }
   }
   return { scroll, client, widest: widest.slice(0, 5).map(([r, el]) => describe(el) + ' (' + Math.round(r) + 'px)'), clipped: clipped.slice(0, 10) };
-}""" % DESCRIBE
+}"""
+    % DESCRIBE
+)
 
 # Text-only zoom, as browsers' "zoom text only": every element's font size is multiplied, the
 # layout width stays. Sizes are all read before any is written, so nesting does not compound.
@@ -82,8 +85,18 @@ ZOOM_TEXT = """(factor) => {
   els.forEach((el, i) => el.style.setProperty('font-size', (sizes[i] * factor) + 'px', 'important'));
 }"""
 
-FOCUS_PROPS = ["outline-style", "outline-width", "outline-color", "box-shadow", "border-top-color", "border-bottom-color",
-               "border-bottom-width", "background-color", "color", "text-decoration-line"]
+FOCUS_PROPS = [
+    "outline-style",
+    "outline-width",
+    "outline-color",
+    "box-shadow",
+    "border-top-color",
+    "border-bottom-color",
+    "border-bottom-width",
+    "background-color",
+    "color",
+    "text-decoration-line",
+]
 
 RECORD_UNFOCUSED = """(props) => {
   window.__assessorUnfocused = new Map();
@@ -93,7 +106,8 @@ RECORD_UNFOCUSED = """(props) => {
   }
 }"""
 
-READ_FOCUS = """(props) => {
+READ_FOCUS = (
+    """(props) => {
   %s
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
@@ -109,7 +123,9 @@ READ_FOCUS = """(props) => {
   return { selector: describe(el), tag: el.tagName.toLowerCase(), region, visible, changes,
            text: (el.innerText || el.value || el.getAttribute('aria-label') || el.getAttribute('placeholder') || '').trim().slice(0, 80),
            href, target_exists: target !== null };
-}""" % DESCRIBE
+}"""
+    % DESCRIBE
+)
 
 IN_PAGE_LINKS = """() => Array.from(document.querySelectorAll('a[href^="#"]')).map((a) => {
   const href = a.getAttribute('href');
@@ -117,12 +133,15 @@ IN_PAGE_LINKS = """() => Array.from(document.querySelectorAll('a[href^="#"]')).m
            target_exists: href.length > 1 && document.getElementById(decodeURIComponent(href.slice(1))) !== null };
 })"""
 
-CONTROL_CANDIDATES = """() => {
+CONTROL_CANDIDATES = (
+    """() => {
   %s
   return Array.from(document.querySelectorAll('button, a, [role=button], input[type=button], select'))
     .map((el) => [describe(el), [el.innerText || el.value || '', el.getAttribute('aria-label') || '', el.title || ''].join(' ').trim()])
     .filter(([, text]) => text && text.length <= 60);
-}""" % DESCRIBE
+}"""
+    % DESCRIBE
+)
 
 
 def facts_of(snapshot: Snapshot) -> AccessFacts:
@@ -143,18 +162,32 @@ async def open_page(context: BrowserContext, url: str, ctx: CollectContext) -> P
 
 async def overflow_test(page: Page, condition: str) -> OverflowTest:
     raw: dict[str, Any] = await page.evaluate(MEASURE_OVERFLOW)
-    return OverflowTest(url=page.url, condition=condition, viewport_width=page.viewport_size["width"],
-                        scroll_width=raw["scroll"], client_width=raw["client"], widest=raw["widest"],
-                        clipped_text=raw["clipped"])
+    return OverflowTest(
+        url=page.url,
+        condition=condition,
+        viewport_width=page.viewport_size["width"],
+        scroll_width=raw["scroll"],
+        client_width=raw["client"],
+        widest=raw["widest"],
+        clipped_text=raw["clipped"],
+    )
 
 
-async def measured(context: BrowserContext, url: str, condition: str, ctx: CollectContext,
-                   text_zoom: float | None = None, screenshot: Path | None = None) -> OverflowTest:
+async def measured(
+    context: BrowserContext,
+    url: str,
+    condition: str,
+    ctx: CollectContext,
+    text_zoom: float | None = None,
+    screenshot: Path | None = None,
+) -> OverflowTest:
     """One overflow test on a fresh page; a page that fails to load gives a test with its error."""
     try:
         page = await open_page(context, url, ctx)
     except Exception as exc:  # noqa: BLE001 - recorded on the test
-        return OverflowTest(url=url, condition=condition, viewport_width=0, error=f"{type(exc).__name__}: {str(exc)[:200]}")
+        return OverflowTest(
+            url=url, condition=condition, viewport_width=0, error=f"{type(exc).__name__}: {str(exc)[:200]}"
+        )
     try:
         if text_zoom:
             await page.evaluate(ZOOM_TEXT, text_zoom)
@@ -179,8 +212,9 @@ def pages_to_measure(snapshot: Snapshot, types: tuple[str, ...]) -> list[str]:
     return chosen
 
 
-async def tab_through(context: BrowserContext, url: str, params: KeyboardParams, ctx: CollectContext,
-                      facts: ViewportFacts) -> None:
+async def tab_through(
+    context: BrowserContext, url: str, params: KeyboardParams, ctx: CollectContext, facts: ViewportFacts
+) -> None:
     """Press Tab through one page, recording each focused element and whether its focus shows."""
     page = await open_page(context, url, ctx)
     try:
@@ -193,18 +227,37 @@ async def tab_through(context: BrowserContext, url: str, params: KeyboardParams,
             if stop is None or stop["selector"] in seen:
                 break  # focus left the page or came round again
             seen.add(stop["selector"])
-            facts.focus_stops.append(FocusStop(url=url, order=order, selector=stop["selector"], tag=stop["tag"],
-                                               text=stop["text"], region=stop["region"], visible=stop["visible"],
-                                               changes=stop["changes"]))
+            facts.focus_stops.append(
+                FocusStop(
+                    url=url,
+                    order=order,
+                    selector=stop["selector"],
+                    tag=stop["tag"],
+                    text=stop["text"],
+                    region=stop["region"],
+                    visible=stop["visible"],
+                    changes=stop["changes"],
+                )
+            )
             is_skip = stop["href"].startswith("#") and any(word in fold(stop["text"]) for word in skip_words)
             if is_skip and facts.skip_link is None:
-                facts.skip_link = SkipLink(url=url, text=stop["text"], href=stop["href"],
-                                           target_exists=stop["target_exists"], first_focus=order == 1)
+                facts.skip_link = SkipLink(
+                    url=url,
+                    text=stop["text"],
+                    href=stop["href"],
+                    target_exists=stop["target_exists"],
+                    first_focus=order == 1,
+                )
         if facts.skip_link is None:
             for link in await page.evaluate(IN_PAGE_LINKS):
                 if any(word in fold(link["text"]) for word in skip_words):
-                    facts.skip_link = SkipLink(url=url, text=link["text"], href=link["href"],
-                                               target_exists=link["target_exists"], first_focus=False)
+                    facts.skip_link = SkipLink(
+                        url=url,
+                        text=link["text"],
+                        href=link["href"],
+                        target_exists=link["target_exists"],
+                        first_focus=False,
+                    )
                     break
         if not facts.tabbed_pages:
             facts.controls = find_controls(await page.evaluate(CONTROL_CANDIDATES), params)
@@ -235,18 +288,32 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
     urls = pages_to_measure(snapshot, REFLOW_PAGE_TYPES)
     home = urls[0]
 
-    narrow = await ctx.session.new_context(viewport={"width": responsive.narrow_width_px, "height": 640}, ignore_https_errors=insecure)
+    narrow = await ctx.session.new_context(
+        viewport={"width": responsive.narrow_width_px, "height": 640}, ignore_https_errors=insecure
+    )
     desktop = await ctx.session.new_context(viewport=DESKTOP, ignore_https_errors=insecure)
-    phone = await ctx.session.new_context(viewport={"width": mobile.width, "height": mobile.height}, is_mobile=True,
-                                          has_touch=True, ignore_https_errors=insecure)
+    phone = await ctx.session.new_context(
+        viewport={"width": mobile.width, "height": mobile.height},
+        is_mobile=True,
+        has_touch=True,
+        ignore_https_errors=insecure,
+    )
     try:
         for url in urls:
             facts.overflow_tests.append(await measured(narrow, url, f"width {responsive.narrow_width_px}px", ctx))
-            facts.overflow_tests.append(await measured(desktop, url, f"text {responsive.text_zoom_percent}%", ctx,
-                                                       text_zoom=responsive.text_zoom_percent / 100))
+            facts.overflow_tests.append(
+                await measured(
+                    desktop,
+                    url,
+                    f"text {responsive.text_zoom_percent}%",
+                    ctx,
+                    text_zoom=responsive.text_zoom_percent / 100,
+                )
+            )
         shot = Path("screenshots") / "mobile-home.jpg"
-        facts.overflow_tests.append(await measured(phone, home, f"mobile {mobile.width}x{mobile.height}", ctx,
-                                                   screenshot=ctx.folder / shot))
+        facts.overflow_tests.append(
+            await measured(phone, home, f"mobile {mobile.width}x{mobile.height}", ctx, screenshot=ctx.folder / shot)
+        )
         if facts.overflow_tests[-1].error is None:
             facts.mobile_screenshot, facts.mobile_url = str(shot), home
         for url in [home, *pages_to_measure(snapshot, FORM_PAGE_TYPES)[1:2]]:

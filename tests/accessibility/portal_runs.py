@@ -44,16 +44,26 @@ class PortalRun:
     procedure_url: str
 
 
-async def _collect(portal: SamplePortal, folder: Path, gatherers: tuple[str, ...], settings: CollectSettings) -> Snapshot:
+async def _collect(
+    portal: SamplePortal, folder: Path, gatherers: tuple[str, ...], settings: CollectSettings
+) -> Snapshot:
     load_gatherers()
     trusted = trusted_spki_hashes(hosts_to_trust(portal.url, settings.resolve), portal.ca_cert_path)
-    options = BrowserOptions(executable=find_browser(look_for_playwright=False).path, resolve=settings.resolve,
-                             trusted_spki=trusted)
-    snapshot = Snapshot(portal=portal_from_url(portal.url), start_url=portal.url, started_at=datetime.now(UTC),
-                        settings=settings)
+    options = BrowserOptions(
+        executable=find_browser(look_for_playwright=False).path, resolve=settings.resolve, trusted_spki=trusted
+    )
+    snapshot = Snapshot(
+        portal=portal_from_url(portal.url), start_url=portal.url, started_at=datetime.now(UTC), settings=settings
+    )
     async with BrowserSession(options) as session:
-        ctx = CollectContext(settings=settings, session=session, folder=folder, rubric=load_rubric(),
-                             ca_bundle=portal.ca_cert_path, deadline=time.monotonic() + settings.time_budget_s)
+        ctx = CollectContext(
+            settings=settings,
+            session=session,
+            folder=folder,
+            rubric=load_rubric(),
+            ca_bundle=portal.ca_cert_path,
+            deadline=time.monotonic() + settings.time_budget_s,
+        )
         snapshot.pages = await crawl(portal.url, ctx, settings.extra_urls)
         for gatherer in PORTAL_GATHERERS:
             if gatherer.name in gatherers:
@@ -66,14 +76,19 @@ async def _collect(portal: SamplePortal, folder: Path, gatherers: tuple[str, ...
 
 
 @cache
-def portal_run(profile: str = "good", gatherers: tuple[str, ...] = (), max_pages: int = 4,
-               **flags: Any) -> PortalRun:
+def portal_run(profile: str = "good", gatherers: tuple[str, ...] = (), max_pages: int = 4, **flags: Any) -> PortalRun:
     """Crawl the sample portal `profile` (with `flags` overriding it) from the home page plus one
     procedure page, and run the named portal gatherers."""
     with SamplePortal(resolve_profile(profile, **flags), host="127.0.0.1") as portal:
         procedure_url = portal.url.rstrip("/") + portal.paths.procedure.format(code=PROCEDURES[0].code)
-        settings = CollectSettings(resolve=dict(portal.resolve), http_url=portal.http_url, max_pages=max_pages,
-                                   max_depth=1, extra_urls=[procedure_url], time_budget_s=90)
+        settings = CollectSettings(
+            resolve=dict(portal.resolve),
+            http_url=portal.http_url,
+            max_pages=max_pages,
+            max_depth=1,
+            extra_urls=[procedure_url],
+            time_budget_s=90,
+        )
         folder = Path(tempfile.mkdtemp(dir=_ROOT))
         snapshot = asyncio.run(_collect(portal, folder, gatherers, settings))
         return PortalRun(snapshot, list(portal.emc_hits), procedure_url)

@@ -29,12 +29,21 @@ def run(check_id: str, snapshot) -> Finding:
 
 
 def rule(rule_id: str, impact: str, target: str = "img.logo") -> AxeRule:
-    return AxeRule(id=rule_id, impact=impact, help=f"{rule_id} help", help_url=f"https://dequeuniversity.com/rules/axe/4.12/{rule_id}",
-                   nodes=[AxeNode(target=[target], html=f"<{target}>", summary="Fix this")])
+    return AxeRule(
+        id=rule_id,
+        impact=impact,
+        help=f"{rule_id} help",
+        help_url=f"https://dequeuniversity.com/rules/axe/4.12/{rule_id}",
+        nodes=[AxeNode(target=[target], html=f"<{target}>", summary="Fix this")],
+    )
 
 
 def audited(url: str, violations: list[AxeRule] = (), incomplete: list[AxeRule] = (), depth: int = 0):
-    return page(url, depth=depth, axe=AxeResult(version="4.12.0", violations=list(violations), incomplete=list(incomplete), passes=30))
+    return page(
+        url,
+        depth=depth,
+        axe=AxeResult(version="4.12.0", violations=list(violations), incomplete=list(incomplete), passes=30),
+    )
 
 
 # ----------------------------------------------------------------------------- axe
@@ -99,8 +108,15 @@ def viewport_snapshot(facts: ViewportFacts | None, **fields):
 
 
 def overflow(condition: str, scroll: int, client: int, clipped: list[str] = ()) -> OverflowTest:
-    return OverflowTest(url=BASE_URL, condition=condition, viewport_width=client, scroll_width=scroll,
-                        client_width=client, clipped_text=list(clipped), widest=["div.container (1100px)"] if scroll > client else [])
+    return OverflowTest(
+        url=BASE_URL,
+        condition=condition,
+        viewport_width=client,
+        scroll_width=scroll,
+        client_width=client,
+        clipped_text=list(clipped),
+        widest=["div.container (1100px)"] if scroll > client else [],
+    )
 
 
 def test_reflow_outcomes() -> None:
@@ -110,7 +126,9 @@ def test_reflow_outcomes() -> None:
     finding = run("accessibility.responsive", viewport_snapshot(narrow_fails))
     assert finding.status == Status.PARTIAL and finding.fraction == 0.5
     assert finding.evidence[0].value[0]["phần tử rộng nhất / widest"] == "div.container (1100px)"
-    both = ViewportFacts(overflow_tests=[overflow("width 320px", 1100, 320), overflow("text 200%", 1280, 1280, ["nav a: Trang chủ"])])
+    both = ViewportFacts(
+        overflow_tests=[overflow("width 320px", 1100, 320), overflow("text 200%", 1280, 1280, ["nav a: Trang chủ"])]
+    )
     assert run("accessibility.responsive", viewport_snapshot(both)).status == Status.FAIL
 
 
@@ -118,24 +136,40 @@ def test_reflow_not_measured_or_failed() -> None:
     assert run("accessibility.responsive", viewport_snapshot(None)).status == Status.NEEDS_REVIEW
     errored = viewport_snapshot(None, gather_errors={"viewport": "TimeoutError: page.goto"})
     assert run("accessibility.responsive", errored).status == Status.ERROR
-    unloadable = ViewportFacts(overflow_tests=[OverflowTest(url=BASE_URL, condition="width 320px", viewport_width=0, error="net::ERR")])
+    unloadable = ViewportFacts(
+        overflow_tests=[OverflowTest(url=BASE_URL, condition="width 320px", viewport_width=0, error="net::ERR")]
+    )
     assert run("accessibility.responsive", viewport_snapshot(unloadable)).status == Status.ERROR
 
 
 # ----------------------------------------------------------------------------- keyboard
 def stop(order: int, region: str, visible: bool) -> FocusStop:
-    return FocusStop(url=BASE_URL, order=order, selector=f"a#s{order}", tag="a", region=region, visible=visible,
-                     changes=["outline-style"] if visible else [])
+    return FocusStop(
+        url=BASE_URL,
+        order=order,
+        selector=f"a#s{order}",
+        tag="a",
+        region=region,
+        visible=visible,
+        changes=["outline-style"] if visible else [],
+    )
 
 
 SKIP = SkipLink(url=BASE_URL, text="Bỏ qua điều hướng", href="#noi-dung", target_exists=True, first_focus=True)
 
 
 def test_keyboard_outcomes() -> None:
-    good = ViewportFacts(tabbed_pages=[BASE_URL], focus_stops=[stop(1, "other", True), stop(2, "nav", True), stop(3, "form", True)], skip_link=SKIP)
+    good = ViewportFacts(
+        tabbed_pages=[BASE_URL],
+        focus_stops=[stop(1, "other", True), stop(2, "nav", True), stop(3, "form", True)],
+        skip_link=SKIP,
+    )
     assert run("accessibility.keyboard", viewport_snapshot(good)).status == Status.PASS
-    half = ViewportFacts(tabbed_pages=[BASE_URL], focus_stops=[stop(1, "nav", True), stop(2, "form", False)],
-                         skip_link=SKIP.model_copy(update={"first_focus": False}))
+    half = ViewportFacts(
+        tabbed_pages=[BASE_URL],
+        focus_stops=[stop(1, "nav", True), stop(2, "form", False)],
+        skip_link=SKIP.model_copy(update={"first_focus": False}),
+    )
     finding = run("accessibility.keyboard", viewport_snapshot(half))
     # focus 0.6 x 1/2 + skip link found but not first 0.4 x 0.5
     assert finding.status == Status.PARTIAL and finding.fraction == pytest.approx(0.5)
@@ -155,7 +189,9 @@ def test_network_access_outcomes() -> None:
     with_v6 = address_snapshot(gov, AddressFacts(host="dichvucong.lamha.gov.vn", ipv6=["2001:db8::1"]))
     finding = run("accessibility.network_access", with_v6)
     assert finding.status == Status.PASS and "2001:db8::1" in finding.message.en
-    no_v6 = address_snapshot(gov, AddressFacts(host="dichvucong.lamha.gov.vn", error="gaierror: No address associated with hostname"))
+    no_v6 = address_snapshot(
+        gov, AddressFacts(host="dichvucong.lamha.gov.vn", error="gaierror: No address associated with hostname")
+    )
     assert run("accessibility.network_access", no_v6).fraction == 0.5
     other_domain = address_snapshot("https://dvc.lamha.vn/", AddressFacts(host="dvc.lamha.vn", ipv6=["2001:db8::2"]))
     assert run("accessibility.network_access", other_domain).fraction == 0.5

@@ -29,11 +29,15 @@ _govaq.push(['enableLinkTracking']);
 </script>"""
 
 
-MINIFIED = ('<script>var _govaq=window._govaq||[];_govaq.push(["trackPageView"]);_govaq.push(["enableLinkTracking"]);'
-            '(function(){_govaq.push(["setTrackerUrl","http://f-emc.ngsp.gov.vn/tracking"]);_govaq.push(["setSiteId",987]);'
-            'var d=document,g=d.createElement("script");g.src="http://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js";})();</script>')
+MINIFIED = (
+    '<script>var _govaq=window._govaq||[];_govaq.push(["trackPageView"]);_govaq.push(["enableLinkTracking"]);'
+    '(function(){_govaq.push(["setTrackerUrl","http://f-emc.ngsp.gov.vn/tracking"]);_govaq.push(["setSiteId",987]);'
+    'var d=document,g=d.createElement("script");g.src="http://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js";})();</script>'
+)
 BADGE = '<a id="btnEMC" href="https://f-emc.ngsp.gov.vn/"><img src="/emc.svg" alt="Đã kết nối EMC"></a>'
-PROCEDURE_BODY = "<h2>Trình tự thực hiện</h2><h2>Thành phần hồ sơ</h2><h2>Thời hạn giải quyết</h2><h2>Căn cứ pháp lý</h2>"
+PROCEDURE_BODY = (
+    "<h2>Trình tự thực hiện</h2><h2>Thành phần hồ sơ</h2><h2>Thời hạn giải quyết</h2><h2>Căn cứ pháp lý</h2>"
+)
 
 
 def html(head: str = "", body: str = "") -> str:
@@ -57,7 +61,9 @@ def connected_page(url: str = BASE_URL, body: str = BADGE, depth: int = 0, **kwa
 
 
 # ----------------------------------------------------------------------------- emc.snippet
-@pytest.mark.parametrize("head", [snippet(), MINIFIED, f"<!-- Begin EMC Tracking Code -->{snippet()}<!-- End EMC Tracking Code -->"])
+@pytest.mark.parametrize(
+    "head", [snippet(), MINIFIED, f"<!-- Begin EMC Tracking Code -->{snippet()}<!-- End EMC Tracking Code -->"]
+)
 def test_snippet_found_in_every_accepted_form(head: str) -> None:
     finding = run("emc.snippet", make_snapshot(page(BASE_URL, html(head))))
     assert finding.status == Status.PASS
@@ -95,11 +101,14 @@ def test_minified_http_variant_is_accepted_with_a_note() -> None:
     assert any(e.kind == "note" and "http://" in e.value for e in finding.evidence)
 
 
-@pytest.mark.parametrize("kwargs, missing", [
-    ({"site_id": None}, "site id"),
-    ({"site_id": "abc"}, "site id"),
-    ({"tracker": "https://cdn.sample.test/tracking"}, "tracker URL"),
-])
+@pytest.mark.parametrize(
+    "kwargs, missing",
+    [
+        ({"site_id": None}, "site id"),
+        ({"site_id": "abc"}, "site id"),
+        ({"tracker": "https://cdn.sample.test/tracking"}, "tracker URL"),
+    ],
+)
 def test_configuration_is_partial_when_one_half_is_wrong(kwargs: dict, missing: str) -> None:
     finding = run("emc.configuration", make_snapshot(page(BASE_URL, html(snippet(**kwargs)))))
     assert finding.status == Status.PARTIAL and finding.fraction == 0.5
@@ -109,7 +118,9 @@ def test_configuration_is_partial_when_one_half_is_wrong(kwargs: dict, missing: 
 def test_configuration_fails_without_a_running_snippet() -> None:
     finding = run("emc.configuration", make_snapshot(page(BASE_URL, html(f"<!-- {snippet()} -->"))))
     assert finding.status == Status.FAIL
-    both_wrong = run("emc.configuration", make_snapshot(page(BASE_URL, html(snippet(site_id=None, tracker="https://x.test/t")))))
+    both_wrong = run(
+        "emc.configuration", make_snapshot(page(BASE_URL, html(snippet(site_id=None, tracker="https://x.test/t"))))
+    )
     assert both_wrong.status == Status.FAIL
 
 
@@ -131,8 +142,10 @@ def test_hits_to_another_host_or_without_site_id_do_not_count() -> None:
 
 
 def test_failed_requests_are_not_hits() -> None:
-    requests = [NetworkRequest(url=SCRIPT, status=None, failure="net::ERR_BLOCKED_BY_CLIENT"),
-                NetworkRequest(url=f"{TRACKER}?idsite=1234", failure="net::ERR_CONNECTION_REFUSED")]
+    requests = [
+        NetworkRequest(url=SCRIPT, status=None, failure="net::ERR_BLOCKED_BY_CLIENT"),
+        NetworkRequest(url=f"{TRACKER}?idsite=1234", failure="net::ERR_CONNECTION_REFUSED"),
+    ]
     finding = run("emc.hits", make_snapshot(page(BASE_URL, html(snippet()), requests=requests)))
     assert finding.status == Status.FAIL
     assert run("emc.hits", make_snapshot()).status == Status.ERROR

@@ -9,19 +9,31 @@ from assessor.checks.registry import get_check
 from assessor.model import Finding, Status
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
-HEADER = ('<header><a href="/"><img src="/img/quoc-huy.svg" alt="Quốc huy">'
-          '<span>ỦY BAN NHÂN DÂN TỈNH LÂM HÀ</span><span>Cổng Dịch vụ công</span></a></header>')
-NAV = ('<nav aria-label="Menu chính"><a href="/">Trang chủ</a><a href="/thu-tuc">Thủ tục</a>'
-       '<a href="/tra-cuu-ho-so">Tra cứu</a><a href="/phan-anh">Phản ánh</a><a href="/so-do-cong">Sơ đồ cổng</a>'
-       '<a href="/en" lang="en">English</a><a href="https://dichvucong.gov.vn/">Cổng DVC quốc gia</a></nav>')
+HEADER = (
+    '<header><a href="/"><img src="/img/quoc-huy.svg" alt="Quốc huy">'
+    "<span>ỦY BAN NHÂN DÂN TỈNH LÂM HÀ</span><span>Cổng Dịch vụ công</span></a></header>"
+)
+NAV = (
+    '<nav aria-label="Menu chính"><a href="/">Trang chủ</a><a href="/thu-tuc">Thủ tục</a>'
+    '<a href="/tra-cuu-ho-so">Tra cứu</a><a href="/phan-anh">Phản ánh</a><a href="/so-do-cong">Sơ đồ cổng</a>'
+    '<a href="/en" lang="en">English</a><a href="https://dichvucong.gov.vn/">Cổng DVC quốc gia</a></nav>'
+)
 SEARCH = '<form role="search" action="/tim-kiem"><input type="search" name="q" placeholder="Nhập tên thủ tục"></form>'
-FOOTER = ('<footer><p>Cơ quan chủ quản: Văn phòng UBND tỉnh Lâm Hà</p><address>Địa chỉ: Số 1 đường Trần Hưng Đạo, '
-          'phường Xuân Hương<br>Điện thoại: (0263) 3 822 123<br>Thư điện tử: vanphong@lamha.gov.vn</address></footer>')
+FOOTER = (
+    "<footer><p>Cơ quan chủ quản: Văn phòng UBND tỉnh Lâm Hà</p><address>Địa chỉ: Số 1 đường Trần Hưng Đạo, "
+    "phường Xuân Hương<br>Điện thoại: (0263) 3 822 123<br>Thư điện tử: vanphong@lamha.gov.vn</address></footer>"
+)
 CRUMBS = '<nav aria-label="Đường dẫn"><ol><li><a href="/">Trang chủ</a></li><li>Thủ tục</li></ol></nav>'
 
 
-def html(header: str = HEADER, nav: str = NAV, search: str = SEARCH, footer: str = FOOTER, main: str = "",
-         head: str = '<meta name="viewport" content="width=device-width, initial-scale=1">') -> str:
+def html(
+    header: str = HEADER,
+    nav: str = NAV,
+    search: str = SEARCH,
+    footer: str = FOOTER,
+    main: str = "",
+    head: str = '<meta name="viewport" content="width=device-width, initial-scale=1">',
+) -> str:
     return f"<html lang='vi'><head><title>Cổng DVC</title>{head}</head><body>{header}{nav}{search}<main>{main}</main>{footer}</body></html>"
 
 
@@ -37,7 +49,10 @@ def test_header_identity() -> None:
     assert run("layout.header_identity", make_snapshot(home())).status == Status.PASS
     no_emblem = run("layout.header_identity", make_snapshot(home(header="<header><p>UBND TỈNH LÂM HÀ</p></header>")))
     assert no_emblem.status == Status.PARTIAL and "emblem" in no_emblem.message.en
-    assert run("layout.header_identity", make_snapshot(home(header="<header><a href='/'>DVC Online</a></header>"))).status == Status.FAIL
+    assert (
+        run("layout.header_identity", make_snapshot(home(header="<header><a href='/'>DVC Online</a></header>"))).status
+        == Status.FAIL
+    )
     assert run("layout.header_identity", make_snapshot(home(header=""))).status == Status.FAIL
     assert run("layout.header_identity", make_snapshot()).status == Status.ERROR
 
@@ -48,10 +63,17 @@ def test_navigation_and_search() -> None:
     assert run("layout.navigation_search", make_snapshot(by_placeholder)).status == Status.PASS
     no_search = run("layout.navigation_search", make_snapshot(home(search="")))
     assert no_search.status == Status.PARTIAL and "search box" in no_search.message.en
-    assert run("layout.navigation_search", make_snapshot(home(search="", nav="<nav><a href='/'>Trang chủ</a></nav>"))).status == Status.FAIL
+    assert (
+        run(
+            "layout.navigation_search", make_snapshot(home(search="", nav="<nav><a href='/'>Trang chủ</a></nav>"))
+        ).status
+        == Status.FAIL
+    )
 
 
-@pytest.mark.parametrize("phone", ["(0263) 3 822 123", "0263.3822123", "+84 263 3822 123", "1900 1234", "024-3823-4567"])
+@pytest.mark.parametrize(
+    "phone", ["(0263) 3 822 123", "0263.3822123", "+84 263 3822 123", "1900 1234", "024-3823-4567"]
+)
 def test_footer_phone_patterns(phone: str) -> None:
     footer = f"<footer><address>Địa chỉ: 12 Lê Lợi</address><p>ĐT: {phone} - Email: a@b.gov.vn</p></footer>"
     finding = run("layout.footer_contacts", make_snapshot(home(footer=footer)))
@@ -63,7 +85,10 @@ def test_footer_contacts() -> None:
     no_mail = "<footer><p>Địa chỉ: Số 1 đường Trần Hưng Đạo</p><p>Điện thoại: 0263 3822 123</p></footer>"
     finding = run("layout.footer_contacts", make_snapshot(home(footer=no_mail)))
     assert finding.status == Status.PARTIAL and finding.fraction == pytest.approx(2 / 3)
-    assert run("layout.footer_contacts", make_snapshot(home(footer="<footer><p>Bản quyền 2024</p></footer>"))).status == Status.FAIL
+    assert (
+        run("layout.footer_contacts", make_snapshot(home(footer="<footer><p>Bản quyền 2024</p></footer>"))).status
+        == Status.FAIL
+    )
     assert run("layout.footer_contacts", make_snapshot(home(footer=""))).status == Status.FAIL
 
 
@@ -71,12 +96,20 @@ def test_consistency_and_breadcrumbs() -> None:
     inner = page(f"{BASE_URL}thu-tuc", html(main=CRUMBS), depth=1)
     assert run("layout.consistency", make_snapshot(home(), inner)).status == Status.PASS
     no_crumbs = page(f"{BASE_URL}tra-cuu-ho-so", html(), depth=1)
-    other_header = page(f"{BASE_URL}phan-anh", html(header="<header><p>HỆ THỐNG MỘT CỬA ĐIỆN TỬ</p></header>",
-                                                   footer="<footer>Liên hệ</footer>", main=CRUMBS), depth=1)
+    other_header = page(
+        f"{BASE_URL}phan-anh",
+        html(header="<header><p>HỆ THỐNG MỘT CỬA ĐIỆN TỬ</p></header>", footer="<footer>Liên hệ</footer>", main=CRUMBS),
+        depth=1,
+    )
     finding = run("layout.consistency", make_snapshot(home(), inner, no_crumbs, other_header))
     # header/footer alike on 2/3 pages, breadcrumbs on 2/3 inner pages
     assert finding.status == Status.PARTIAL and finding.fraction == pytest.approx(2 / 3)
-    assert run("layout.consistency", make_snapshot(home(), page(f"{BASE_URL}x", "<html><body>khác</body></html>", depth=1))).status == Status.FAIL
+    assert (
+        run(
+            "layout.consistency", make_snapshot(home(), page(f"{BASE_URL}x", "<html><body>khác</body></html>", depth=1))
+        ).status
+        == Status.FAIL
+    )
     assert run("layout.consistency", make_snapshot(home())).status == Status.NEEDS_REVIEW
     assert run("layout.consistency", make_snapshot()).status == Status.ERROR
 
@@ -91,14 +124,20 @@ def test_sitemap_english_national_portal_links() -> None:
 
 
 def mobile_snapshot(test: OverflowTest | None, head: str | None = None, **fields):
-    facts = ViewportFacts(overflow_tests=[test] if test else [], mobile_screenshot="screenshots/mobile-home.jpg",
-                          mobile_viewport="375x812", mobile_url=BASE_URL)
+    facts = ViewportFacts(
+        overflow_tests=[test] if test else [],
+        mobile_screenshot="screenshots/mobile-home.jpg",
+        mobile_viewport="375x812",
+        mobile_url=BASE_URL,
+    )
     home_page = home() if head is None else home(head=head)
     return make_snapshot(home_page, access=AccessFacts(viewport=facts), **fields)
 
 
 def test_mobile_rendering() -> None:
-    fits = OverflowTest(url=BASE_URL, condition="mobile 375x812", viewport_width=375, scroll_width=375, client_width=375)
+    fits = OverflowTest(
+        url=BASE_URL, condition="mobile 375x812", viewport_width=375, scroll_width=375, client_width=375
+    )
     finding = run("layout.mobile_rendering", mobile_snapshot(fits))
     assert finding.status == Status.PASS
     assert finding.evidence[0].kind == "screenshot" and finding.evidence[0].path == "screenshots/mobile-home.jpg"
