@@ -31,7 +31,7 @@ from assessor.store import Store, open_store
 pytestmark = pytest.mark.timeout(1800)
 
 # Reduced settings so that 12 portals fit the test budget on 2 cores.
-SETTINGS = ["--max-pages", "4", "--max-depth", "2", "--time-budget", "60", "--page-timeout", "15", "--concurrency", "2",
+SETTINGS = ["--max-pages", "4", "--max-depth", "2", "--time-budget", "120", "--page-timeout", "15", "--concurrency", "2",
             "--portal-timeout", "600"]
 # Lab timings move a little between runs on a busy machine: scores of portals whose profiles
 # differ only in defects that may not move the score are compared with this slack.
