@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -238,8 +241,6 @@ def test_host_routing_to_the_stand_ins(good) -> None:
     home = soup(http.get("/"))
     tag = home.find("script", src="https://cdn.sample.test/libs/lamha-widgets.js")
     assert tag["integrity"] == portal.cdn_script_integrity and tag["crossorigin"] == "anonymous"
-    import base64
-    import hashlib
     assert portal.cdn_script_integrity == "sha384-" + base64.b64encode(hashlib.sha384(cdn.content).digest()).decode()
 
 
@@ -260,7 +261,6 @@ def test_modern_theme_uses_other_paths_and_markup() -> None:
 
 
 def test_load_counter_counts_concurrent_requests() -> None:
-    from concurrent.futures import ThreadPoolExecutor
     with SamplePortal(resolve_profile("good")) as portal:
         with client(portal) as http, ThreadPoolExecutor(16) as pool:
             statuses = list(pool.map(lambda _: http.get("/thong-ke").status_code, range(64)))
@@ -273,3 +273,13 @@ def test_head_requests_answer_like_get(good) -> None:
     head = http.head("/thu-tuc-hanh-chinh")
     assert head.status_code == 200 and head.content == b""
     assert int(head.headers["content-length"]) > 1000
+
+
+def test_chromium_args_map_the_stand_in_hosts_and_pin_the_leaf_key(good) -> None:
+    portal, _ = good
+    port = portal.url.rstrip("/").rsplit(":", 1)[1]
+    rules, spki = portal.chromium_args()
+    assert rules == ("--host-resolver-rules=MAP f-emc.ngsp.gov.vn:443 127.0.0.1:{0}, "
+                     "MAP dichvucong.gov.vn:443 127.0.0.1:{0}, MAP cdn.sample.test:443 127.0.0.1:{0}").format(port)
+    assert spki == f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"
+    assert len(base64.b64decode(portal.leaf_spki_sha256)) == 32
