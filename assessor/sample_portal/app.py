@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import content as c
 from .emc import CDN_HOST, EMC_HOST, NATIONAL_HOST, SCRIPT_PATH, TRACKER_PATH
-from .pages import Crash, NotFound, Page, Redirect, Request, build_routes, dispatch
+from .pages import Crash, MethodNotAllowed, NotFound, Page, Redirect, Request, build_routes, dispatch
 from .paths import paths_for
 from .profile import Profile
 from .render import Renderer
@@ -205,6 +205,9 @@ class PortalApp:
             result = dispatch(self.routes, preq, self.profile, self.paths)
         except NotFound:
             response = self._error(404, req)
+        except MethodNotAllowed as exc:
+            response = _response(405, "Phương thức không được hỗ trợ.", "text/plain; charset=utf-8",
+                                 ("Allow", ", ".join(exc.allowed)))
         except Crash:
             response = self._error(500, req)
         else:
@@ -255,6 +258,8 @@ class PortalApp:
             result = dispatch(self.routes, preq, self.profile, self.paths)
         except NotFound:
             return self._json(404, {"page": self._error_page(404).to_json()})
+        except MethodNotAllowed as exc:
+            return self._json(405, {"error": f"allowed: {', '.join(exc.allowed)}"})
         except Crash:
             if self.profile.verbose_errors:
                 return self._json(500, {"error": "psycopg2.OperationalError: could not connect to server",

@@ -143,6 +143,14 @@ class NotFound(Exception):
     """No page at this path (or the function is switched off)."""
 
 
+class MethodNotAllowed(Exception):
+    """The path exists but not for this method (answers 405)."""
+
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        super().__init__(", ".join(allowed))
+        self.allowed = allowed
+
+
 class Crash(Exception):
     """A simulated server-side failure (answers 500)."""
 
@@ -712,6 +720,6 @@ def dispatch(routes: list[Route], req: Request, profile: Profile, paths: Paths) 
         if route.flag_off and getattr(profile, route.flag_off):
             raise NotFound(req.path)
         if (req.method if req.method != "HEAD" else "GET") not in route.methods:
-            raise NotFound(req.path)
+            raise MethodNotAllowed(("HEAD", *route.methods))
         return route.handler(req, profile, paths, **match.groupdict())
     raise NotFound(req.path)

@@ -283,3 +283,10 @@ def test_chromium_args_map_the_stand_in_hosts_and_pin_the_leaf_key(good) -> None
                      "MAP dichvucong.gov.vn:443 127.0.0.1:{0}, MAP cdn.sample.test:443 127.0.0.1:{0}").format(port)
     assert spki == f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"
     assert len(base64.b64decode(portal.leaf_spki_sha256)) == 32
+
+
+def test_unsupported_methods_answer_405(good) -> None:
+    _, http = good
+    response = http.request("DELETE", "/thu-tuc-hanh-chinh")
+    assert response.status_code == 405 and response.headers["allow"] == "HEAD, GET"
+    assert http.request("OPTIONS", "/dang-nhap").headers["allow"] == "HEAD, GET, POST"
