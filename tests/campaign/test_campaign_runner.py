@@ -1,0 +1,46 @@
+"""The runner on portals that break: each is recorded with its reason and the campaign goes on."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from assessor.campaign import CampaignOptions, run_campaign
+from assessor.collect.browser import find_browser
+from assessor.portals import parse_portals
+from assessor.store import open_store
+
+pytestmark = pytest.mark.timeout(900)
+
+BROKEN = """\
+portals:
+  - {id: closed-port, name: Cổng không chạy, kind: province, url: "https://127.0.0.1:9/"}
+  - {id: bad-profile, name: Cổng hỏng, kind: other, url: "sample:no-such-profile"}
+"""
+
+
+def test_unreachable_and_crashing_portals_are_recorded_and_the_campaign_finishes(tmp_path: Path) -> None:
+    portals = parse_portals(BROKEN)
+    options = CampaignOptions(concurrency=2, max_pages=1, time_budget_s=30, browser_path=find_browser().path)
+    with open_store(tmp_path / "db.sqlite3") as store:
+        campaign = store.create_campaign("broken", "p.yaml", str(tmp_path / "out"), None, {})
+        progress = asyncio.run(run_campaign(store, campaign, portals, options))
+        rows = {row.portal_id: row for row in store.results(campaign)}
+        assert store.campaign("broken").finished_at is not None
+    assert (progress.done, progress.failed, progress.finished) == (1, 1, 2)
+    unreachable, crashed = rows["closed-port"], rows["bad-profile"]
+    assert (unreachable.outcome, unreachable.status, unreachable.grade) == ("done", "unreachable", None)
+    assert "127.0.0.1:9" in unreachable.assessment.message.en
+    assert crashed.outcome == "failed" and "unknown profile 'no-such-profile'" in crashed.error
+    assert (tmp_path / "out" / "bad-profile" / "worker.log").is_file()
+
+    # Resuming redoes nothing; --retry-failed takes the failed one again, and only it.
+    with open_store(tmp_path / "db.sqlite3") as store:
+        campaign = store.campaign("broken")
+        again = asyncio.run(run_campaign(store, campaign, portals, options))
+        assert (again.skipped, again.done, again.failed) == (2, 0, 0)
+        retried = asyncio.run(run_campaign(store, campaign, portals, options, retry_failed=True))
+        assert (retried.skipped, retried.failed) == (1, 1)
+        assert [a.portal_id for a in store.attempts(campaign)].count("closed-port") == 1
