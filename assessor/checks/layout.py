@@ -249,9 +249,19 @@ class ConsistencyParams(CheckParams):
     page_types: PageTypeRules = Field(default_factory=PageTypeRules)
 
 
-def frame_signature(page: PageArtifact) -> str:
+def frame_texts(page: PageArtifact) -> tuple[str, str]:
+    """The text of the page's header and of its footer."""
     soup = soup_of(page)
-    return f"{text_of(region(soup, HEADER_SELECTORS))} | {text_of(region(soup, FOOTER_SELECTORS))}"
+    return text_of(region(soup, HEADER_SELECTORS)), text_of(region(soup, FOOTER_SELECTORS))
+
+
+def frame_similarity(reference: tuple[str, str], page: PageArtifact) -> float:
+    """How alike a page's header and footer are to the reference ones: the lower of the two, so a
+    long identical footer cannot hide a different header."""
+    return min(
+        SequenceMatcher(None, ref, own, autojunk=False).ratio()
+        for ref, own in zip(reference, frame_texts(page), strict=True)
+    )
 
 
 def has_breadcrumbs(page: PageArtifact, words: list[str]) -> bool:
@@ -273,11 +283,11 @@ def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
     pages = html_pages(snapshot)
     if not pages:
         return no_page()
-    reference = frame_signature(pages[0])
+    reference = frame_texts(pages[0])
     inner = [page for page in pages[1:] if urlsplit(page.final_url).hostname == urlsplit(pages[0].final_url).hostname]
     rows, alike, crumbs, needing = [], 0, 0, 0
     for page in inner:
-        ratio = SequenceMatcher(None, reference, frame_signature(page), autojunk=False).ratio()
+        ratio = frame_similarity(reference, page)
         alike += ratio >= params.similarity
         kind = page_type(page, params.page_types)
         has_crumbs = has_breadcrumbs(page, params.breadcrumb_words)
