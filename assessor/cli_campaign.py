@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
-from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
+from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.portals import PortalList, PortalsError, load_portals
@@ -142,10 +142,9 @@ def campaign_run(
     portals = portals_or_exit(portals_file)
     rubric = rubric_or_exit(criteria)
     campaign_reviews = campaign_reviews_or_exit(reviews, rubric)
-    try:
-        browser_path = find_browser(browser).path
-    except BrowserNotFound as exc:
-        raise fail(str(exc)) from None
+    from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
+
+    browser_path = browser_or_exit(browser)
     options = CampaignOptions(
         concurrency=concurrency,
         max_pages=max_pages,
