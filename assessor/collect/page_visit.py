@@ -125,7 +125,7 @@ async def visit(
         reason = first_line(str(exc))
         timed_out = "Timeout" in reason
         artifact.error = f"no complete page within {timeout_ms / 1000:.0f} s ({reason})" if timed_out else reason
-        response = recorder.document
+        response = recorder.document if timed_out else None
         if response is None:  # refused, reset, redirected for ever, or never answered
             await close_quietly(page)
             return finish(artifact, recorder)

@@ -22,6 +22,7 @@ import struct
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -126,7 +127,22 @@ def exhibit_binary(ex: Exchange) -> None:
 def exhibit_cp1258(ex: Exchange) -> None:
     """Vietnamese in Windows-1258, declared as such."""
     page = html_page("Cổng Dịch vụ công", f"<h1>{VIETNAMESE}</h1>").replace("utf-8", "windows-1258")
-    ex.send(200, page.encode("cp1258", errors="replace"), content_type="text/html; charset=windows-1258")
+    ex.send(200, encode_cp1258(page), content_type="text/html; charset=windows-1258")
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Windows-1258 has the vowels with their hats and horns but writes tones as combining
+    marks: 'ổ' is 'ô' followed by a combining hook above."""
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", char)
+            vowel = unicodedata.normalize("NFC", base + marks[0]) if marks and marks[0] in "\u0302\u0306\u031b" else base
+            tones = marks[1:] if vowel != base else marks
+            out += (vowel + "".join(tones)).encode("cp1258")
+    return bytes(out)
 
 
 def exhibit_broken_encoding(ex: Exchange) -> None:
