@@ -94,6 +94,7 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
                     "quy tắc / rule": rule.id,
                     "mức độ / impact": rule.impact or "",
                     "mô tả / help": rule_help(rule),
+                    "help (axe)": rule.help,
                     "số trang / pages": len(urls),
                     "phần tử lỗi / failing elements": "; ".join(
                         f"{' '.join(node.target)} {node.html}" for node in rule.nodes[: params.max_nodes_shown]

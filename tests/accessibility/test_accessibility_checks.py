@@ -20,6 +20,7 @@ from assessor.artifacts.accessibility import (
 from assessor.checks.accessibility import rule_help, vietnamese_help_texts
 from assessor.checks.registry import get_check
 from assessor.collect.axe import axe_source
+from assessor.collect.viewport import find_controls
 from assessor.model import Finding, Status
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
@@ -200,3 +201,19 @@ def test_network_access_outcomes() -> None:
     assert finding.status == Status.FAIL and any(e.kind == "note" for e in finding.evidence)
     failed = make_snapshot(page(gov), url=gov, gather_errors={"addresses": "TimeoutError"})
     assert run("accessibility.network_access", failed).status == Status.ERROR
+
+
+def test_text_size_and_contrast_controls_are_recognised() -> None:
+    candidates = [
+        ["button#tang-co-chu", "A+ Tăng cỡ chữ"],
+        ["a.font-small", "A-"],
+        ["button#tuong-phan", "Chế độ tương phản cao"],
+        ["a#nav-1", "Trang chủ"],
+        ["a#nav-2", "Tra cứu hồ sơ"],
+    ]
+    controls = find_controls(candidates, params_of("accessibility.keyboard"))
+    assert [(control.kind, control.selector) for control in controls] == [
+        ("text_size", "button#tang-co-chu"),
+        ("text_size", "a.font-small"),
+        ("contrast", "button#tuong-phan"),
+    ]

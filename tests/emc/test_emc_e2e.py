@@ -11,8 +11,11 @@ import pytest
 from assessor.checks.emc import EmcParams
 from assessor.checks.registry import get_check
 from assessor.collect.http import http_client
+from assessor.criteria import load_rubric
 from assessor.model import Finding, Status
+from assessor.report.html_report import render_html
 from assessor.sample_portal.server import SamplePortal
+from assessor.scoring import score
 from assessor.snapshot import CollectSettings
 from tests.accessibility.portal_runs import PortalRun, portal_run
 from tests.builders import params_of
@@ -132,3 +135,12 @@ def test_resolve_sends_the_browser_to_the_local_collector(complete: PortalRun) -
     received = {(hit["params"]["url"], hit["params"]["rand"]) for hit in complete.emc_hits}
     # Every hit the browser logged reached the local collector (which also got the viewport runs' hits).
     assert sent and all((query["url"][0], query["rand"][0]) in received for query in sent)
+
+
+def test_report_shows_site_id_pages_covered_and_hits(complete: PortalRun) -> None:
+    rubric = load_rubric()
+    html = render_html(score(rubric, complete.snapshot), complete.snapshot, rubric, "vi")
+    emc_section = html[html.index("Kết nối với Hệ thống EMC") :]
+    assert "1234" in emc_section
+    assert complete.procedure_url in emc_section  # the pages covered, by page type and in the hits table
+    assert f"https://{EMC_HOST}/tracking?idsite=1234" in emc_section.replace("&amp;", "&")
