@@ -53,13 +53,30 @@ class RunRecorder:
         self.bytes = 0
         self.frames: list[tuple[float, bytes]] = []
         self.last_frame_at = time.monotonic()
+        # The document's request and response times (browser clock, s): Navigation Timing does not
+        # see DevTools' emulated latency on the navigation itself, these events do.
+        self.document_sent: float | None = None
+        self.document_received: float | None = None
         cdp.on("Network.requestWillBeSent", self._on_request)
+        cdp.on("Network.responseReceived", self._on_response)
         cdp.on("Network.loadingFinished", self._on_finished)
         cdp.on("Page.screencastFrame", self._on_frame)
 
     def _on_request(self, event: dict[str, Any]) -> None:
         if not event.get("request", {}).get("url", "").startswith("data:"):
             self.requests += 1
+        if event.get("type") == "Document" and self.document_sent is None:
+            self.document_sent = event["timestamp"]
+
+    def _on_response(self, event: dict[str, Any]) -> None:
+        if event.get("type") == "Document" and self.document_received is None and self.document_sent is not None:
+            self.document_received = event["timestamp"]
+
+    @property
+    def ttfb_ms(self) -> float | None:
+        if self.document_sent is None or self.document_received is None:
+            return None
+        return (self.document_received - self.document_sent) * 1000
 
     def _on_finished(self, event: dict[str, Any]) -> None:
         self.bytes += int(event.get("encodedDataLength") or 0)
@@ -124,6 +141,7 @@ async def measure(context: BrowserContext, url: str, form_factor: FormFactor, se
     timings = await read_timings(page)
     await cdp.send("Page.stopScreencast")
     run = LabRun.model_validate(timings.model_dump())
+    run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
     run.request_count = recorder.requests
     run.transfer_bytes = recorder.bytes
     run.screencast_frames = len(recorder.frames)
