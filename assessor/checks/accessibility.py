@@ -12,7 +12,7 @@ import yaml
 from pydantic import Field
 
 from assessor.artifacts.accessibility import AxeRule, ViewportFacts
-from assessor.checks.common import PageTypeRules, html_pages, page_type, soup_of
+from assessor.checks.common import PageTypeRules, finding_from_problems, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -210,16 +210,21 @@ def reflow(snapshot: Snapshot, params: ResponsiveParams) -> Finding:
         for test in measured
     ]
     evidence = [Evidence(kind="table", label="Kiểm tra hiển thị / reflow tests", value=rows)]
-    bad = [row for row, test in zip(rows, measured, strict=True) if test.overflows or test.clipped_text]
-    conditions_vi = f"bề rộng {params.narrow_width_px} px, chữ {params.text_zoom_percent}%"
-    conditions_en = f"{params.narrow_width_px} px width, {params.text_zoom_percent}% text"
-    if bad:
-        vi = f"{len(bad)}/{len(measured)} phép thử phải cuộn ngang hoặc bị cắt chữ ({conditions_vi})."
-        en = f"{len(bad)}/{len(measured)} tests scroll horizontally or clip text ({conditions_en})."
-    else:
-        vi = f"Không phải cuộn ngang, không bị cắt chữ ({conditions_vi})."
-        en = f"No horizontal scrolling and no clipped text ({conditions_en})."
-    return Finding.scored(fraction, vi, en, evidence)
+    problems = [
+        (
+            f"{test.condition} {'cuộn ngang' if test.overflows else 'cắt chữ'} ({test.url})",
+            f"{test.condition} {'scrolls horizontally' if test.overflows else 'clips text'} ({test.url})",
+        )
+        for test in measured
+        if test.overflows or test.clipped_text
+    ]
+    conditions = f"{params.narrow_width_px} px, {params.text_zoom_percent}%"
+    passed = (
+        f"Không phải cuộn ngang, không bị cắt chữ ({conditions}).",
+        f"No horizontal scrolling and no clipped text ({conditions}).",
+    )
+    lead = (f"{len(problems)}/{len(measured)} phép thử không đạt: ", f"{len(problems)}/{len(measured)} tests fail: ")
+    return finding_from_problems(fraction, problems, passed, lead, evidence)
 
 
 # ----------------------------------------------------------------------------- keyboard
@@ -292,31 +297,31 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
             ],
         ),
     ]
-    problems_vi, problems_en = [], []
+    problems: list[tuple[str, str]] = []
     if not stops:
-        problems_vi.append("không tới được thanh điều hướng hay biểu mẫu bằng phím Tab")
-        problems_en.append("Tab reaches neither the navigation nor a form")
-    elif len(visible) < len(stops):
-        problems_vi.append(f"{len(stops) - len(visible)}/{len(stops)} phần tử không hiện tiêu điểm")
-        problems_en.append(f"{len(stops) - len(visible)}/{len(stops)} elements show no focus")
-    if skip is None:
-        problems_vi.append("không có liên kết bỏ qua")
-        problems_en.append("no skip link")
-    elif not skip_ok:
-        problems_vi.append("liên kết bỏ qua không phải điểm dừng đầu tiên hoặc đích không tồn tại")
-        problems_en.append("the skip link is not the first stop or its target is missing")
-    if not problems_vi:
-        return Finding.passed(
-            vi=f"Tiêu điểm bàn phím hiển thị ở {len(stops)} phần tử điều hướng và biểu mẫu; có liên kết bỏ qua.",
-            en=f"Keyboard focus visible on {len(stops)} navigation and form elements; skip link present.",
-            evidence=evidence,
+        problems.append(
+            (
+                "không tới được thanh điều hướng hay biểu mẫu bằng phím Tab",
+                "Tab reaches neither the navigation nor a form",
+            )
         )
-    return Finding.scored(
-        fraction,
-        vi="Dùng bàn phím: " + "; ".join(problems_vi) + ".",
-        en="Keyboard: " + "; ".join(problems_en) + ".",
-        evidence=evidence,
+    elif len(visible) < len(stops):
+        hidden = f"{len(stops) - len(visible)}/{len(stops)}"
+        problems.append((f"{hidden} phần tử không hiện tiêu điểm", f"{hidden} elements show no focus"))
+    if skip is None:
+        problems.append(("không có liên kết bỏ qua", "no skip link"))
+    elif not skip_ok:
+        problems.append(
+            (
+                "liên kết bỏ qua không phải điểm dừng đầu tiên hoặc đích không tồn tại",
+                "the skip link is not the first stop or its target is missing",
+            )
+        )
+    passed = (
+        f"Tiêu điểm bàn phím hiển thị ở {len(stops)} phần tử điều hướng và biểu mẫu; có liên kết bỏ qua.",
+        f"Keyboard focus visible on {len(stops)} navigation and form elements; skip link present.",
     )
+    return finding_from_problems(fraction, problems, passed, ("Dùng bàn phím: ", "Keyboard: "), evidence)
 
 
 # ----------------------------------------------------------------------------- domain and IPv6

@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 from pydantic import BaseModel, Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.snapshot import Snapshot
 from assessor.model import Evidence, Finding
+from assessor.snapshot import Snapshot
 
 
 def fold(text: str) -> str:
@@ -124,3 +124,22 @@ class Deductions:
 def html_pages(snapshot: Snapshot) -> list[PageArtifact]:
     """The pages that loaded and have HTML to read, in crawl order (the home page first)."""
     return [page for page in snapshot.loaded_pages if page.html]
+
+
+def finding_from_problems(
+    fraction: float,
+    problems: list[tuple[str, str]],
+    passed: tuple[str, str],
+    lead: tuple[str, str],
+    evidence: list[Evidence],
+) -> Finding:
+    """`passed` (vi, en) when there is no problem, else `lead` followed by the problems (vi, en)
+    joined; the fraction decides pass / partial / fail either way."""
+    if not problems:
+        return Finding.scored(fraction, passed[0], passed[1], evidence)
+    return Finding.scored(
+        fraction,
+        lead[0] + "; ".join(vi for vi, _ in problems) + ".",
+        lead[1] + "; ".join(en for _, en in problems) + ".",
+        evidence,
+    )

@@ -17,7 +17,7 @@ from bs4 import Comment, Tag
 from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import PageTypeRules, fold, html_pages, page_type, soup_of
+from assessor.checks.common import PageTypeRules, finding_from_problems, fold, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -200,13 +200,12 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
             kind="value", label="Máy chủ EMC hợp lệ / accepted tracker hosts", value=", ".join(params.tracker_hosts)
         ),
     ]
-    problems_vi, problems_en = [], []
+    expected = f"{params.tracker_hosts[0]}{params.tracker_path}"
+    problems: list[tuple[str, str]] = []
     if not good_ids:
-        problems_vi.append("thiếu mã trang dạng số (setSiteId)")
-        problems_en.append("no numeric site id (setSiteId)")
+        problems.append(("thiếu mã trang dạng số (setSiteId)", "no numeric site id (setSiteId)"))
     if not good_trackers:
-        problems_vi.append(f"địa chỉ máy chủ theo dõi không phải {params.tracker_hosts[0]}{params.tracker_path}")
-        problems_en.append(f"tracker URL is not {params.tracker_hosts[0]}{params.tracker_path}")
+        problems.append((f"địa chỉ máy chủ theo dõi không phải {expected}", f"tracker URL is not {expected}"))
     if any(url.startswith("http://") for url in good_trackers):
         evidence.append(
             Evidence(
@@ -216,18 +215,13 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
             )
         )
     fraction = (0.5 if good_ids else 0.0) + (0.5 if good_trackers else 0.0)
-    if fraction >= 1:
-        return Finding.passed(
-            vi=f"Mã EMC có mã trang {good_ids[0]} và máy chủ theo dõi đúng ({good_trackers[0]}).",
-            en=f"The EMC code has site id {good_ids[0]} and the right tracker URL ({good_trackers[0]}).",
-            evidence=evidence,
-        )
-    return Finding.scored(
-        fraction,
-        vi="Cấu hình mã EMC chưa đúng: " + "; ".join(problems_vi) + ".",
-        en="EMC code misconfigured: " + "; ".join(problems_en) + ".",
-        evidence=evidence,
+    site, tracker = (good_ids or [""])[0], (good_trackers or [""])[0]
+    passed = (
+        f"Mã EMC có mã trang {site} và máy chủ theo dõi đúng ({tracker}).",
+        f"The EMC code has site id {site} and the right tracker URL ({tracker}).",
     )
+    lead = ("Cấu hình mã EMC chưa đúng: ", "EMC code misconfigured: ")
+    return finding_from_problems(fraction, problems, passed, lead, evidence)
 
 
 @check("emc.hits")

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
 from assessor.checks.accessibility import VIEWPORT_GATHERER, not_measured, viewport_facts
-from assessor.checks.common import PageTypeRules, fold, html_pages, page_type, soup_of
+from assessor.checks.common import PageTypeRules, finding_from_problems, fold, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -69,27 +69,16 @@ def parts_table(parts: dict[str, bool], details: dict[str, str]) -> Evidence:
 
 
 def parts_finding(
-    parts: dict[str, bool],
-    details: dict[str, str],
-    vi_names: dict[str, str],
-    en_names: dict[str, str],
-    evidence: list[Evidence] | None = None,
+    parts: dict[str, bool], details: dict[str, str], names: dict[str, tuple[str, str]], page: PageArtifact
 ) -> Finding:
-    """A finding earning an equal share per element present, naming the missing ones."""
-    missing = [name for name, present in parts.items() if not present]
-    evidence = [parts_table(parts, details), *(evidence or [])]
-    if not missing:
-        return Finding.passed(
-            vi="Có đủ: " + ", ".join(vi_names.values()) + ".",
-            en="All present: " + ", ".join(en_names.values()) + ".",
-            evidence=evidence,
-        )
-    return Finding.scored(
-        share_of(parts),
-        vi="Thiếu: " + ", ".join(vi_names[name] for name in missing) + ".",
-        en="Missing: " + ", ".join(en_names[name] for name in missing) + ".",
-        evidence=evidence,
+    """A finding earning an equal share per element present (names are (vi, en)), naming the missing ones."""
+    missing = [names[name] for name, present in parts.items() if not present]
+    passed = (
+        "Có đủ: " + ", ".join(vi for vi, _ in names.values()) + ".",
+        "All present: " + ", ".join(en for _, en in names.values()) + ".",
     )
+    evidence = [parts_table(parts, details), Evidence(kind="url", label="Trang / page", url=page.final_url)]
+    return finding_from_problems(share_of(parts), missing, passed, ("Thiếu: ", "Missing: "), evidence)
 
 
 # ----------------------------------------------------------------------------- header
@@ -134,13 +123,11 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     details = {"name": name[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
     if header is None:
         details["name"] = "không có phần đầu trang (<header>) / no header element"
-    return parts_finding(
-        parts,
-        details,
-        {"name": "tên cơ quan ở đầu trang", "emblem": "biểu tượng (quốc huy, logo)"},
-        {"name": "agency name in the header", "emblem": "emblem image"},
-        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
-    )
+    names = {
+        "name": ("tên cơ quan ở đầu trang", "agency name in the header"),
+        "emblem": ("biểu tượng (quốc huy, logo)", "emblem image"),
+    }
+    return parts_finding(parts, details, names, page)
 
 
 # ----------------------------------------------------------------------------- navigation and search
@@ -186,13 +173,8 @@ def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Findi
         else "—",
         "search": str(box)[:200] if box is not None else "—",
     }
-    return parts_finding(
-        parts,
-        details,
-        {"navigation": "thanh điều hướng chính", "search": "ô tìm kiếm"},
-        {"navigation": "main navigation", "search": "search box"},
-        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
-    )
+    names = {"navigation": ("thanh điều hướng chính", "main navigation"), "search": ("ô tìm kiếm", "search box")}
+    return parts_finding(parts, details, names, page)
 
 
 # ----------------------------------------------------------------------------- footer
@@ -228,13 +210,8 @@ def footer_contacts(snapshot: Snapshot, params: FooterParams) -> Finding:
     }
     if footer is None:
         details["address"] = "không có chân trang (<footer>) / no footer element"
-    return parts_finding(
-        parts,
-        details,
-        {"address": "địa chỉ", "phone": "điện thoại", "email": "thư điện tử"},
-        {"address": "address", "phone": "phone", "email": "email"},
-        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
-    )
+    names = {"address": ("địa chỉ", "address"), "phone": ("điện thoại", "phone"), "email": ("thư điện tử", "email")}
+    return parts_finding(parts, details, names, page)
 
 
 # ----------------------------------------------------------------------------- consistency
@@ -360,13 +337,12 @@ def sitemap_links(snapshot: Snapshot, params: SitemapLinksParams) -> Finding:
         for name, anchor in found.items()
         if anchor is not None
     }
-    return parts_finding(
-        parts,
-        details,
-        {"sitemap": "sơ đồ cổng", "english": "trang tiếng Anh", "national_portal": "liên kết Cổng DVC quốc gia"},
-        {"sitemap": "sitemap", "english": "English page", "national_portal": "link to the national portal"},
-        [Evidence(kind="url", label="Trang / page", url=page.final_url)],
-    )
+    names = {
+        "sitemap": ("sơ đồ cổng", "sitemap"),
+        "english": ("trang tiếng Anh", "English page"),
+        "national_portal": ("liên kết Cổng DVC quốc gia", "link to the national portal"),
+    }
+    return parts_finding(parts, details, names, page)
 
 
 # ----------------------------------------------------------------------------- mobile
@@ -407,21 +383,18 @@ def mobile_rendering(snapshot: Snapshot, params: MobileParams) -> Finding:
             Evidence(kind="table", label="Phần tử tràn / overflowing elements", value=[[item] for item in test.widest])
         )
     fraction = params.viewport_meta_share * has_meta + (1 - params.viewport_meta_share) * (not test.overflows)
-    if fraction >= 1:
-        return Finding.passed(
-            vi=f"Trang chủ hiển thị vừa màn hình di động {params.width}×{params.height}, không phải cuộn ngang.",
-            en=f"The home page fits a {params.width}×{params.height} mobile screen without horizontal scrolling.",
-            evidence=evidence,
+    problems = [
+        text
+        for text, bad in (
+            (("phải cuộn ngang", "scrolls horizontally"), test.overflows),
+            (("thiếu thẻ meta viewport", "no viewport meta tag"), not has_meta),
         )
-    problems_vi = [
-        text for text, bad in (("phải cuộn ngang", test.overflows), ("thiếu thẻ meta viewport", not has_meta)) if bad
+        if bad
     ]
-    problems_en = [
-        text for text, bad in (("scrolls horizontally", test.overflows), ("no viewport meta tag", not has_meta)) if bad
-    ]
-    return Finding.scored(
-        fraction,
-        vi=f"Trên di động {params.width}×{params.height}: " + "; ".join(problems_vi) + ".",
-        en=f"On a {params.width}×{params.height} mobile screen: " + "; ".join(problems_en) + ".",
-        evidence=evidence,
+    size = f"{params.width}×{params.height}"
+    passed = (
+        f"Trang chủ hiển thị vừa màn hình di động {size}, không phải cuộn ngang.",
+        f"The home page fits a {size} mobile screen without horizontal scrolling.",
     )
+    lead = (f"Trên di động {size}: ", f"On a {size} mobile screen: ")
+    return finding_from_problems(fraction, problems, passed, lead, evidence)
