@@ -402,7 +402,7 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
                 verbose.append({"url": url, "status": status, "excerpt": body[start:match.end() + 200]})
     for page in snapshot.pages:
         if page.html:
-            generator = soup_of(page).find("meta", attrs={"name": re.compile("^generator$", re.I)})
+            generator = soup_of(page).find("meta", attrs={"name": re.compile("^generator$", re.IGNORECASE)})
             content = str(generator.get("content") or "") if generator else ""
             if content and version.search(content):
                 disclosed.setdefault(f"generator: {content}", {"header": "<meta name=generator>", "value": content,
@@ -461,7 +461,7 @@ def exposed_files(snapshot: Snapshot, params: ExposedFilesParams) -> Finding:
     listing_probes = [probe for probe in snapshot.probes if probe.name.startswith(listing_probe_name(""))]
     listings = [{"path": probe.name.split(":", 1)[1], "status": probe.status, "url": probe.url,
                  "excerpt": probe.body_excerpt[:200]} for probe in listing_probes
-                if probe.status == 200 and any(re.search(p, probe.body_excerpt, re.I) for p in params.listing_patterns)]
+                if probe.status == 200 and any(re.search(p, probe.body_excerpt, re.IGNORECASE) for p in params.listing_patterns)]
     checked = [{"path": probe.name.split(":", 1)[1], "status": probe.status if probe.status is not None else probe.error}
                for probe in probes + listing_probes]
     evidence = [Evidence(kind="table", label="paths probed / đường dẫn đã thăm dò", value=checked)]
@@ -514,7 +514,7 @@ def detected_libraries(page: PageArtifact) -> list[tuple[LibrarySignature, str, 
     scripts = [request.url for request in page.requests if request.resource_type == "script"]
     for library in library_signatures():
         for url in scripts:
-            match = next((m for pattern in library.url if (m := re.search(pattern, url, re.I))), None)
+            match = next((m for pattern in library.url if (m := re.search(pattern, url, re.IGNORECASE))), None)
             if match:
                 found.append((library, match.group(1), url))
         for pattern in library.html:

@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from assessor.artifacts.http import HttpProbe
-from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, path_probe_name
 from assessor.artifacts.page import Hop
+from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, path_probe_name
 from assessor.collect.context import CollectContext
 from assessor.collect.gatherers import portal_gatherer
 from assessor.collect.http import USER_AGENT, ResolvingTransport

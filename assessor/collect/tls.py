@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from ipaddress import ip_address
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes

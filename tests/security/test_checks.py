@@ -27,10 +27,10 @@ TRIPLE_DES = CipherSuiteFact(name="TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", key_siz
 
 
 def leaf(**changes: object) -> CertificateFact:
-    fields: dict[str, object] = dict(
-        subject=f"CN={HOST}", issuer="CN=Test CA", not_before=SCANNED - timedelta(days=30),
-        not_after=SCANNED + timedelta(days=300), dns_names=[HOST], public_key_type="RSA", public_key_bits=2048,
-        signature_hash="sha256", sha256_fingerprint="ab" * 32)
+    fields: dict[str, object] = {
+        "subject": f"CN={HOST}", "issuer": "CN=Test CA", "not_before": SCANNED - timedelta(days=30),
+        "not_after": SCANNED + timedelta(days=300), "dns_names": [HOST], "public_key_type": "RSA", "public_key_bits": 2048,
+        "signature_hash": "sha256", "sha256_fingerprint": "ab" * 32}
     fields.update(changes)
     return CertificateFact(**fields)  # type: ignore[arg-type]
 
@@ -38,11 +38,11 @@ def leaf(**changes: object) -> CertificateFact:
 def tls_facts(offered: dict[str, list[CipherSuiteFact]] | None = None, **changes: object) -> TlsFacts:
     offered = offered if offered is not None else {"TLS 1.2": [STRONG], "TLS 1.3": [TLS13]}
     names = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3")
-    fields: dict[str, object] = dict(
-        host=HOST, port=443, scanned_at=SCANNED, scanner="sslyze test",
-        protocols=[ProtocolFact(name=name, offered=name in offered, cipher_suites=offered.get(name, [])) for name in names],
-        chain=[leaf(), leaf(subject="CN=Test CA", dns_names=[])], chain_in_order=True,
-        trust=[TrustFact(store="Mozilla", trusted=True)])
+    fields: dict[str, object] = {
+        "host": HOST, "port": 443, "scanned_at": SCANNED, "scanner": "sslyze test",
+        "protocols": [ProtocolFact(name=name, offered=name in offered, cipher_suites=offered.get(name, [])) for name in names],
+        "chain": [leaf(), leaf(subject="CN=Test CA", dns_names=[])], "chain_in_order": True,
+        "trust": [TrustFact(store="Mozilla", trusted=True)]}
     fields.update(changes)
     return TlsFacts(**fields)  # type: ignore[arg-type]
 

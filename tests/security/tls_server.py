@@ -15,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import trustme
 
@@ -71,7 +72,7 @@ class TlsServer:
         except (OSError, ssl.SSLError):
             client.close()
 
-    def __enter__(self) -> TlsServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
