@@ -34,6 +34,7 @@ from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings
 
 LIGHTHOUSE = "lighthouse@12"
+LIGHTHOUSE_ATTEMPTS = 3
 # Lighthouse's audit id -> our metric name.
 AUDITS = {"first-contentful-paint": "fcp_ms", "largest-contentful-paint": "lcp_ms", "speed-index": "speed_index_ms",
           "total-blocking-time": "total_blocking_time_ms", "cumulative-layout-shift": "cls",
@@ -51,12 +52,15 @@ def cv(values: list[float]) -> float:
 def lighthouse_run(url: str, portal: SamplePortal, out: Path) -> dict[str, float]:
     flags = [*QUIET_FLAGS, "--headless=new", "--no-sandbox",
              f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"]
-    subprocess.run(
-        ["npx", "--yes", LIGHTHOUSE, url, "--chrome-path=/usr/bin/chromium", "--throttling-method=provided",
-         "--preset=desktop", "--only-categories=performance", "--output=json", f"--output-path={out}", "--quiet",
-         f"--chrome-flags={' '.join(flags)}"],
-        check=True, timeout=300,
-    )
+    command = ["npx", "--yes", LIGHTHOUSE, url, "--chrome-path=/usr/bin/chromium", "--throttling-method=provided",
+               "--preset=desktop", "--only-categories=performance", "--output=json", f"--output-path={out}",
+               "--quiet", f"--chrome-flags={' '.join(flags)}"]
+    # Lighthouse itself asks to be run again after a trace it could not read (NO_NAVSTART, ...).
+    for attempt in range(LIGHTHOUSE_ATTEMPTS):
+        if subprocess.run(command, timeout=300).returncode == 0:
+            break
+        if attempt == LIGHTHOUSE_ATTEMPTS - 1:
+            raise RuntimeError(f"Lighthouse failed {LIGHTHOUSE_ATTEMPTS} times on {url}")
     audits = json.loads(out.read_text(encoding="utf-8"))["audits"]
     return {ours: audits[audit]["numericValue"] for audit, ours in AUDITS.items() if audit in audits}
 

@@ -49,6 +49,8 @@ class LabPage(BaseModel):
 
 class LabResult(BaseModel):
     runs_per_page: int
+    # Fewer runs than planned when the collector's time budget ran short.
+    runs_planned: int | None = None
     form_factors: list[FormFactor]
     pages: list[LabPage] = Field(default_factory=list)
     # Key pages the gatherer looked for but found no candidate for in the crawl.

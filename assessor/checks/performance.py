@@ -165,6 +165,9 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
     if unstable:
         listed = ", ".join(f"{result.page.kind}/{result.page.form_factor}" for result in unstable)
         evidence.append(Evidence(kind="note", label="unstable", value=listed))
+    if lab.runs_planned and lab.runs_per_page < lab.runs_planned:
+        evidence.append(Evidence(kind="note", label="runs cut short by the time budget",
+                                 value=f"{lab.runs_per_page} of {lab.runs_planned}"))
     if lab.missing_kinds:
         evidence.append(Evidence(kind="note", label="key pages not found", value=", ".join(lab.missing_kinds)))
     worst_row = worst.rows[0]

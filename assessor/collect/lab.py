@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 LAB_CHECK = "performance.lab_metric"
 SCREENCAST_MAX_SIDE = 320
 POLL_MS = 100
+# Another round of runs starts only if this many times the last round's duration is left.
+ROUND_MARGIN = 1.5
 QUIET_PROBE = """() => [performance.now(), window.__assessorMetrics ? window.__assessorMetrics.lastEntryAt : 0,
   (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd || 0, performance.timeOrigin]"""
 
@@ -193,11 +195,17 @@ async def measure_pages(targets: dict[str, str], ctx: CollectContext, settings: 
             ctx.progress(f"lab {page.kind} {page.form_factor} run {len(page.runs) + 1}/{settings.runs}")
             page.runs.append(await one_run(ctx, page.url, by_name[page.form_factor], settings, ignore_https_errors))
 
-    # Round by round, so that two runs of the same page never overlap.
-    for _ in range(settings.runs):
+    # Round by round, so that two runs of the same page never overlap. The portal gatherers share
+    # one time budget: rather than be abandoned half-way, stop before a round that would not fit.
+    rounds = 0
+    while rounds < settings.runs:
+        round_started = time.monotonic()
         await asyncio.gather(*(measure_into(page) for page in pages))
-    return LabResult(runs_per_page=settings.runs, form_factors=settings.form_factors, pages=pages,
-                     duration_s=time.monotonic() - started)
+        rounds += 1
+        if ctx.time_left() < (time.monotonic() - round_started) * ROUND_MARGIN:
+            break
+    return LabResult(runs_per_page=rounds, runs_planned=settings.runs, form_factors=settings.form_factors,
+                     pages=pages, duration_s=time.monotonic() - started)
 
 
 @portal_gatherer("lab", order=60)

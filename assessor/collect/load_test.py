@@ -40,10 +40,8 @@ def origin_of(url: str) -> str:
 
 
 def key_page_paths(snapshot: Snapshot, ctx: CollectContext, origin: str) -> dict[str, str]:
-    """The lab's key pages (or the same choice made afresh), as paths on the portal's origin."""
-    lab = snapshot.performance.lab if snapshot.performance else None
-    urls = {page.kind: page.url for page in lab.pages} if lab and lab.pages else (
-        crawled_key_pages(snapshot, lab_settings(ctx))[0])
+    """The key pages the lab measures, as paths on the portal's origin."""
+    urls, _ = crawled_key_pages(snapshot, lab_settings(ctx))
     paths: dict[str, str] = {}
     for kind, url in urls.items():
         parts = urlsplit(url)
@@ -65,7 +63,9 @@ def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
     return None
 
 
-@portal_gatherer("load_test", order=90)
+# Before the lab and other open-ended measurements: its duration is known and bounded, and it
+# must not be starved of the shared time budget.
+@portal_gatherer("load_test", order=55)
 async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
     facts = performance_facts(snapshot)
     target = origin_of(snapshot.start_url)

@@ -135,3 +135,12 @@ def test_load_failures_are_errors() -> None:
     assert load_metric(load_snapshot(empty), params).status == Status.ERROR
     gatherer = load_metric(load_snapshot(None, gather_errors={"load_test": "OSError: no locust"}), params)
     assert gatherer.status == Status.ERROR
+
+
+def test_runs_cut_short_by_the_time_budget_are_noted() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(800)})
+    snapshot.performance.lab.runs_planned = 3
+    snapshot.performance.lab.runs_per_page = 1
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    assert finding.status == Status.PASS
+    assert any(evidence.value == "1 of 3" for evidence in finding.evidence)
