@@ -89,10 +89,11 @@ def analyzer(test: str) -> Callable[[Analyzer], Analyzer]:
 
 DIRECTIVE_NAME = re.compile(r"^[a-z0-9-]+$")
 SOURCE_TOKEN = re.compile(r"^[\x21-\x7e]+$")
-BROAD_SOURCES = {"*", "http:", "https:", "data:"}
-ACTIVE_DIRECTIVES = ("script-src", "style-src", "object-src", "connect-src", "frame-src", "child-src",
-                     "worker-src", "font-src", "default-src")
+# The Observatory's source classes (mdn-http-observatory src/analyzer/tests/csp.js).
+DANGEROUSLY_BROAD = {"ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*", "https://*.*"}
+UNSAFE_INLINE = {"'unsafe-inline'", "data:"}
 PASSIVE_DIRECTIVES = ("img-src", "media-src")
+NONCES_HASHES = ("'nonce-", "'sha256-", "'sha384-", "'sha512-")
 
 
 class MalformedHeader(ValueError):
@@ -100,7 +101,8 @@ class MalformedHeader(ValueError):
 
 
 def parse_csp(value: str) -> dict[str, list[str]]:
-    """One serialized policy -> directive name -> source tokens (lower-cased)."""
+    """One serialized policy -> directive name -> source tokens (lower-cased). A repeated
+    directive is ignored, as browsers do; a directive that is not a directive is malformed."""
     policy: dict[str, list[str]] = {}
     for part in value.split(";"):
         tokens = part.strip().split()
@@ -109,9 +111,7 @@ def parse_csp(value: str) -> dict[str, list[str]]:
         name = tokens[0].lower()
         if not DIRECTIVE_NAME.match(name) or any(not SOURCE_TOKEN.match(token) for token in tokens[1:]):
             raise MalformedHeader(f"bad directive: {part.strip()!r}")
-        if name in policy:
-            raise MalformedHeader(f"directive repeated: {name}")
-        policy[name] = [token.lower() for token in tokens[1:]]
+        policy.setdefault(name, [token.lower() for token in tokens[1:]])
     if not policy:
         raise MalformedHeader("empty policy")
     return policy
@@ -123,33 +123,47 @@ def csp_policies(headers: HeaderList) -> list[dict[str, list[str]]]:
             for policy in value.split(",") if policy.strip()]
 
 
-def effective(policy: dict[str, list[str]], directive: str) -> list[str] | None:
-    return policy.get(directive, policy.get("default-src"))
+def effective(policy: dict[str, list[str]], directive: str) -> set[str]:
+    """The sources that apply: the directive's, else default-src's, else anything (*)."""
+    return set(policy.get(directive, policy.get("default-src", ["*"])))
 
 
-def _allows_http(sources: list[str] | None) -> bool:
-    return any(source == "http:" or source.startswith("http://") for source in sources or [])
+def without_neutralised_sources(sources: set[str], script: bool) -> set[str]:
+    """A nonce or hash makes browsers ignore 'unsafe-inline'; with 'strict-dynamic' also scheme,
+    host and 'self' sources (CSP level 3)."""
+    if not any(source.startswith(NONCES_HASHES) for source in sources):
+        if script and "'strict-dynamic'" in sources:
+            raise MalformedHeader("'strict-dynamic' without a nonce or hash")
+        return sources
+    kept = sources - {"'unsafe-inline'"}
+    if script and "'strict-dynamic'" in kept:
+        kept = {s for s in kept if s != "'self'" and not any(s.startswith(broad) for broad in DANGEROUSLY_BROAD)}
+    return kept
+
+
+def _insecure(sources: set[str]) -> bool:
+    return any(source.startswith(("http:", "ftp:")) for source in sources)
 
 
 def csp_result(policy: dict[str, list[str]]) -> str:
-    """The Observatory's CSP verdict for one policy, worst first."""
-    script, objects, style = effective(policy, "script-src"), effective(policy, "object-src"), effective(policy, "style-src")
-    # A nonce or hash makes browsers ignore 'unsafe-inline' (CSP level 2).
-    neutralised = script is not None and any(s.startswith(("'nonce-", "'sha256-", "'sha384-", "'sha512-")) for s in script)
-    script_unsafe = script is None or bool(BROAD_SOURCES & set(script)) or (
-        "'unsafe-inline'" in script and not neutralised)
-    object_unsafe = objects is None or bool(BROAD_SOURCES & set(objects))
-    if script_unsafe or object_unsafe:
+    """The Observatory's CSP verdict for one policy (an https page), worst first."""
+    script = without_neutralised_sources(effective(policy, "script-src"), script=True)
+    style = without_neutralised_sources(effective(policy, "style-src"), script=False)
+    objects = effective(policy, "object-src")
+    active = {source for name, sources in policy.items() if name not in PASSIVE_DIRECTIVES + ("script-src",)
+              for source in sources} | script
+    passive = {source for name in PASSIVE_DIRECTIVES for source in policy.get(name, policy.get("default-src", []))}
+    if script & (DANGEROUSLY_BROAD | UNSAFE_INLINE) or objects & DANGEROUSLY_BROAD:
         return "csp-implemented-with-unsafe-inline"
-    if any(_allows_http(effective(policy, name)) for name in ACTIVE_DIRECTIVES):
+    if _insecure(active):
         return "csp-implemented-with-insecure-scheme"
-    if "'unsafe-eval'" in script:
+    if "'unsafe-eval'" in script | style:
         return "csp-implemented-with-unsafe-eval"
-    if any(_allows_http(effective(policy, name)) for name in PASSIVE_DIRECTIVES):
+    if _insecure(passive):
         return "csp-implemented-with-insecure-scheme-in-passive-content-only"
-    if style is not None and ("'unsafe-inline'" in style or BROAD_SOURCES & set(style)):
+    if style & (DANGEROUSLY_BROAD | UNSAFE_INLINE):
         return "csp-implemented-with-unsafe-inline-in-style-src-only"
-    if policy.get("default-src") == ["'none'"] and "form-action" in policy:
+    if policy.get("default-src") == ["'none'"]:
         return "csp-implemented-with-no-unsafe-default-src-none"
     return "csp-implemented-with-no-unsafe"
 
@@ -158,13 +172,13 @@ def csp_result(policy: dict[str, list[str]]) -> str:
 def content_security_policy(response: ResponseContext) -> Outcome:
     try:
         policies = csp_policies(response.headers)
+        if not policies:
+            return Outcome("csp-not-implemented")
+        # Browsers enforce every policy sent, so the strictest one decides.
+        modifiers = score_table().tests["content-security-policy"].results
+        best = max((csp_result(policy) for policy in policies), key=lambda result: modifiers[result].modifier)
     except MalformedHeader:
         return Outcome("csp-header-invalid")
-    if not policies:
-        return Outcome("csp-not-implemented")
-    # Browsers enforce every policy sent, so the strictest one decides.
-    modifiers = score_table().tests["content-security-policy"].results
-    best = max((csp_result(policy) for policy in policies), key=lambda result: modifiers[result].modifier)
     note = None
     if not any("frame-ancestors" in policy for policy in policies):
         note = Text(vi="CSP chưa có frame-ancestors", en="CSP has no frame-ancestors directive")

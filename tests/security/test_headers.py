@@ -64,8 +64,17 @@ CASES = [
     # object-src not restricted at all (no default-src): unsafe.
     ("content-security-policy", replaced("Content-Security-Policy", "script-src 'self'"), True, True,
      "csp-implemented-with-unsafe-inline"),
-    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; default-src 'none'"), True, True,
-     "csp-header-invalid"),
+    # A repeated directive is ignored, as browsers do: the first one counts.
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'none'; default-src *"), True, True,
+     "csp-implemented-with-no-unsafe-default-src-none"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; script-src 'strict-dynamic'"),
+     True, True, "csp-header-invalid"),
+    # 'strict-dynamic' with a nonce makes host, scheme and 'self' sources ignored (Observatory too).
+    ("content-security-policy", replaced("Content-Security-Policy",
+                                         "default-src 'self'; script-src 'nonce-r4nd' 'strict-dynamic' https: 'unsafe-inline'"),
+     True, True, "csp-implemented-with-no-unsafe"),
+    ("content-security-policy", replaced("Content-Security-Policy", "default-src 'self'; object-src data:"), True, True,
+     "csp-implemented-with-no-unsafe"),
     ("content-security-policy", replaced("Content-Security-Policy", "default_src 'self'"), True, True, "csp-header-invalid"),
     ("content-security-policy", replaced("Content-Security-Policy", None), True, True, "csp-not-implemented"),
     ("strict-transport-security", GOOD_HEADERS, True, True, "hsts-implemented-max-age-at-least-six-months"),
