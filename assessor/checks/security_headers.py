@@ -187,7 +187,8 @@ def content_security_policy(response: ResponseContext) -> Outcome:
 
 # --- Strict-Transport-Security -----------------------------------------------------------------
 
-SIX_MONTHS_S = 15768000
+# MDN's table says 15768000 s; its analyzer accepts 15552000 (180 days), which many sites send.
+SIX_MONTHS_S = 15552000
 HSTS_DIRECTIVE = re.compile(r'^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*("?)([^";]*)\2)?$')
 
 
@@ -217,7 +218,9 @@ def strict_transport_security(response: ResponseContext) -> Outcome:
     if not values:
         return Outcome("hsts-not-implemented")
     try:
-        # Browsers honour the first header only.
+        # Sent twice (or comma-joined) is malformed for the Observatory, whatever browsers make of it.
+        if len(values) > 1 or "," in values[0]:
+            raise MalformedHeader("header set more than once")
         directives = parse_hsts(values[0])
     except MalformedHeader:
         return Outcome("hsts-header-invalid")
