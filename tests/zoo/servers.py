@@ -199,6 +199,12 @@ def exhibit_home(ex: Exchange) -> None:
     ex.send(200, html_page("Vườn thú", "".join(f"<a href='/{name}/'>{name}</a> " for name in EXHIBITS)))
 
 
+def well_behaved(ex: Exchange) -> None:
+    """What the TLS servers serve behind their bad certificates: a small ordinary site."""
+    links = "".join(f"<a href='/trang-{number}/'>Trang {number}</a> " for number in range(1, 4))
+    ex.send(200, html_page("Cổng Dịch vụ công", f"<h1>{VIETNAMESE}</h1>{links}"))
+
+
 HANDLERS: dict[str, Callable[[Exchange], None]] = {name: globals()["exhibit_" + name.replace("-", "_")] for name in EXHIBITS}
 
 
@@ -235,6 +241,8 @@ class _Handler(socketserver.BaseRequestHandler):
             path = urlsplit(request.split(b" ", 2)[1].decode("latin-1")).path
             exhibit = path.strip("/").split("/", 1)[0]
             handler = HANDLERS.get(exhibit, exhibit_home if path == "/" else None)
+            if self.server.tls is not None:
+                handler = well_behaved
             exchange = Exchange(connection, path, self.server.zoo.stopping, self.server.zoo.lifetime_s)
             if handler is None:
                 exchange.send(404, html_page("Không tìm thấy", "<h1>404</h1>"))
@@ -310,5 +318,5 @@ class Zoo:
         return f"http://127.0.0.1:{self._servers['plain'].port}/{exhibit}/"
 
     def tls_url(self, kind: str) -> str:
-        """kind: 'expired' or 'self-signed'; the site is the zoo's home page."""
+        """kind: 'expired' or 'self-signed'; behind the certificate, a small ordinary site."""
         return f"https://127.0.0.1:{self._servers[kind].port}/"
