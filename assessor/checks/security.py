@@ -38,6 +38,10 @@ def tls_not_collected(snapshot: Snapshot) -> Finding | None:
     if "tls" in snapshot.gather_errors:
         return Finding.error(vi=f"Không quét được TLS: {snapshot.gather_errors['tls']}",
                              en=f"TLS scan failed: {snapshot.gather_errors['tls']}")
+    served_over_https = any(url.startswith("https://") for url in
+                            [snapshot.start_url] + ([snapshot.home.final_url] if snapshot.home else []))
+    if snapshot.tls is None and served_over_https:
+        return Finding.needs_review(vi="Chưa quét TLS cho lần thu thập này", en="TLS was not scanned in this collection")
     if snapshot.tls is None:
         return Finding.failed(vi="Cổng không dùng HTTPS nên không có cấu hình TLS",
                               en="The portal does not use HTTPS, so there is no TLS to judge",

@@ -106,6 +106,7 @@ def test_tls_protocols_fail_without_https_and_error_when_the_scan_failed() -> No
     url = "http://dichvucong.lamha.gov.vn/"
     assert run("security.tls_protocols", make_snapshot(page(url), url=url)).status == Status.FAIL
     assert run("security.tls_protocols", make_snapshot(page(), gather_errors={"tls": "boom"})).status == Status.ERROR
+    assert run("security.tls_protocols", make_snapshot(page())).status == Status.NEEDS_REVIEW
     no_handshake = tls_facts({}, error="handshake failure")
     assert run("security.tls_protocols", make_snapshot(page(), tls=no_handshake)).status == Status.FAIL
 
@@ -140,6 +141,7 @@ def test_certificate_fails_when_the_browser_refused_it() -> None:
 def test_certificate_error_when_no_certificate_or_scan() -> None:
     assert run("security.certificate", make_snapshot(page(), tls=tls_facts(chain=[]))).status == Status.ERROR
     assert run("security.certificate", make_snapshot(page(), gather_errors={"tls": "x"})).status == Status.ERROR
+    assert run("security.certificate", make_snapshot(page())).status == Status.NEEDS_REVIEW
 
 
 # --- cookies -------------------------------------------------------------------------------------
