@@ -389,7 +389,7 @@ class HeadersParams(CheckParams):
 def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
     rows: list[dict[str, Any]] = [
         {"header": v.header, "received": v.received or "—", "result": v.result, "modifier": v.modifier,
-         "problem": v.problem.en if v.problem else ""}
+         "problem / vấn đề": f"{v.problem.vi} / {v.problem.en}" if v.problem else ""}
         for v in result.verdicts
     ]
     evidence = [
