@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator
@@ -79,16 +80,17 @@ def free_port(host: str) -> int:
 
 
 def locust_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--skip-log-setup", *args]
+    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--loglevel", "WARNING", *args]
 
 
-def start_processes(plan: LoadPlan, csv_prefix: Path) -> list[subprocess.Popen[bytes]]:
+def start_processes(plan: LoadPlan, csv_prefix: Path, log: IO[bytes]) -> list[subprocess.Popen[bytes]]:
     """The master (or the only process) first, then the local workers."""
     common = ["--headless", "--host", plan.target.rstrip("/")]
     run = ["-u", str(plan.users), "-r", f"{plan.spawn_rate:g}", "-t", f"{plan.duration_s:g}s",
            "--csv", str(csv_prefix), "--csv-full-history", "--only-summary", "--stop-timeout", "2",
            "--exit-code-on-error", "0"]
-    options = {"env": plan.environment(), "stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE,
+    # Output goes to a file, not a pipe: a chatty Locust must never block on a full pipe.
+    options = {"env": plan.environment(), "stdout": log, "stderr": subprocess.STDOUT,
                "start_new_session": True}
     if plan.workers + plan.remote_workers == 0:
         return [subprocess.Popen(locust_command(*common, *run), **options)]
@@ -154,19 +156,26 @@ def run_load_test(plan: LoadPlan) -> LoadTestResult:
     """Run the plan to completion (blocking; call it from a thread in async code)."""
     with tempfile.TemporaryDirectory(prefix="assessor-load-") as folder:
         csv_prefix = Path(folder) / "locust"
-        processes = start_processes(plan, csv_prefix)
-        deadline = time.monotonic() + plan.duration_s + limits.STOP_GRACE_S + (30 if plan.remote_workers else 0)
-        master = processes[0]
-        try:
-            master.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            return LoadTestResult(target=plan.target, users=plan.users, duration_s=plan.duration_s,
-                                  error="Locust did not stop in time and was killed")
-        finally:
-            for process in processes:
-                stop(process)
+        log_path = Path(folder) / "locust.log"
+        with log_path.open("wb") as log:
+            processes = start_processes(plan, csv_prefix, log)
+            deadline = time.monotonic() + plan.duration_s + limits.STOP_GRACE_S + (30 if plan.remote_workers else 0)
+            master = processes[0]
+            try:
+                master.wait(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                return failed(plan, "Locust did not stop in time and was killed")
+            finally:
+                for process in processes:
+                    stop(process)
+        log_tail = log_path.read_text(encoding="utf-8", errors="replace").strip()[-500:]
         if not Path(f"{csv_prefix}_stats.csv").is_file():
-            reason = (master.stderr.read().decode("utf-8", "replace") if master.stderr else "").strip()
-            return LoadTestResult(target=plan.target, users=plan.users, duration_s=plan.duration_s,
-                                  error=f"Locust wrote no statistics (exit {master.returncode}): {reason[-500:]}")
-        return read_results(plan, csv_prefix)
+            return failed(plan, f"Locust wrote no statistics (exit {master.returncode}): {log_tail}")
+        result = read_results(plan, csv_prefix)
+        if result.total is None or result.total.requests == 0:
+            result.error = f"no request completed in {plan.duration_s:g} s: {log_tail or 'Locust logged nothing'}"
+        return result
+
+
+def failed(plan: LoadPlan, reason: str) -> LoadTestResult:
+    return LoadTestResult(target=plan.target, users=plan.users, duration_s=plan.duration_s, error=reason)
