@@ -105,10 +105,11 @@ async def crawl(
 
 
 def visit_deadline_s(ctx: CollectContext) -> float:
-    """A page may take its timeout to load, about as long again for screenshots and the page
-    gatherers (axe), and never much past the crawl's budget."""
+    """A page may take its timeout to load, twice as long again for screenshots and the page
+    gatherers (axe), and never much past the crawl's budget. `visit` bounds its own steps
+    within this; this deadline is the backstop."""
     page_timeout = ctx.settings.page_timeout_s
-    return min(2 * page_timeout + VISIT_GRACE_S, max(ctx.time_left(), 0.0) + page_timeout + VISIT_GRACE_S)
+    return min(3 * page_timeout + VISIT_GRACE_S, max(ctx.time_left(), 0.0) + 2 * page_timeout + VISIT_GRACE_S)
 
 
 async def visit_within_deadline(

@@ -137,7 +137,7 @@ async def visit(
         # What needs the page's renderer can hang on a page spinning in JavaScript: bounded, and
         # what was recorded before the deadline is kept.
         remaining_s = timeout_ms / 1000 - (time.monotonic() - started)
-        await within(read_page(page, artifact, ctx, index, remaining_s), max(remaining_s, 0) + ctx.settings.page_timeout_s)
+        await within(read_page(page, artifact, ctx, index, remaining_s), max(remaining_s, 0) + 2 * ctx.settings.page_timeout_s)
     except DeadlineExceeded as exc:
         artifact.page_errors.append(f"page did not settle ({exc}): recorded what was there")
     except PlaywrightError as exc:
@@ -164,7 +164,7 @@ async def read_page(page: Page, artifact: PageArtifact, ctx: CollectContext, ind
     artifact.screenshot = str(shot)
     for gatherer in PAGE_GATHERERS:
         try:
-            await within(gatherer.function(page, artifact, ctx), max(5.0, ctx.settings.page_timeout_s))
+            await within(gatherer.function(page, artifact, ctx), max(10.0, ctx.settings.page_timeout_s))
         except (PlaywrightError, DeadlineExceeded) as exc:
             artifact.page_errors.append(f"gatherer {gatherer.name} failed: {first_line(str(exc))}")
 

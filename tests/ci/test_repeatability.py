@@ -22,7 +22,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assessment, Asse
     with SamplePortal(resolve_profile("good")) as portal:
         for attempt in (1, 2):
             out = tmp_path_factory.mktemp(f"repeat{attempt}")
-            options = RunOptions.for_local_portal(portal, rubric, out, find_browser(None).path, max_pages=12, time_budget_s=60)
+            options = RunOptions.for_local_portal(portal, rubric, out, find_browser(None).path, max_pages=6, time_budget_s=60)
             ref = portal_from_url(portal.url, portal_id="sample-good")
             runs.append(asyncio.run(assess_portal(ref, options))[0])
     return runs[0], runs[1]
