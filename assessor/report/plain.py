@@ -3,6 +3,7 @@ colour, one line per fact, so that logs, JUnit failure bodies and SARIF messages
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from assessor.model import Assessment, CriterionResult, Evidence, Status
@@ -12,8 +13,12 @@ MAX_EVIDENCE_LINES = 8
 MAX_VALUE_CHARS = 200
 
 
+# Control characters from a hostile portal (ESC sequences) must not drive the reader's terminal.
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
-    flat = " ".join(str(text).split())
+    flat = CONTROL_CHARS.sub("\ufffd", " ".join(str(text).split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

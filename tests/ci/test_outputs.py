@@ -10,6 +10,7 @@ import pytest
 
 from assessor.model import Assessment
 from assessor.report.junit import render_junit
+from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS, write_outputs
 from assessor.report.sarif import PORTAL_RULE, render_sarif
 from tests.ci.outputs import (
@@ -90,3 +91,16 @@ def test_the_formats_are_registered_and_written(rubric, tmp_path: Path) -> None:
     assert set(FORMATS) >= {"json", "html", "junit", "sarif"}
     validate_junit(written["junit"].read_text(encoding="utf-8"))
     validate_sarif(written["sarif"].read_text(encoding="utf-8"))
+
+
+def test_the_plain_summary_names_what_failed_and_carries_no_control_characters(rubric) -> None:
+    assessment = every_status_assessment(rubric)
+    summary = plain_summary(assessment, "en", ["  gate --fail-under C: FAILED (grade D)"], ["out/junit.xml"])
+    assert summary.splitlines()[0] == "https://dichvucong.lamha.gov.vn/: 61.1/100, Grade D (Provisional, Incomplete)"
+    assert "Fail (1): a.fail" in summary and "Partial (1): a.partial" in summary and "Error (1): a.error" in summary
+    assert summary.endswith("gate --fail-under C: FAILED (grade D)\n  → out/junit.xml")
+    unreachable = plain_summary(unreachable_assessment(rubric).model_copy(update={"message": None}), "en")
+    assert unreachable.endswith("Unreachable: ")
+    hostile = unreachable_assessment(rubric)
+    hostile.message = hostile.message.model_copy(update={"en": "reset \x1b[31mred\x1b[0m \x07"})
+    assert "\x1b" not in plain_summary(hostile, "en") and "\x07" not in plain_summary(hostile, "en")
