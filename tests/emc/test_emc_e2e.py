@@ -38,7 +38,7 @@ def complete() -> PortalRun:
 
 
 def variant(**flags: object) -> PortalRun:
-    return portal_run("good", max_pages=3, **flags)
+    return portal_run("good", max_pages=2, **flags)
 
 
 def test_complete_connection_passes_every_emc_criterion(complete: PortalRun) -> None:
@@ -55,7 +55,7 @@ def test_complete_connection_passes_every_emc_criterion(complete: PortalRun) -> 
 
 
 def test_absent_code_fails_every_criterion() -> None:
-    findings = judge(portal_run("emc-absent", max_pages=3))
+    findings = judge(portal_run("emc-absent", max_pages=2))
     assert statuses(findings) == {
         "emc.snippet": "fail",
         "emc.configuration": "fail",
@@ -86,7 +86,7 @@ def test_code_on_home_only_lists_the_pages_without_it() -> None:
     run = variant(emc="home_only")
     findings = judge(run)
     coverage = findings["emc.coverage"]
-    assert coverage.status == Status.PARTIAL and coverage.fraction < 0.5
+    assert coverage.status == Status.PARTIAL and coverage.fraction <= 0.5
     assert run.procedure_url in [row[0] for row in coverage.evidence[1].value]
     assert findings["emc.hits"].status == Status.PASS
     assert findings["emc.track_dvc"].status == Status.FAIL

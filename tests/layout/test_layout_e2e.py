@@ -45,7 +45,7 @@ def test_good_portal_passes_every_layout_criterion(good: PortalRun) -> None:
 def test_layout_defects_fail_or_partly_pass() -> None:
     run = portal_run(
         "good",
-        max_pages=4,
+        max_pages=3,
         no_agency_header=True,
         no_footer_contacts=True,
         no_search_box=True,
@@ -66,7 +66,7 @@ def test_layout_defects_fail_or_partly_pass() -> None:
 
 
 def test_inconsistent_header_and_fixed_width_mobile() -> None:
-    inconsistent = judge(portal_run("good", max_pages=4, inconsistent_header=True))
+    inconsistent = judge(portal_run("good", max_pages=3, inconsistent_header=True))
     assert inconsistent["layout.consistency"].status == Status.PARTIAL
     assert any(
         row["giống trang chủ / similarity"] < 0.8 for row in inconsistent["layout.consistency"].evidence[0].value
