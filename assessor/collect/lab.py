@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 LAB_CHECK = "performance.lab_metric"
 SCREENCAST_MAX_SIDE = 320
 POLL_MS = 100
+BLOCKING_THRESHOLD_MS = 50
+LONG_TASKS = "() => (window.__assessorMetrics ? window.__assessorMetrics.longTasks : []).map((t) => [t.start, t.duration])"
 # Another round of runs starts only if this many times the last round's duration is left.
 ROUND_MARGIN = 1.5
 QUIET_PROBE = """() => [performance.now(), window.__assessorMetrics ? window.__assessorMetrics.lastEntryAt : 0,
@@ -44,6 +46,15 @@ def performance_facts(snapshot: Snapshot) -> PerformanceFacts:
 
 def lab_settings(ctx: CollectContext) -> LabSettings:
     return LabSettings.model_validate(ctx.params_for(LAB_CHECK).get("lab") or {})
+
+
+def blocking_time_after(fcp_ms: float | None, tasks: list[list[float]]) -> float | None:
+    """Lighthouse's Total Blocking Time: of each long task's part after FCP, what exceeds 50 ms
+    (up to the end of the run instead of Time to Interactive)."""
+    if fcp_ms is None:
+        return None
+    clipped = (start + duration - max(start, fcp_ms) for start, duration in tasks)
+    return sum(max(0.0, part - BLOCKING_THRESHOLD_MS) for part in clipped)
 
 
 class RunRecorder:
@@ -143,6 +154,7 @@ async def measure(context: BrowserContext, url: str, form_factor: FormFactor, se
     timings = await read_timings(page)
     await cdp.send("Page.stopScreencast")
     run = LabRun.model_validate(timings.model_dump())
+    run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, await page.evaluate(LONG_TASKS))
     run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
     run.request_count = recorder.requests
     run.transfer_bytes = recorder.bytes

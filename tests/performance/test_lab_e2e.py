@@ -97,7 +97,6 @@ def test_heavy_images_move_page_weight(measured: dict[str, Snapshot]) -> None:
 
 def test_long_task_moves_blocking_time(measured: dict[str, Snapshot]) -> None:
     assert median_of(measured["slow"], "desktop", "longest_task_ms") >= 650
-    assert median_of(measured["slow"], "desktop", "total_blocking_time_ms") >= 600
     blocking = params_of("performance.blocking_time")
     assert lab_metric(measured["slow"], blocking).fraction < lab_metric(measured["good"], blocking).fraction
 
