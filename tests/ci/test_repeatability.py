@@ -15,6 +15,10 @@ from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 
 
+# The shared run is set up inside the first test; on a busy machine it outlasts the default limit.
+pytestmark = pytest.mark.timeout(900)
+
+
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assessment, Assessment]:
     rubric = load_rubric()

@@ -28,6 +28,9 @@ from assessor.snapshot import Snapshot
 from assessor.store import open_store
 from tests.zoo.servers import EXHIBITS, HOSTILE, Zoo
 
+# The shared run is set up inside the first test; on a busy machine it outlasts the default limit.
+pytestmark = pytest.mark.timeout(900)
+
 TIME_BUDGET_S = 10.0
 PAGE_TIMEOUT_S = 4.0
 MAX_PAGES = 5
