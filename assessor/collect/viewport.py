@@ -37,6 +37,8 @@ DESKTOP = {"width": 1280, "height": 800}
 REFLOW_PAGE_TYPES = ("procedure", "catalogue", "lookup")
 # Page types tabbed through besides the home page: the first one with a form.
 FORM_PAGE_TYPES = ("lookup", "catalogue", "feedback", "login")
+# Pages beyond the home page are measured only while this much of the time budget is left.
+OPTIONAL_PAGE_RESERVE_S = 15.0
 
 DESCRIBE = """const describe = (el) => {
   if (el.id) return el.tagName.toLowerCase() + '#' + el.id;
@@ -173,28 +175,41 @@ async def overflow_test(page: Page, condition: str) -> OverflowTest:
     )
 
 
-async def measured(
-    context: BrowserContext,
-    url: str,
-    condition: str,
-    ctx: CollectContext,
-    text_zoom: float | None = None,
-    screenshot: Path | None = None,
+def unloadable(url: str, conditions: list[str], exc: Exception) -> list[OverflowTest]:
+    reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+    return [OverflowTest(url=url, condition=condition, viewport_width=0, error=reason) for condition in conditions]
+
+
+async def reflow_tests(
+    context: BrowserContext, url: str, params: ResponsiveParams, ctx: CollectContext
+) -> list[OverflowTest]:
+    """On one load of the page: the narrow width, then the desktop width with text zoomed."""
+    narrow, zoomed = f"width {params.narrow_width_px}px", f"text {params.text_zoom_percent}%"
+    try:
+        page = await open_page(context, url, ctx)
+    except Exception as exc:  # noqa: BLE001 - recorded on the tests
+        return unloadable(url, [narrow, zoomed], exc)
+    try:
+        tests = [await overflow_test(page, narrow)]
+        await page.set_viewport_size(DESKTOP)
+        await page.evaluate(ZOOM_TEXT, params.text_zoom_percent / 100)
+        return [*tests, await overflow_test(page, zoomed)]
+    finally:
+        await page.close()
+
+
+async def mobile_test(
+    context: BrowserContext, url: str, condition: str, shot: Path, ctx: CollectContext
 ) -> OverflowTest:
-    """One overflow test on a fresh page; a page that fails to load gives a test with its error."""
+    """The page on a phone-sized screen, measured and photographed."""
     try:
         page = await open_page(context, url, ctx)
     except Exception as exc:  # noqa: BLE001 - recorded on the test
-        return OverflowTest(
-            url=url, condition=condition, viewport_width=0, error=f"{type(exc).__name__}: {str(exc)[:200]}"
-        )
+        return unloadable(url, [condition], exc)[0]
     try:
-        if text_zoom:
-            await page.evaluate(ZOOM_TEXT, text_zoom)
         test = await overflow_test(page, condition)
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=screenshot, type="jpeg", quality=70)
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=shot, type="jpeg", quality=70)
         return test
     finally:
         await page.close()
@@ -277,20 +292,22 @@ def find_controls(candidates: list[list[str]], params: KeyboardParams) -> list[P
     return controls
 
 
-@portal_gatherer("viewport", order=60)
+@portal_gatherer("viewport", order=55)
 async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
+    """Reflow and mobile in one chain, keyboard in another, side by side. What matters most comes
+    first (the home page), and facts are recorded as they come, so a run cut short by the time
+    budget keeps what it measured; pages beyond the home page are skipped when time runs low."""
     responsive = ResponsiveParams.model_validate(ctx.params_for("accessibility.responsive"))
     keyboard = KeyboardParams.model_validate(ctx.params_for("accessibility.keyboard"))
     mobile = MobileParams.model_validate(ctx.params_for("layout.mobile_rendering"))
     facts = ViewportFacts(mobile_viewport=f"{mobile.width}x{mobile.height}")
     facts_of(snapshot).viewport = facts
     insecure = snapshot.certificate_error is not None
-    urls = pages_to_measure(snapshot, REFLOW_PAGE_TYPES)
-    home = urls[0]
-
-    narrow = await ctx.session.new_context(
-        viewport={"width": responsive.narrow_width_px, "height": 640}, ignore_https_errors=insecure
-    )
+    reflow_urls = pages_to_measure(snapshot, REFLOW_PAGE_TYPES)
+    home = reflow_urls[0]
+    tab_urls = [home, *pages_to_measure(snapshot, FORM_PAGE_TYPES)[1:2]]
+    narrow_viewport = {"width": responsive.narrow_width_px, "height": 640}
+    narrow = await ctx.session.new_context(viewport=narrow_viewport, ignore_https_errors=insecure)
     desktop = await ctx.session.new_context(viewport=DESKTOP, ignore_https_errors=insecure)
     phone = await ctx.session.new_context(
         viewport={"width": mobile.width, "height": mobile.height},
@@ -298,32 +315,31 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
         has_touch=True,
         ignore_https_errors=insecure,
     )
-    try:
-        for url in urls:
-            facts.overflow_tests.append(await measured(narrow, url, f"width {responsive.narrow_width_px}px", ctx))
-            facts.overflow_tests.append(
-                await measured(
-                    desktop,
-                    url,
-                    f"text {responsive.text_zoom_percent}%",
-                    ctx,
-                    text_zoom=responsive.text_zoom_percent / 100,
-                )
-            )
+
+    def time_for(url: str) -> bool:
+        return url == home or ctx.time_left() > OPTIONAL_PAGE_RESERVE_S
+
+    async def reflow_and_mobile() -> None:
         shot = Path("screenshots") / "mobile-home.jpg"
-        facts.overflow_tests.append(
-            await measured(phone, home, f"mobile {mobile.width}x{mobile.height}", ctx, screenshot=ctx.folder / shot)
-        )
-        if facts.overflow_tests[-1].error is None:
+        test = await mobile_test(phone, home, f"mobile {mobile.width}x{mobile.height}", ctx.folder / shot, ctx)
+        facts.overflow_tests.append(test)
+        if test.error is None:
             facts.mobile_screenshot, facts.mobile_url = str(shot), home
-        for url in [home, *pages_to_measure(snapshot, FORM_PAGE_TYPES)[1:2]]:
+        for url in filter(time_for, reflow_urls):
+            facts.overflow_tests.extend(await reflow_tests(narrow, url, responsive, ctx))
+
+    async def tabbing() -> None:
+        for url in filter(time_for, tab_urls):
             await tab_through(desktop, url, keyboard, ctx, facts)
+
+    try:
+        await asyncio.gather(reflow_and_mobile(), tabbing())
     finally:
         for context in (narrow, desktop, phone):
             await context.close()
 
 
-@portal_gatherer("addresses", order=60)
+@portal_gatherer("addresses", order=55)
 async def look_up_addresses(snapshot: Snapshot, ctx: CollectContext) -> None:
     """The AAAA records of the portal's host, through the system resolver. A host mapped by
     --resolve, or an IP address, is not looked up: its DNS says nothing about the real portal."""
