@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import Field
 
-from assessor.artifacts.accessibility import AxeRule, ViewportFacts
+from assessor.artifacts.accessibility import AxeRule, OverflowTest, ViewportFacts
 from assessor.checks.common import PageTypeRules, finding_from_problems, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
@@ -34,6 +34,12 @@ def rule_help(rule: AxeRule, lang: str = "vi") -> str:
 
 def viewport_facts(snapshot: Snapshot) -> ViewportFacts | None:
     return snapshot.access.viewport if snapshot.access else None
+
+
+def overflow_tests(snapshot: Snapshot, *conditions: str) -> list[OverflowTest]:
+    """The viewport gatherer's overflow tests made under any of `conditions`."""
+    facts = viewport_facts(snapshot)
+    return [test for test in (facts.overflow_tests if facts else []) if test.condition in conditions]
 
 
 def not_measured(snapshot: Snapshot, gatherer: str, what_vi: str, what_en: str) -> Finding:
@@ -181,9 +187,8 @@ class ResponsiveParams(CheckParams):
 
 @check("accessibility.responsive")
 def reflow(snapshot: Snapshot, params: ResponsiveParams) -> Finding:
-    facts = viewport_facts(snapshot)
     narrow_label, zoom_label = f"width {params.narrow_width_px}px", f"text {params.text_zoom_percent}%"
-    tests = [test for test in (facts.overflow_tests if facts else []) if test.condition in (narrow_label, zoom_label)]
+    tests = overflow_tests(snapshot, narrow_label, zoom_label)
     if not tests:
         return not_measured(
             snapshot, VIEWPORT_GATHERER, "khả năng hiển thị ở 320 px và chữ 200%", "reflow at 320 px and 200% text"

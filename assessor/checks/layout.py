@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Tag
 from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.accessibility import VIEWPORT_GATHERER, not_measured, viewport_facts
+from assessor.checks.accessibility import VIEWPORT_GATHERER, not_measured, overflow_tests, viewport_facts
 from assessor.checks.common import PageTypeRules, finding_from_problems, fold, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
@@ -355,8 +355,7 @@ class MobileParams(CheckParams):
 @check("layout.mobile_rendering")
 def mobile_rendering(snapshot: Snapshot, params: MobileParams) -> Finding:
     facts = viewport_facts(snapshot)
-    condition = f"mobile {params.width}x{params.height}"
-    test = next((test for test in (facts.overflow_tests if facts else []) if test.condition == condition), None)
+    test = next(iter(overflow_tests(snapshot, f"mobile {params.width}x{params.height}")), None)
     if facts is None or test is None:
         return not_measured(snapshot, VIEWPORT_GATHERER, "hiển thị trên di động", "mobile rendering")
     if test.error:
