@@ -33,6 +33,9 @@ class EmcParams(CheckParams):
     site_id_pattern: str = r"^\d{1,10}$"
     # The query parameter of a hit that carries the site id (Matomo's).
     hit_site_parameter: str = "idsite"
+    # Query parameters marking the hit the tracker sends for a trackDVC event (seen when a bundled
+    # script, not an inline one, pushes it).
+    track_dvc_hit: dict[str, str] = Field(default_factory=lambda: {"action": "dvc"})
     badge_selectors: list[str] = Field(default_factory=lambda: ["#btnEMC", "#emc-badge", ".emc-badge"])
     badge_texts: list[str] = Field(default_factory=lambda: ["Đã kết nối EMC"])
     # Credit for a snippet that is in the HTML only inside a comment, so the browser never runs it.
@@ -98,9 +101,15 @@ class PageEmc:
         """The page carries a running snippet or really reported to EMC."""
         return self.has_snippet or bool(self.hit_urls)
 
+    @cached_property
+    def dvc_hit_urls(self) -> list[str]:
+        wanted = self.params.track_dvc_hit.items()
+        return [url for url in self.hit_urls if all(parse_qs(urlsplit(url).query).get(k) == [v] for k, v in wanted)]
+
     @property
     def pushes_track_dvc(self) -> bool:
-        return any(TRACK_DVC.search(text) for text in self.active_snippets)
+        """trackDVC pushed by an inline script, or its hit seen leaving the page."""
+        return any(TRACK_DVC.search(text) for text in self.active_snippets) or bool(self.dvc_hit_urls)
 
 
 def is_tracker_host(url: str, params: EmcParams) -> bool:
@@ -369,6 +378,7 @@ def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
                 {
                     "trang / page": reading.page.final_url,
                     "trackDVC": "có / yes" if reading.pushes_track_dvc else "không / no",
+                    "lượt gửi trackDVC / trackDVC hits": len(reading.dvc_hit_urls),
                 }
                 for reading in procedures[:100]
             ],

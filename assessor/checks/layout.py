@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from pydantic import Field
@@ -107,22 +107,30 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     page = home_or_first(snapshot)
     if page is None:
         return no_page()
-    header = region(soup_of(page), HEADER_SELECTORS)
-    name = text_of(header)
-    has_name = any(fold(word) in fold(name) for word in params.agency_words)
+    soup = soup_of(page)
+    header = region(soup, HEADER_SELECTORS)
+    # Side-bar layouts keep the identity block (emblem and name, linked to the home page) out of
+    # <header>: the links to the home page count as part of the header.
+    home_path = urlsplit(page.final_url).path or "/"
+    home_links = [
+        a for a in soup.find_all("a", href=True) if urlsplit(urljoin(page.final_url, a["href"])).path == home_path
+    ]
+    blocks = [block for block in [header, *home_links] if block is not None]
+    name = next((text for text in map(text_of, blocks) if any(fold(w) in fold(text) for w in params.agency_words)), "")
     emblems = [
         img
-        for img in (header.find_all(["img", "svg"]) if header is not None else [])
-        if any(
+        for block in blocks
+        for img in block.find_all(["img", "svg"])
+        if img.name == "svg"
+        or any(
             fold(word) in fold(f"{img.get('src', '')} {img.get('alt', '')} {img.get('class', '')}")
             for word in params.emblem_words
         )
-        or img.name == "svg"
     ]
-    parts = {"name": has_name, "emblem": bool(emblems)}
-    details = {"name": name[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
+    parts = {"name": bool(name), "emblem": bool(emblems)}
+    details = {"name": name[:200] or text_of(header)[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
     if header is None:
-        details["name"] = "không có phần đầu trang (<header>) / no header element"
+        details["name"] += " (không có <header> / no header element)"
     names = {
         "name": ("tên cơ quan ở đầu trang", "agency name in the header"),
         "emblem": ("biểu tượng (quốc huy, logo)", "emblem image"),

@@ -197,3 +197,14 @@ def test_track_dvc_on_procedure_pages() -> None:
     assert partial.status == Status.PARTIAL and partial.fraction == pytest.approx(1 / 3)
     assert run("emc.track_dvc", make_snapshot(page(), without)).status == Status.FAIL
     assert run("emc.track_dvc", make_snapshot(page())).status == Status.NOT_APPLICABLE
+
+
+def test_track_dvc_pushed_by_a_bundled_script_is_seen_in_its_hit() -> None:
+    url = f"{BASE_URL}thu-tuc/1"
+    dvc_hit = NetworkRequest(url=f"{TRACKER}?idsite=1234&action=dvc&code=1.001193", resource_type="image", status=204)
+    bundled = page(url, html(snippet(), PROCEDURE_BODY), requests=[*hits(url), dvc_hit], depth=1)
+    finding = run("emc.track_dvc", make_snapshot(page(), bundled))
+    assert finding.status == Status.PASS
+    assert finding.evidence[0].value[0]["lượt gửi trackDVC / trackDVC hits"] == 1
+    pageviews_only = page(url, html(snippet(), PROCEDURE_BODY), requests=hits(url), depth=1)
+    assert run("emc.track_dvc", make_snapshot(page(), pageviews_only)).status == Status.FAIL

@@ -148,3 +148,13 @@ def test_mobile_rendering() -> None:
     assert run("layout.mobile_rendering", mobile_snapshot(None)).status == Status.NEEDS_REVIEW
     failed = fits.model_copy(update={"error": "TimeoutError"})
     assert run("layout.mobile_rendering", mobile_snapshot(failed)).status == Status.ERROR
+
+
+def test_header_identity_in_a_side_bar_linked_to_home() -> None:
+    side_bar = (
+        '<aside><a class="logo" href="/"><img src="/img/quoc-huy.svg" alt="Quốc huy">'
+        "<span>Cổng Dịch vụ công tỉnh Lâm Hà</span></a></aside>"
+    )
+    finding = run("layout.header_identity", make_snapshot(home(header=f"<header><p>Đăng nhập</p></header>{side_bar}")))
+    assert finding.status == Status.PASS
+    assert "quoc-huy" in finding.evidence[0].value[1]["chi tiết / detail"]
