@@ -74,13 +74,13 @@ async def collect(
             snapshot.reachable = False
             snapshot.error = home.error or "no response"
         else:
-            # The portal-wide measurements get a budget of their own, as long as the crawl's: a
-            # gatherer still running when it is spent is abandoned (a dripping or silent server).
-            ctx.deadline = time.monotonic() + settings.time_budget_s
             for gatherer in PORTAL_GATHERERS:
                 progress(gatherer.name)
+                # Each portal-wide measurement gets a time budget of its own: one stalled by a
+                # dripping or silent server is abandoned, and never starves the next.
+                ctx.deadline = time.monotonic() + settings.time_budget_s
                 try:
-                    await within(gatherer.function(snapshot, ctx), ctx.time_left())
+                    await within(gatherer.function(snapshot, ctx), settings.time_budget_s)
                 except Exception as exc:  # noqa: BLE001 - one failing gatherer must not lose the rest
                     snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"[:500]
     snapshot.finished_at = datetime.now(UTC)
