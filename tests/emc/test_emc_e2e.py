@@ -144,3 +144,11 @@ def test_report_shows_site_id_pages_covered_and_hits(complete: PortalRun) -> Non
     assert "1234" in emc_section
     assert complete.procedure_url in emc_section  # the pages covered, by page type and in the hits table
     assert f"https://{EMC_HOST}/tracking?idsite=1234" in emc_section.replace("&amp;", "&")
+
+
+def test_single_page_app_pushing_track_dvc_from_its_bundle() -> None:
+    findings = judge(portal_run("spa", max_pages=2))
+    assert findings["emc.hits"].status == Status.PASS
+    dvc = findings["emc.track_dvc"]
+    assert dvc.status == Status.PASS
+    assert dvc.evidence[0].value[0]["lượt gửi trackDVC / trackDVC hits"] >= 1
