@@ -237,6 +237,10 @@ def run(
         raise typer.Exit(EXIT_GATE)
 
 
+DEMO_LOAD_USERS = 10
+DEMO_LOAD_SECONDS = 10
+
+
 @app.command()
 def demo(
     profile: Annotated[str, typer.Option("--profile", help="Sample portal profile: good, poor, ...")] = "good",
@@ -254,8 +258,10 @@ def demo(
     except ValueError as exc:
         raise fail(str(exc)) from None
     rubric = rubric_or_exit(None)
+    # The sample portal is ours and on loopback: the demo may load-test it, briefly.
+    apply_load_overrides(rubric, DEMO_LOAD_USERS, DEMO_LOAD_SECONDS)
     with SamplePortal(chosen) as portal:
-        options = RunOptions.for_local_portal(portal, rubric, out, browser_or_exit(browser))
+        options = RunOptions.for_local_portal(portal, rubric, out, browser_or_exit(browser), allow_load_test=True)
         options.lang = lang
         ref = portal_from_url(portal.url, name="Cổng Dịch vụ công tỉnh Lâm Hà (mẫu)", portal_id=f"sample-{profile}")
         with progress_line(f"assessing the sample portal ({profile})", live_progress_wanted(no_progress)) as progress:

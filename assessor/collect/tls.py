@@ -9,12 +9,14 @@ staging portal behind a private CA is judged like the browser and the HTTP probe
 from __future__ import annotations
 
 import asyncio
+import warnings
 from datetime import UTC, datetime
 from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509 import load_pem_x509_certificates
@@ -41,6 +43,12 @@ from sslyze import (
     ServerScanRequest,
     ServerScanResult,
     TrustStore,
+)
+
+# The trust stores sslyze ships hold a legacy root with a non-positive serial number; loading it
+# warns on every scan, which tells the user nothing about their portal.
+warnings.filterwarnings(
+    "ignore", message="Parsed a serial number which wasn't positive", category=CryptographyDeprecationWarning
 )
 from sslyze.__version__ import __version__ as sslyze_version
 
