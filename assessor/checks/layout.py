@@ -6,6 +6,7 @@ viewport gatherer measured."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import SequenceMatcher
 from urllib.parse import urljoin, urlsplit
 
@@ -83,13 +84,14 @@ def parts_finding(
 
 # ----------------------------------------------------------------------------- header
 class HeaderParams(CheckParams):
+    # Matched as whole words, with their diacritics (case aside): "bộ" (ministry) is not "bỏ".
     agency_words: list[str] = Field(
         default_factory=lambda: [
             "ủy ban nhân dân",
             "uỷ ban nhân dân",
             "ubnd",
-            "bộ ",
-            "sở ",
+            "bộ",
+            "sở",
             "tỉnh",
             "thành phố",
             "cổng dịch vụ công",
@@ -113,10 +115,18 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     # <header>: the links to the home page count as part of the header.
     home_path = urlsplit(page.final_url).path or "/"
     home_links = [
-        a for a in soup.find_all("a", href=True) if urlsplit(urljoin(page.final_url, a["href"])).path == home_path
+        a
+        for a in soup.find_all("a", href=True)
+        if not str(a["href"]).startswith("#") and urlsplit(urljoin(page.final_url, a["href"])).path == home_path
     ]
     blocks = [block for block in [header, *home_links] if block is not None]
-    name = next((text for text in map(text_of, blocks) if any(fold(w) in fold(text) for w in params.agency_words)), "")
+    agency = re.compile(
+        r"\b(?:%s)\b"
+        % "|".join(re.escape(unicodedata.normalize("NFC", word).casefold()) for word in params.agency_words)
+    )
+    name = next(
+        (text for text in map(text_of, blocks) if agency.search(unicodedata.normalize("NFC", text).casefold())), ""
+    )
     emblems = [
         img
         for block in blocks

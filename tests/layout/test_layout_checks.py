@@ -158,3 +158,13 @@ def test_header_identity_in_a_side_bar_linked_to_home() -> None:
     finding = run("layout.header_identity", make_snapshot(home(header=f"<header><p>Đăng nhập</p></header>{side_bar}")))
     assert finding.status == Status.PASS
     assert "quoc-huy" in finding.evidence[0].value[1]["chi tiết / detail"]
+
+
+def test_agency_words_keep_their_diacritics_and_skip_links_are_not_home_links() -> None:
+    skip = '<a href="#noi-dung">Bỏ qua điều hướng</a>'
+    finding = run(
+        "layout.header_identity", make_snapshot(home(header=f"{skip}<header><a href='/'>DVC Online</a></header>"))
+    )
+    assert finding.status == Status.FAIL
+    ministry = "<header><img src='/logo.png' alt='Logo'><p>BỘ TƯ PHÁP</p></header>"
+    assert run("layout.header_identity", make_snapshot(home(header=ministry))).status == Status.PASS
