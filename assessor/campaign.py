@@ -1,6 +1,6 @@
 """Many portals: run a campaign with bounded concurrency, store each result at once, resume.
 
-Each portal is assessed in a child process (`python -m assessor.campaign JOB.json PARENT_PID`): a portal
+Each portal is assessed in a child process (assessor.campaign_worker): a portal
 that crashes the browser, leaks memory or hangs takes down only its own process, which is killed
 at its time limit; the campaign goes on and records the error. The parent only schedules,
 stores and reports, so its memory stays small however many portals there are.
@@ -13,8 +13,6 @@ parent (PR_SET_PDEATHSIG), so a killed campaign leaves no orphan assessing a por
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import faulthandler
 import os
 import signal
 import sys
@@ -120,20 +118,6 @@ async def _assess_in_this_process(job: WorkerJob) -> Assessment:
     return assessment
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask Linux to SIGKILL this worker when the campaign process dies. Done in the worker itself,
-    not in a preexec_fn: forking from the parent's threads makes preexec code deadlock-prone."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent_pid:
-        # The parent died before the request took effect.
-        os._exit(1)
-
-
 @dataclass
 class PortalOutcome:
     entry: PortalEntry
@@ -187,7 +171,7 @@ async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "assessor.campaign",
+            "assessor.campaign_worker",
             str(job_file),
             str(os.getpid()),
             stdin=asyncio.subprocess.DEVNULL,
@@ -311,16 +295,11 @@ def rescore_campaign(
     return rescored
 
 
-def _worker_main(job_file: str, parent_pid: int) -> int:
-    _die_with_parent(parent_pid)
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
+def run_worker(job_file: str) -> int:
+    """The body of a worker process (see assessor.campaign_worker)."""
+    job = WorkerJob.model_validate_json(Path(job_file).read_text(encoding="utf-8"))
     # Import every collector before any thread starts (a sample portal serves from threads):
     # a library that patches threading on import (gevent, under Locust) can deadlock otherwise.
     load_gatherers()
-    job = WorkerJob.model_validate_json(Path(job_file).read_text(encoding="utf-8"))
     asyncio.run(_assess_in_this_process(job))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_worker_main(sys.argv[1], int(sys.argv[2])))

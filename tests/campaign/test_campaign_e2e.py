@@ -223,8 +223,13 @@ def interrupt_when_stored(args: list[str], db: str, at_least: int, sig: signal.S
 
 
 def running_workers(folder: Path) -> list[str]:
-    time.sleep(1)
-    return subprocess.run(["pgrep", "-f", str(folder)], capture_output=True, text=True).stdout.split()
+    """Worker processes of the campaign writing into `folder`, once they had 15 s to go."""
+    deadline = time.monotonic() + 15
+    while True:
+        found = subprocess.run(["pgrep", "-f", str(folder)], capture_output=True, text=True).stdout.split()
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
 
 
 def test_interrupted_then_killed_then_resumed_gives_the_same_results(fleet: Fleet, tmp_path: Path) -> None:
