@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--max-pages", type=int, default=4)
     parser.add_argument("--portals", type=Path, default=example_portals_path())
     args = parser.parse_args()
-    print(f"| concurrency | wall time (s) | peak memory (MiB) | exit | max pages |")
+    print("| concurrency | wall time (s) | peak memory (MiB) | exit | max pages |")
     print("|---|---|---|---|---|")
     for concurrency in args.concurrency:
         with tempfile.TemporaryDirectory() as out:
