@@ -236,8 +236,10 @@ async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context:
 
 
 def form_entry(snapshot: Snapshot, spec: FunctionSpec, preferred: Entry | None) -> Entry | None:
-    """The form field to fill: on the function's own page first, then anywhere in the crawl."""
-    pages = anonymous_pages(snapshot)
+    """The form field to fill: on the function's own page first, then anywhere in the crawl.
+    Pages seen only behind the login count too (a public page the login step reached first);
+    `locate` still prefers anonymous ones, and the form is then used anonymously."""
+    pages = snapshot.pages
     if preferred is not None:
         wanted = normalise_url(preferred.target_url)
         own = [p for p in pages if p.ok and wanted in (normalise_url(p.url), normalise_url(p.final_url))]

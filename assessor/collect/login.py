@@ -87,6 +87,11 @@ def scrub_page(artifact: PageArtifact, secrets: list[str]) -> None:
         link.url = scrub(link.url, secrets)
 
 
+def first_segment(url: str) -> str:
+    """'/ca-nhan/ho-so' -> 'ca-nhan': the section of the site a page belongs to."""
+    return urlsplit(url).path.strip("/").split("/", 1)[0]
+
+
 async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: BrowserContext, recipe: LoginRecipe,
                           outcome: LoginOutcome) -> None:
     """Visit the landing page, the recipe's check_urls and what they link to that an anonymous
@@ -96,6 +101,7 @@ async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: Brow
     queue = [outcome.landing_url] + [urljoin(origin, url) for url in recipe.check_urls]
     visited: set[str] = set()
     secrets = recipe.secrets()
+    private_sections = {first_segment(url) for url in queue} - {""}
     while queue and len(visited) < MAX_LOGGED_IN_PAGES and ctx.time_left() > 0:
         url = queue.pop(0)
         if normalise(url) in visited:
@@ -107,11 +113,18 @@ async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: Brow
         scrub_page(artifact, secrets)
         snapshot.pages.append(artifact)
         outcome.page_indexes.append(index)
+        private, public = [], []
         for link in artifact.links:
             target = normalise(link.url)
-            if (same_site(link.url, origin) and worth_visiting(link.url) and target not in seen_anonymously
-                    and target not in visited and urlsplit(link.url).path not in ("", "/")):
-                queue.append(link.url)
+            if not same_site(link.url, origin) or not worth_visiting(link.url) or target in visited:
+                continue
+            if first_segment(link.url) in private_sections:
+                private.append(link.url)  # seen anonymously only as a login prompt, if at all
+            elif target not in seen_anonymously and urlsplit(link.url).path not in ("", "/"):
+                public.append(link.url)
+        # The private area (the landing page's and check_urls' sections) before the menus.
+        queue[:0] = private
+        queue.extend(public)
 
 
 @portal_gatherer("login", order=40)
