@@ -61,6 +61,8 @@ class Snapshot(BaseModel):
     certificate_error: str | None = None
     # Gatherers that failed, by name, with the reason: their checks report `error`.
     gather_errors: dict[str, str] = Field(default_factory=dict)
+    # Wall time of the crawl and of each portal gatherer, for benchmarks and slow-portal triage.
+    step_seconds: dict[str, float] = Field(default_factory=dict)
     pages: list[PageArtifact] = Field(default_factory=list)
     probes: list[HttpProbe] = Field(default_factory=list)
     performance: PerformanceFacts | None = None

@@ -10,12 +10,14 @@ all its children (Chromium's processes included), sampled every 100 ms.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 import psutil
 
@@ -64,7 +66,7 @@ def main() -> None:
     parser.add_argument("--max-pages", type=int, default=20)
     args = parser.parse_args()
     with SamplePortal(resolve_profile(args.profile)) as portal, tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "assessor", "run", portal.url, "--out", out, "--no-progress",
+        command = [sys.executable, "-m", "assessor", "run", portal.url, "--out", out, "--no-progress", "--id", "bench",
                    "--max-pages", str(args.max_pages), "--ca-bundle", str(portal.ca_cert_path),
                    "--http-url", portal.http_url]
         for host, target in portal.resolve.items():
@@ -74,7 +76,11 @@ def main() -> None:
             seconds, peak, code = measure(command)
             times.append(seconds)
             peaks.append(peak)
-            print(f"run {run}: {seconds:.1f} s, peak {peak / 2**20:.0f} MiB, exit {code}")
+            steps = json.loads((Path(out) / "bench" / "snapshot" / "snapshot.json").read_text())["step_seconds"]
+            score = json.loads((Path(out) / "bench" / "assessment.json").read_text())
+            print(f"run {run}: {seconds:.1f} s, peak {peak / 2**20:.0f} MiB, exit {code}, "
+                  f"score {score['score']:.1f} {score['grade']}; steps: "
+                  + ", ".join(f"{name} {spent:.1f}s" for name, spent in steps.items()))
     print(f"median wall time {statistics.median(times):.1f} s (min {min(times):.1f}, max {max(times):.1f}); "
           f"peak memory {max(peaks) / 2**20:.0f} MiB; target < 30 s")
 

@@ -62,6 +62,7 @@ async def collect(
             progress=progress,
         )
         progress("crawl")
+        started = time.monotonic()
         pages = await crawl(portal.url, ctx, settings.extra_urls)
         home = pages[0]
         if home.error and any(marker in home.error for marker in CERTIFICATE_ERRORS):
@@ -70,6 +71,7 @@ async def collect(
             pages = await crawl(portal.url, ctx, settings.extra_urls, ignore_https_errors=True)
             home = pages[0]
         snapshot.pages = pages
+        snapshot.step_seconds["crawl"] = round(time.monotonic() - started, 2)
         if home.status is None:
             snapshot.reachable = False
             snapshot.error = home.error or "no response"
@@ -78,11 +80,13 @@ async def collect(
                 progress(gatherer.name)
                 # Each portal-wide measurement gets a time budget of its own: one stalled by a
                 # dripping or silent server is abandoned, and never starves the next.
-                ctx.deadline = time.monotonic() + settings.time_budget_s
+                started = time.monotonic()
+                ctx.deadline = started + settings.time_budget_s
                 try:
                     await within(gatherer.function(snapshot, ctx), settings.time_budget_s)
                 except Exception as exc:  # noqa: BLE001 - one failing gatherer must not lose the rest
                     snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"[:500]
+                snapshot.step_seconds[gatherer.name] = round(time.monotonic() - started, 2)
     snapshot.finished_at = datetime.now(UTC)
     snapshot.save(folder)
     return snapshot
