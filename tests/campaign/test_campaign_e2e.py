@@ -264,6 +264,7 @@ def test_interrupted_then_killed_then_resumed_gives_the_same_results(fleet: Flee
         if rows[pid].grade is not None:
             assert rows[pid].score == pytest.approx(baseline[pid].score, abs=SLACK), pid
             judged = {c.id: c.status for g in rows[pid].assessment.groups if g.id != "performance" for c in g.criteria}
+            # The baseline may carry a reviewer's score from the rescore test: compare machine judgements.
             expected = {c.id: c.status for g in baseline[pid].assessment.groups if g.id != "performance"
-                        for c in g.criteria}
-            assert judged == expected, pid
+                        for c in g.criteria if c.review is None}
+            assert {cid: judged[cid] for cid in expected} == expected, pid
