@@ -40,8 +40,10 @@ system-test-deps:
 	  { echo "installing $(APT_PACKAGES_TEST) from the system packages"; \
 	    $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $(APT_PACKAGES_TEST); }
 
+# Benchmarks run on demand, never in the test suite (numbers go in the closing notes).
 bench: install
 	$(BIN)/python bench/assess_sample.py
+	$(BIN)/python bench/campaign_bench.py
 
 clean:
 	rm -rf $(VENV) reports/*/ .pytest_cache
