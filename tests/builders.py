@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bs4 import BeautifulSoup
 
 from assessor.artifacts.page import Link, NetworkRequest, PageArtifact
-from assessor.criteria import load_rubric
+from assessor.criteria import default_criteria_path, load_rubric
 from assessor.model import PortalRef
 from assessor.snapshot import Snapshot
 
@@ -67,3 +70,20 @@ def make_snapshot(*pages: PageArtifact, url: str = BASE_URL, **fields: Any) -> S
 def params_of(criterion_id: str) -> Any:
     """The parsed params the bundled rubric gives a criterion."""
     return load_rubric().criterion(criterion_id).parsed_params
+
+
+def quick_rubric_file(folder: Path) -> Path:
+    """The bundled rubric with one desktop lab run per key page: the same criteria and weights,
+    for end-to-end tests about something other than page-load measurement (campaigns), where
+    three desktop-and-mobile runs per page would only cost minutes."""
+    path = default_criteria_path()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for group in data["groups"]:
+        for criterion in group["criteria"]:
+            lab = criterion.get("params", {}).get("lab")
+            if lab:
+                lab["runs"] = 1
+                lab["form_factors"] = [factor for factor in lab["form_factors"] if not factor.get("mobile")]
+    target = folder / "criteria-quick.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target

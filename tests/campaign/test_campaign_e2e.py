@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +26,16 @@ from assessor.collect.browser import BrowserOptions, BrowserSession, find_browse
 from assessor.model import Status
 from assessor.portals import example_portals_path
 from assessor.store import Store, open_store
+from tests.builders import quick_rubric_file
 
 # The shared 12-portal run is set up inside the first test; on a busy machine it outlasts the
 # default per-test limit.
 pytestmark = pytest.mark.timeout(3000)
 
-# Reduced settings so that 12 portals fit the test budget on 2 cores.
-SETTINGS = ["--max-pages", "4", "--max-depth", "2", "--time-budget", "120", "--page-timeout", "15", "--concurrency", "2",
+# Reduced settings so that 12 portals fit the test budget on 2 cores; the same criteria and
+# weights with one desktop lab run per key page (tests.builders.quick_rubric_file).
+QUICK_RUBRIC = quick_rubric_file(Path(tempfile.mkdtemp(prefix="assessor-rubric-")))
+SETTINGS = ["--criteria", str(QUICK_RUBRIC), "--max-pages", "4", "--max-depth", "2", "--time-budget", "120", "--page-timeout", "15", "--concurrency", "2",
             "--portal-timeout", "600"]
 # Lab timings move a little between runs on a busy machine: scores of portals whose profiles
 # differ only in defects that may not move the score are compared with this slack.
