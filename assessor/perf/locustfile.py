@@ -6,28 +6,65 @@ variable, so that a remote worker started with the same variable behaves the sam
     ASSESSOR_LOAD_PLAN='{"paths": {"home": "/"}, ...}' \
     python -m locust -f "$(python -c 'import assessor.perf.locustfile as m; print(m.__file__)')" \
         --worker --master-host MASTER
+
+The citizen is a `FastHttpUser` (geventhttpclient), several times cheaper per request than
+`HttpUser` (python-requests), so one load-generator process sustains far more traffic. Its TLS
+trust is not requests' `verify`: it is an SSL context made by `ssl_context_factory`, see
+`trust_factory`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 
-from locust import HttpUser, between, task
+import gevent.ssl
+from locust import FastHttpUser, between, task
 
 from assessor.perf import PLAN_ENV
 
 PLAN = json.loads(os.environ.get(PLAN_ENV) or "{}")
 
 
-class Citizen(HttpUser):
+def trust_factory(verify: str | bool) -> tuple[bool, Callable[..., gevent.ssl.SSLContext] | None]:
+    """`insecure` and `ssl_context_factory` for FastHttpUser from a requests-style `verify`.
+
+    True: geventhttpclient's own default, a default context trusting the system's CA bundle.
+    False: an unverified context (no certificate or hostname check).
+    A path: a context trusting only that CA bundle (a file, or a folder of hashed certificates),
+    with the certificate and the hostname checked. geventhttpclient calls the factory with
+    `cafile=` its system bundle, which is ignored here: a given bundle replaces the system's
+    trust, as it does for requests.
+    """
+    if verify is True:
+        return False, None
+    if verify is False:
+        return True, gevent.ssl._create_unverified_context
+    bundle = str(verify)
+
+    def bundle_context(*_args: object, **_kwargs: object) -> gevent.ssl.SSLContext:
+        if os.path.isdir(bundle):
+            return gevent.ssl.create_default_context(capath=bundle)
+        return gevent.ssl.create_default_context(cafile=bundle)
+
+    # A missing or unreadable bundle stops Locust here, rather than failing every request as if
+    # the portal were down.
+    bundle_context()
+    return False, bundle_context
+
+
+INSECURE, CONTEXT_FACTORY = trust_factory(PLAN.get("verify", True))
+
+
+class Citizen(FastHttpUser):
     """Visits the home page, searches the catalogue, reads a procedure and looks up a dossier,
     pausing to read between pages; each page type is its own row in Locust's statistics."""
 
     wait_time = between(PLAN.get("think_min_s", 1.0), PLAN.get("think_max_s", 3.0))
-
-    def on_start(self) -> None:
-        self.client.verify = PLAN.get("verify", True)
+    insecure = INSECURE
+    # A staticmethod: FastHttpUser reads it from the instance, which must not bind it.
+    ssl_context_factory = staticmethod(CONTEXT_FACTORY) if CONTEXT_FACTORY else None
 
     @task
     def journey(self) -> None:

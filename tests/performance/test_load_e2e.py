@@ -17,6 +17,7 @@ from assessor.collect.load_test import CHART_FILE, load_test
 from assessor.criteria import load_rubric
 from assessor.model import Status
 from assessor.perf.cli import apply_load_overrides
+from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings, Snapshot
@@ -112,3 +113,14 @@ def test_refused_when_the_portal_redirects_elsewhere(tmp_path: Path) -> None:
                          rubric=rubric)
     asyncio.run(load_test(snapshot, ctx))
     assert "redirects to another site" in snapshot.performance.load.skipped_reason
+
+
+def test_certificates_are_really_verified() -> None:
+    """The portal's CA is made on the spot: trusting only the system's CAs must fail every request
+    (not succeed silently), and skipping verification must not."""
+    with SamplePortal(resolve_profile("good")) as portal:
+        plans = {verify: LoadPlan(target=portal.url, users=2, spawn_rate=2, duration_s=2, think_min_s=0,
+                                  think_max_s=0.2, verify=verify) for verify in (True, False)}
+        untrusted, unverified = (run_load_test(plans[True]), run_load_test(plans[False]))
+    assert untrusted.total.requests > 0 and untrusted.total.failures == untrusted.total.requests
+    assert unverified.total.requests > 0 and unverified.total.failures == 0
