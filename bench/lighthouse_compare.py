@@ -47,6 +47,9 @@ AUDITS = {"first-contentful-paint": "fcp_ms", "largest-contentful-paint": "lcp_m
           "server-response-time": "ttfb_ms"}
 DESKTOP = FormFactor(name="desktop", width=1350, height=940)
 TOLERANCE = 0.15
+# Before each tool's run: the other tool's browser has just shut down (Lighthouse starts and
+# stops a Chromium per run), and its exit must not weigh on the next measurement.
+SETTLE_S = 2.0
 Runs = dict[str, list[dict[str, float]]]
 
 
@@ -83,7 +86,9 @@ async def interleaved_runs(targets: dict[str, str], portal: SamplePortal, runs: 
                              rubric=load_rubric())
         for run in range(runs):
             for kind, url in targets.items():
+                await asyncio.sleep(SETTLE_S)
                 theirs[kind].append(await asyncio.to_thread(lighthouse_run, url, portal, folder / f"{kind}-{run}.json"))
+                await asyncio.sleep(SETTLE_S)
                 result = await measure_pages({kind: url}, ctx, settings)
                 ours[kind].append({metric: getattr(result.pages[0].runs[0], metric) for metric in AUDITS.values()})
     return ours, theirs

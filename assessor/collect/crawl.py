@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from urllib.parse import urldefrag, urlsplit
 
 from playwright.async_api import BrowserContext
@@ -30,6 +31,8 @@ class QueuedPage:
     depth: int
     found_on: str | None
     link_text: str
+    # Named by the rubric's function entries: visited before anything else.
+    wanted: bool = False
 
 
 def normalise(url: str) -> str:
@@ -51,9 +54,15 @@ def worth_visiting(url: str) -> bool:
 
 
 async def crawl(
-    start_url: str, ctx: CollectContext, extra_urls: list[str] | None = None, ignore_https_errors: bool = False
+    start_url: str,
+    ctx: CollectContext,
+    extra_urls: list[str] | None = None,
+    ignore_https_errors: bool = False,
+    wanted: Callable[[PageArtifact], list[str]] | None = None,
 ) -> list[PageArtifact]:
-    """Breadth-first: the home page first, then what it links to, level by level."""
+    """The home page first; then the pages `wanted` names on it (the functions the rubric
+    judges), so the page budget is never spent before reaching them; then the rest, sampling
+    every section of the site (`take_most_diverse`)."""
     settings = ctx.settings
     context = await ctx.session.new_context(ignore_https_errors=ignore_https_errors)
     await context.add_init_script(INIT_SCRIPT)
@@ -74,6 +83,7 @@ async def crawl(
                 seen.add(normalise(url))
                 queue.append(QueuedPage(url, 1, None, ""))
         enqueue_links(home, origin, seen, queue, settings.max_depth)
+        mark_wanted(queue, wanted(home) if wanted else [])
         lock = asyncio.Lock()
         visited_per_section: dict[str, int] = {section(home.final_url): 1}
 
@@ -138,9 +148,16 @@ def take_most_diverse(queue: list[QueuedPage], visited_per_section: dict[str, in
     news, ...) instead of spending itself on the many siblings of one list."""
     best = min(
         range(len(queue)),
-        key=lambda index: (visited_per_section.get(section(queue[index].url), 0), queue[index].depth, index),
+        key=lambda index: (not queue[index].wanted, visited_per_section.get(section(queue[index].url), 0),
+                           queue[index].depth, index),
     )
     return queue.pop(best)
+
+
+def mark_wanted(queue: list[QueuedPage], urls: list[str]) -> None:
+    """Flag the queued pages among `urls` (in the queue's own, normalised form)."""
+    wanted = {normalise(url) for url in urls}
+    queue[:] = [replace(item, wanted=True) if item.url in wanted else item for item in queue]
 
 
 def enqueue_links(page: PageArtifact, origin: str, seen: set[str], queue: list[QueuedPage], max_depth: int) -> None:

@@ -37,7 +37,7 @@ from assessor.checks.function_reach import LinkHealthParams
 from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
 from assessor.collect.page_visit import first_line, visit
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
@@ -235,6 +235,17 @@ async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context:
     facts.entry_pages.extend(range(first, first + len(visited)))
 
 
+def entry_targets(home: PageArtifact, ctx: CollectContext) -> list[str]:
+    """The pages the home page links to as the rubric's function entries: the crawl visits them
+    first, so the functions are judged on crawled pages and need no visits of their own."""
+    targets = []
+    for name, spec in collector_params(ctx).specs.items():
+        entry = locate([home], name, spec)
+        if entry is not None and entry.how != "form":
+            targets.append(entry.target_url)
+    return targets
+
+
 def form_entry(snapshot: Snapshot, spec: FunctionSpec, preferred: Entry | None) -> Entry | None:
     """The form field to fill: on the function's own page first, then anywhere in the crawl.
     Pages seen only behind the login count too (a public page the login step reached first);
@@ -356,7 +367,7 @@ def portal_closed(snapshot: Snapshot) -> bool:
     return home is None or urlsplit(home.final_url).hostname != urlsplit(snapshot.start_url).hostname
 
 
-@portal_gatherer("functions", order=60)
+@portal_gatherer("functions", stage=STAGE_BROWSER)
 async def gather_functions(snapshot: Snapshot, ctx: CollectContext) -> None:
     started = time.monotonic()
     facts = snapshot.functions or FunctionFacts()

@@ -3,6 +3,12 @@
 A page gatherer runs on every crawled page while it is open in the browser; a portal gatherer
 runs once after the crawl (TLS scan, HTTP probes, lab runs, load test, ...). A gatherer that
 fails leaves a note in `snapshot.gather_errors` and the rest goes on.
+
+Portal gatherers run in stages, one stage after another; the gatherers of one stage run side
+by side, because most of their time is spent waiting on the network. What a stage reads from the
+snapshot was written by earlier stages, never by a neighbour. Timing measurements (the lab, the
+load test) each have a stage of their own, so nothing else competes for the CPU or the server
+while they measure.
 """
 
 from __future__ import annotations
@@ -29,12 +35,21 @@ PortalGatherer = Callable[[Snapshot, "CollectContext"], Awaitable[None]]
 class Registered:
     name: str
     function: Callable[..., Awaitable[None]]
-    # Portal gatherers run in this order (lower first); the crawl itself is not a gatherer.
-    order: int = 50
+    # Portal gatherers run stage by stage (lower first); the crawl itself is not a gatherer.
+    stage: int = 2
 
 
 PAGE_GATHERERS: list[Registered] = []
 PORTAL_GATHERERS: list[Registered] = []
+
+# What reads only the server (TLS, HTTP probes, DNS) and the login, whose pages later stages use.
+STAGE_INDEPENDENT = 1
+# Browser work on the crawled pages: viewports and keyboard, using the functions.
+STAGE_BROWSER = 2
+# Timing measurements, each alone: lab runs first, then the load test, so that no load's
+# after-effects reach the lab.
+STAGE_LAB = 3
+STAGE_LOAD = 4
 
 
 def page_gatherer(name: str) -> Callable[[PageGatherer], PageGatherer]:
@@ -45,13 +60,21 @@ def page_gatherer(name: str) -> Callable[[PageGatherer], PageGatherer]:
     return register
 
 
-def portal_gatherer(name: str, order: int = 50) -> Callable[[PortalGatherer], PortalGatherer]:
+def portal_gatherer(name: str, stage: int = STAGE_BROWSER) -> Callable[[PortalGatherer], PortalGatherer]:
     def register(function: PortalGatherer) -> PortalGatherer:
-        PORTAL_GATHERERS.append(Registered(name, function, order))
-        PORTAL_GATHERERS.sort(key=lambda item: item.order)
+        PORTAL_GATHERERS.append(Registered(name, function, stage))
+        PORTAL_GATHERERS.sort(key=lambda item: item.stage)
         return function
 
     return register
+
+
+def stages(gatherers: list[Registered]) -> list[list[Registered]]:
+    """The gatherers grouped by stage, in stage order."""
+    grouped: dict[int, list[Registered]] = {}
+    for gatherer in sorted(gatherers, key=lambda item: item.stage):
+        grouped.setdefault(gatherer.stage, []).append(gatherer)
+    return list(grouped.values())
 
 
 _loaded = False

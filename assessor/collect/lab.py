@@ -1,10 +1,20 @@
 """Lab runs: cold loads of the key pages, several times, on emulated desktop and mobile.
 
-Each run opens a fresh browser context (empty cache and cookies), applies the form factor's
-viewport through Playwright and its CPU and network throttling through the DevTools protocol
-(Emulation.setCPUThrottlingRate, Network.emulateNetworkConditions), records a small screencast
-for Speed Index, and waits until the page has gone quiet before reading its timings. What is
-measured comes from the rubric's `lab` block, so the rubric says what is judged.
+Each run opens a fresh browser context (empty cache and cookies, new connections), applies the
+form factor's viewport through Playwright and its CPU and network throttling through the
+DevTools protocol (Emulation.setCPUThrottlingRate, Network.emulateNetworkConditions), records a
+small screencast for Speed Index, and waits until the page has gone quiet before reading its
+timings. What is measured comes from the rubric's `lab` block, so the rubric says what is judged.
+
+A fresh context has no renderer process ready, and starting one is counted in the first paint:
+about 60 ms on a fast page, which a real visitor's browser never pays and Lighthouse's numbers do
+not include. When runs are measured one at a time (`concurrency: 1`), each context is therefore
+warmed up first: a blank page is opened in it, and Chromium then has a spare renderer ready for
+the navigation that is measured. With several runs at once the runs compete for the CPU, which
+on a small machine adds far more than that to fast pages' paint times (on 2 cores, 100-300 ms
+at `concurrency: 2`), and a warm-up (another renderer starting while others measure) only adds
+to it; it is left out. So `concurrency: 1` gives Lighthouse's numbers (`bench/lighthouse_compare.py`)
+and takes about twice as long; the shipped rubric measures two at a time.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from playwright.async_api import BrowserContext, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
 from assessor.artifacts.performance import FormFactor, LabPage, LabResult, LabRun, LabSettings, PerformanceFacts
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_LAB, portal_gatherer
 from assessor.collect.page_visit import first_line
 from assessor.collect.timings import INIT_SCRIPT, read_timings, speed_index_ms
 from assessor.perf.key_pages import SeenPage, choose_key_pages
@@ -34,6 +44,9 @@ BLOCKING_THRESHOLD_MS = 50
 LONG_TASKS = "() => (window.__assessorMetrics ? window.__assessorMetrics.longTasks : []).map((t) => [t.start, t.duration])"
 # Another round of runs starts only if this many times the last round's duration is left.
 ROUND_MARGIN = 1.5
+# After the warm-up page, Chromium starts the spare renderer in the background; this leaves it time.
+WARM_UP_S = 0.3
+WARM_UP_PAGE = "data:text/html,<title>warm-up</title>"
 QUIET_PROBE = """() => [performance.now(), window.__assessorMetrics ? window.__assessorMetrics.lastEntryAt : 0,
   (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd || 0, performance.timeOrigin]"""
 
@@ -137,8 +150,9 @@ async def wait_until_quiet(page: Page, recorder: RunRecorder, settings: LabSetti
     return time_origin
 
 
-async def measure(context: BrowserContext, url: str, form_factor: FormFactor, settings: LabSettings,
-                  timeout_s: float) -> LabRun:
+async def load(context: BrowserContext, url: str, form_factor: FormFactor,
+               timeout_s: float) -> tuple[Page, RunRecorder, float]:
+    """Open a throttled, recorded page and load `url` until its load event."""
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     recorder = RunRecorder(cdp)
@@ -150,9 +164,14 @@ async def measure(context: BrowserContext, url: str, form_factor: FormFactor, se
     })
     started = time.monotonic()
     await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+    return page, recorder, started
+
+
+async def read_run(page: Page, recorder: RunRecorder, settings: LabSettings, started: float) -> LabRun:
+    """Wait until the loaded page is quiet, then read what it measured."""
     time_origin = await wait_until_quiet(page, recorder, settings, started)
     timings = await read_timings(page)
-    await cdp.send("Page.stopScreencast")
+    await recorder.cdp.send("Page.stopScreencast")
     run = LabRun.model_validate(timings.model_dump())
     run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, await page.evaluate(LONG_TASKS))
     run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
@@ -163,8 +182,10 @@ async def measure(context: BrowserContext, url: str, form_factor: FormFactor, se
     return run
 
 
-async def one_run(ctx: CollectContext, url: str, form_factor: FormFactor, settings: LabSettings,
-                  ignore_https_errors: bool) -> LabRun:
+async def fresh_context(ctx: CollectContext, form_factor: FormFactor, settings: LabSettings,
+                        ignore_https_errors: bool) -> BrowserContext:
+    """A new context for one run, with the form factor's viewport; warmed up (see above) when
+    runs are measured one at a time."""
     context = await ctx.session.new_context(
         viewport={"width": form_factor.width, "height": form_factor.height},
         device_scale_factor=form_factor.device_scale_factor,
@@ -172,13 +193,25 @@ async def one_run(ctx: CollectContext, url: str, form_factor: FormFactor, settin
         has_touch=form_factor.mobile,
         ignore_https_errors=ignore_https_errors,
     )
+    if settings.concurrency == 1:
+        await (await context.new_page()).goto(WARM_UP_PAGE)
+        await asyncio.sleep(WARM_UP_S)
     await context.add_init_script(INIT_SCRIPT)
+    return context
+
+
+async def one_run(ctx: CollectContext, url: str, form_factor: FormFactor, settings: LabSettings,
+                  ignore_https_errors: bool) -> LabRun:
+    context: BrowserContext | None = None
     try:
-        return await measure(context, url, form_factor, settings, ctx.settings.page_timeout_s)
+        context = await fresh_context(ctx, form_factor, settings, ignore_https_errors)
+        page, recorder, started = await load(context, url, form_factor, ctx.settings.page_timeout_s)
+        return await read_run(page, recorder, settings, started)
     except PlaywrightError as exc:
         return LabRun(error=first_line(str(exc)))
     finally:
-        await context.close()
+        if context is not None:
+            await context.close()
 
 
 def crawled_key_pages(snapshot: Snapshot, settings: LabSettings) -> tuple[dict[str, str], list[str]]:
@@ -207,8 +240,8 @@ async def measure_pages(targets: dict[str, str], ctx: CollectContext, settings: 
             ctx.progress(f"lab {page.kind} {page.form_factor} run {len(page.runs) + 1}/{settings.runs}")
             page.runs.append(await one_run(ctx, page.url, by_name[page.form_factor], settings, ignore_https_errors))
 
-    # Round by round, so that two runs of the same page never overlap. The portal gatherers share
-    # one time budget: rather than be abandoned half-way, stop before a round that would not fit.
+    # Round by round, so that two runs of the same page never overlap. Rather than be abandoned
+    # half-way by its time budget, the lab stops before a round that would not fit.
     rounds = 0
     while rounds < settings.runs:
         round_started = time.monotonic()
@@ -220,6 +253,6 @@ async def measure_pages(targets: dict[str, str], ctx: CollectContext, settings: 
                      pages=pages, duration_s=time.monotonic() - started)
 
 
-@portal_gatherer("lab", order=60)
+@portal_gatherer("lab", stage=STAGE_LAB)
 async def lab(snapshot: Snapshot, ctx: CollectContext) -> None:
     performance_facts(snapshot).lab = await run_lab(snapshot, ctx, lab_settings(ctx))

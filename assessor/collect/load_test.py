@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from assessor.artifacts.performance import LoadSettings, LoadTestResult
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_LOAD, portal_gatherer
 from assessor.collect.lab import crawled_key_pages, lab_settings, performance_facts
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.runner import LoadPlan, run_load_test
@@ -63,9 +63,8 @@ def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
     return None
 
 
-# Before the lab and other open-ended measurements: its duration is known and bounded, and it
-# must not be starved of the shared time budget.
-@portal_gatherer("load_test", order=55)
+# After the lab, alone: its load must not slow what the lab measures, nor anything else.
+@portal_gatherer("load_test", stage=STAGE_LOAD)
 async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
     facts = performance_facts(snapshot)
     target = origin_of(snapshot.start_url)

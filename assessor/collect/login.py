@@ -17,7 +17,7 @@ from assessor.artifacts.page import PageArtifact
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import normalise, same_site, worth_visiting
 from assessor.collect.functions import SHOTS, portal_closed
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
 from assessor.collect.page_visit import first_line, visit
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.login_recipe import LoginRecipe, LoginStep, RecipeError, resolve_value, scrub
@@ -127,7 +127,7 @@ async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: Brow
         queue.extend(public)
 
 
-@portal_gatherer("login", order=40)
+@portal_gatherer("login", stage=STAGE_INDEPENDENT)
 async def gather_login(snapshot: Snapshot, ctx: CollectContext) -> None:
     recipe = ctx.settings.login_recipe
     if recipe is None or portal_closed(snapshot):

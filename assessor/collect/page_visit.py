@@ -27,6 +27,11 @@ HTML_LENGTH = "() => document.documentElement ? document.documentElement.outerHT
 HTML_HEAD = "(limit) => document.documentElement.outerHTML.slice(0, limit)"
 CLOSE_LIMIT_S = 5.0
 SETTLE_MS = 1500  # after load, wait this long at most for late requests (SPA data, tracking hits)
+# The page has settled once no request has been in flight for this long. Shorter than
+# Playwright's "networkidle" (500 ms): a tracker's hit or a single-page app's data request
+# follows the script that sends it within milliseconds, and the crawl waits this on every page.
+QUIET_NETWORK_MS = 300
+POLL_S = 0.05
 
 
 async def redirect_chain(response: Response | None) -> list[Hop]:
@@ -49,6 +54,8 @@ class PageRecorder:
         self.console: list[ConsoleMessage] = []
         self.page_errors: list[str] = []
         self._by_request: dict[int, NetworkRequest] = {}
+        self.in_flight = 0
+        self.last_activity = time.monotonic()
         # The main document's response, kept so that a page that times out while its body is
         # still arriving (a slow or dripping server) is still known to have answered.
         self.document: Response | None = None
@@ -56,6 +63,7 @@ class PageRecorder:
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_failed)
+        page.on("requestfinished", lambda request: self._settle_one())
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self._bounded(self.page_errors, str(error)[:500]))
         # Hostile pages raise alert/confirm/beforeunload dialogs; a crawler just dismisses them.
@@ -73,7 +81,21 @@ class PageRecorder:
         except PlaywrightError:
             pass
 
+    def _settle_one(self) -> None:
+        self.in_flight = max(0, self.in_flight - 1)
+        self.last_activity = time.monotonic()
+
+    async def settled(self, limit_s: float) -> None:
+        """Return once no request has been in flight for QUIET_NETWORK_MS, or after `limit_s`."""
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            if self.in_flight == 0 and (time.monotonic() - self.last_activity) * 1000 >= QUIET_NETWORK_MS:
+                return
+            await asyncio.sleep(POLL_S)
+
     def _on_request(self, request: Request) -> None:
+        self.in_flight += 1
+        self.last_activity = time.monotonic()
         if len(self.requests) >= MAX_REQUESTS:
             return
         record = NetworkRequest(url=request.url[:2000], method=request.method, resource_type=request.resource_type)
@@ -92,6 +114,7 @@ class PageRecorder:
             record.mime = response.headers.get("content-type")
 
     def _on_failed(self, request: Request) -> None:
+        self._settle_one()
         record = self._by_request.get(id(request))
         if record is not None:
             record.failure = request.failure or "failed"
@@ -137,7 +160,8 @@ async def visit(
         # What needs the page's renderer can hang on a page spinning in JavaScript: bounded, and
         # what was recorded before the deadline is kept.
         remaining_s = timeout_ms / 1000 - (time.monotonic() - started)
-        await within(read_page(page, artifact, ctx, index, remaining_s), max(remaining_s, 0) + 2 * ctx.settings.page_timeout_s)
+        await within(read_page(page, recorder, artifact, ctx, index, remaining_s),
+                     max(remaining_s, 0) + 2 * ctx.settings.page_timeout_s)
     except DeadlineExceeded as exc:
         artifact.page_errors.append(f"page did not settle ({exc}): recorded what was there")
     except PlaywrightError as exc:
@@ -147,12 +171,10 @@ async def visit(
     return finish(artifact, recorder)
 
 
-async def read_page(page: Page, artifact: PageArtifact, ctx: CollectContext, index: int, remaining_s: float) -> None:
+async def read_page(page: Page, recorder: PageRecorder, artifact: PageArtifact, ctx: CollectContext, index: int,
+                    remaining_s: float) -> None:
     if remaining_s > 0:
-        try:
-            await page.wait_for_load_state("networkidle", timeout=min(SETTLE_MS, remaining_s * 1000))
-        except PlaywrightError:
-            pass  # still busy: record what is there
+        await recorder.settled(min(SETTLE_MS / 1000, remaining_s))  # still busy after it: record what is there
     artifact.final_url = page.url
     artifact.title = (await page.title())[:500]
     artifact.html = await bounded_html(page, artifact)

@@ -17,7 +17,7 @@ from assessor.artifacts.http import HttpProbe
 from assessor.artifacts.page import Hop
 from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, path_probe_name
 from assessor.collect.context import CollectContext
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
 from assessor.collect.http import USER_AGENT, ResolvingTransport
 from assessor.snapshot import Snapshot
 
@@ -96,7 +96,7 @@ def probe_client(snapshot: Snapshot, ctx: CollectContext) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=insecure, timeout=ctx.settings.page_timeout_s, headers={"User-Agent": USER_AGENT})
 
 
-@portal_gatherer("probes", order=30)
+@portal_gatherer("probes", stage=STAGE_INDEPENDENT)
 async def gather_probes(snapshot: Snapshot, ctx: CollectContext) -> None:
     base = snapshot.home.final_url if snapshot.home else snapshot.start_url
     params = ctx.params_for("security.exposed_files")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,8 +13,10 @@ from assessor.collect.browser import BrowserOptions, BrowserSession
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
 from assessor.collect.deadline import within
-from assessor.collect.gatherers import PORTAL_GATHERERS, load_gatherers
+from assessor.collect.functions import entry_targets
+from assessor.collect.gatherers import PORTAL_GATHERERS, Registered, load_gatherers, stages
 from assessor.collect.trust import trusted_spki_hashes
+from assessor.artifacts.page import PageArtifact
 from assessor.criteria import Rubric
 from assessor.model import PortalRef
 from assessor.snapshot import CollectSettings, Snapshot
@@ -62,13 +65,17 @@ async def collect(
             progress=progress,
         )
         progress("crawl")
+
+        def wanted(home: PageArtifact) -> list[str]:
+            return entry_targets(home, ctx)
+
         started = time.monotonic()
-        pages = await crawl(portal.url, ctx, settings.extra_urls)
+        pages = await crawl(portal.url, ctx, settings.extra_urls, wanted=wanted)
         home = pages[0]
         if home.error and any(marker in home.error for marker in CERTIFICATE_ERRORS):
             snapshot.certificate_error = home.error
             progress("certificate refused; crawling again without verification to judge the rest")
-            pages = await crawl(portal.url, ctx, settings.extra_urls, ignore_https_errors=True)
+            pages = await crawl(portal.url, ctx, settings.extra_urls, ignore_https_errors=True, wanted=wanted)
             home = pages[0]
         snapshot.pages = pages
         snapshot.step_seconds["crawl"] = round(time.monotonic() - started, 2)
@@ -76,17 +83,26 @@ async def collect(
             snapshot.reachable = False
             snapshot.error = home.error or "no response"
         else:
-            for gatherer in PORTAL_GATHERERS:
-                progress(gatherer.name)
-                # Each portal-wide measurement gets a time budget of its own: one stalled by a
-                # dripping or silent server is abandoned, and never starves the next.
-                started = time.monotonic()
-                ctx.deadline = started + settings.time_budget_s
-                try:
-                    await within(gatherer.function(snapshot, ctx), settings.time_budget_s)
-                except Exception as exc:  # noqa: BLE001 - one failing gatherer must not lose the rest
-                    snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"[:500]
-                snapshot.step_seconds[gatherer.name] = round(time.monotonic() - started, 2)
+            for stage in stages(PORTAL_GATHERERS):
+                await run_stage(stage, snapshot, ctx)
     snapshot.finished_at = datetime.now(UTC)
     snapshot.save(folder)
     return snapshot
+
+
+async def run_stage(stage: list[Registered], snapshot: Snapshot, ctx: CollectContext) -> None:
+    """The gatherers of one stage side by side. The stage gets a time budget of its own: one
+    measurement stalled by a dripping or silent server is abandoned, and never starves the next
+    stage. A failing gatherer leaves its error in the snapshot and the others go on."""
+    ctx.progress(", ".join(gatherer.name for gatherer in stage))
+    ctx.deadline = time.monotonic() + ctx.settings.time_budget_s
+
+    async def run_one(gatherer: Registered) -> None:
+        started = time.monotonic()
+        try:
+            await within(gatherer.function(snapshot, ctx), ctx.settings.time_budget_s)
+        except Exception as exc:  # noqa: BLE001 - one failing gatherer must not lose the rest
+            snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"[:500]
+        snapshot.step_seconds[gatherer.name] = round(time.monotonic() - started, 2)
+
+    await asyncio.gather(*(run_one(gatherer) for gatherer in stage))

@@ -54,7 +54,7 @@ from sslyze.__version__ import __version__ as sslyze_version
 
 from assessor.artifacts.tls import CertificateFact, CipherSuiteFact, ProtocolFact, TlsFacts, TrustFact
 from assessor.collect.context import CollectContext
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
 from assessor.snapshot import Snapshot
 
 # sslyze's result field for each protocol, in PROTOCOL_NAMES order.
@@ -223,7 +223,7 @@ def resolved_address(host: str, port: int, resolve: dict[str, str]) -> tuple[str
     return address.strip("[]"), int(mapped_port)
 
 
-@portal_gatherer("tls", order=20)
+@portal_gatherer("tls", stage=STAGE_INDEPENDENT)
 async def gather_tls(snapshot: Snapshot, ctx: CollectContext) -> None:
     target = tls_target(snapshot)
     if target is None:

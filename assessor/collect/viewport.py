@@ -25,7 +25,7 @@ from assessor.artifacts.accessibility import (
 from assessor.checks.accessibility import KeyboardParams, ResponsiveParams, is_ip_literal
 from assessor.checks.common import fold, page_type
 from assessor.checks.layout import MobileParams
-from assessor.collect.gatherers import portal_gatherer
+from assessor.collect.gatherers import STAGE_BROWSER, STAGE_INDEPENDENT, portal_gatherer
 from assessor.collect.page_visit import SETTLE_MS
 from assessor.snapshot import Snapshot
 
@@ -292,7 +292,7 @@ def find_controls(candidates: list[list[str]], params: KeyboardParams) -> list[P
     return controls
 
 
-@portal_gatherer("viewport", order=55)
+@portal_gatherer("viewport", stage=STAGE_BROWSER)
 async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
     """Reflow and mobile in one chain, keyboard in another, side by side. What matters most comes
     first (the home page), and facts are recorded as they come, so a run cut short by the time
@@ -339,7 +339,7 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
             await context.close()
 
 
-@portal_gatherer("addresses", order=55)
+@portal_gatherer("addresses", stage=STAGE_INDEPENDENT)
 async def look_up_addresses(snapshot: Snapshot, ctx: CollectContext) -> None:
     """The AAAA records of the portal's host, through the system resolver. A host mapped by
     --resolve, or an IP address, is not looked up: its DNS says nothing about the real portal."""
