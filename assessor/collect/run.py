@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from assessor.artifacts.page import PageArtifact
 from assessor.collect.browser import BrowserOptions, BrowserSession
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
@@ -16,7 +17,6 @@ from assessor.collect.deadline import within
 from assessor.collect.functions import entry_targets
 from assessor.collect.gatherers import PORTAL_GATHERERS, Registered, load_gatherers, stages
 from assessor.collect.trust import trusted_spki_hashes
-from assessor.artifacts.page import PageArtifact
 from assessor.criteria import Rubric
 from assessor.model import PortalRef
 from assessor.snapshot import CollectSettings, Snapshot
