@@ -5,10 +5,10 @@ runs once after the crawl (TLS scan, HTTP probes, lab runs, load test, ...). A g
 fails leaves a note in `snapshot.gather_errors` and the rest goes on.
 
 Portal gatherers run in stages, one stage after another; the gatherers of one stage run side
-by side, because most of their time is spent waiting on the network. What a stage reads from the
-snapshot was written by earlier stages, never by a neighbour. Timing measurements (the lab, the
-load test) each have a stage of their own, so nothing else competes for the CPU or the server
-while they measure.
+by side, which pays where they mostly wait on the network (TLS scan, HTTP probes, DNS). What a
+stage reads from the snapshot was written by earlier stages, never by a neighbour. Timing
+measurements (the lab, the load test) each have a stage of their own, so nothing else competes
+for the CPU or the server while they measure.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Registered:
     name: str
     function: Callable[..., Awaitable[None]]
     # Portal gatherers run stage by stage (lower first); the crawl itself is not a gatherer.
-    stage: int = 2
+    stage: int = 1
 
 
 PAGE_GATHERERS: list[Registered] = []
@@ -44,12 +44,14 @@ PORTAL_GATHERERS: list[Registered] = []
 
 # What reads only the server (TLS, HTTP probes, DNS) and the login, whose pages later stages use.
 STAGE_INDEPENDENT = 1
-# Browser work on the crawled pages: viewports and keyboard, using the functions.
-STAGE_BROWSER = 2
+# Browser work on the crawled pages, one after the other: side by side they took as long on two
+# cores (each needs the CPU) and held twice the memory.
+STAGE_VIEWPORT = 2
+STAGE_FUNCTIONS = 3
 # Timing measurements, each alone: lab runs first, then the load test, so that no load's
 # after-effects reach the lab.
-STAGE_LAB = 3
-STAGE_LOAD = 4
+STAGE_LAB = 4
+STAGE_LOAD = 5
 
 
 def page_gatherer(name: str) -> Callable[[PageGatherer], PageGatherer]:
@@ -60,7 +62,7 @@ def page_gatherer(name: str) -> Callable[[PageGatherer], PageGatherer]:
     return register
 
 
-def portal_gatherer(name: str, stage: int = STAGE_BROWSER) -> Callable[[PortalGatherer], PortalGatherer]:
+def portal_gatherer(name: str, stage: int = STAGE_INDEPENDENT) -> Callable[[PortalGatherer], PortalGatherer]:
     def register(function: PortalGatherer) -> PortalGatherer:
         PORTAL_GATHERERS.append(Registered(name, function, stage))
         PORTAL_GATHERERS.sort(key=lambda item: item.stage)
