@@ -12,11 +12,18 @@ connection set-up; ours, like web-vitals', counts from the start of navigation.
 
     .venv/bin/python bench/lighthouse_compare.py [--runs 3] [--profile good]
 
-Measured on the 2-core build machine under heavy shared load (load average 10-45), 3 runs of
-home, search and lookup (the procedure page is not linked from the home page, which is as deep
-as the discovery goes): FCP/LCP within 15% on 2 of 6 page x metric pairs (search -7%, home +19%,
-lookup +85%); our spread no wider than Lighthouse's on 4 of 6. Both tools' CVs were 15-58%:
-on this machine the noise comes from CPU contention, not from either tool.
+Measured on the idle 2-core build machine (2026-11-23), 5 runs of home, search and lookup,
+both tools' runs 2 s apart:
+
+    page    metric  assessor  Lighthouse  diff   CV ours  CV Lighthouse
+    home    FCP/LCP   200.0      187.9     +6%     14%       20%
+    search  FCP/LCP   168.0      170.3     -1%     15%       11%
+    lookup  FCP/LCP   168.0      178.1     -6%     12%       10%
+
+Medians within 15% on 6 of 6 pairs; our spread no wider than Lighthouse's on 2 of 6 (both tools
+10-20%: about one 16 ms frame on a page that paints in 170 ms). Before the lab's contexts were
+warmed up (each run's renderer start-up counted in its first paint) ours were 13-69% slower.
+TTFB differs by design: Lighthouse's leaves out connection set-up, ours does not.
 """
 
 from __future__ import annotations

@@ -9,14 +9,14 @@ ceiling of what this machine and this server can do.
 
     .venv/bin/python bench/load_vs_wrk.py [--users 50] [--duration 10] [--workers 2]
 
-Measured on the 2-core build machine, 50 connections, 10 s, with the load generator's
-FastHttpUser (geventhttpclient): wrk 2838 req/s; Locust 2292 req/s in one process (ratio 0.81),
-2876 req/s with 2 local workers (ratio 1.01), no errors. Another job may have been sharing the
-machine (load average 2.3 before the run, 13 just after), so the numbers are indicative only. On
-2 cores the server, wrk and Locust compete for the same CPUs: at a ratio near 1 the server and
-the shared CPUs are the limit, no longer Locust. (With HttpUser, python-requests, Locust managed
-200 req/s in one process and 227 req/s with 2 workers, ratios 0.05 and 0.06 against wrk's 3940,
-on a busier machine.)
+Measured on the idle 2-core build machine (2026-11-23), 50 connections, 10 s, with the load
+generator's FastHttpUser (geventhttpclient): wrk 2526 req/s; Locust 1654 req/s in one process
+(ratio 0.65), 2896 req/s with 2 local workers (ratio 1.15), no errors. An earlier run with
+another job on the machine gave 2838 / 2292 / 2876 req/s (ratios 0.81 and 1.01). On 2 cores the
+server, wrk and Locust compete for the same CPUs: at a ratio near 1 the server and the shared
+CPUs are the limit, no longer Locust. (With HttpUser, python-requests, Locust managed 200 req/s
+in one process and 227 req/s with 2 workers, ratios 0.05 and 0.06 against wrk's 3940, on a
+busier machine.)
 """
 
 from __future__ import annotations
