@@ -21,7 +21,9 @@ both tools' runs 2 s apart:
     lookup  FCP/LCP   168.0      178.1     -6%     12%       10%
 
 Medians within 15% on 6 of 6 pairs; our spread no wider than Lighthouse's on 2 of 6 (both tools
-10-20%: about one 16 ms frame on a page that paints in 170 ms). Before the lab's contexts were
+10-20%: about one 16 ms frame on a page that paints in 170 ms). With 10 runs: medians +4%, -3%,
+-5% (6 of 6); CV ours 16/11/15%, Lighthouse's 10/17/6% (no wider on 2 of 6).
+Before the lab's contexts were
 warmed up (each run's renderer start-up counted in its first paint) ours were 13-69% slower.
 TTFB differs by design: Lighthouse's leaves out connection set-up, ours does not.
 """
