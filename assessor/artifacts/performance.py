@@ -142,8 +142,8 @@ class LabSettings(BaseModel):
     # After the load event, a run ends once nothing has painted, shifted or blocked for this long.
     quiet_ms: int = Field(default=800, ge=0, le=10_000)
     max_wait_ms: int = Field(default=8_000, ge=1_000, le=60_000)
-    # Pages loading at once (navigation to load event); more is quicker, but CPU contention adds
-    # noise on small machines. The waits for quiet after the load overlap other runs regardless.
+    # Runs measured at once; more is quicker, but on a small machine the runs compete for the CPU
+    # and fast pages paint later. At 1, each run's context is warmed up first (see collect/lab.py).
     concurrency: int = Field(default=2, ge=1, le=8)
 
 

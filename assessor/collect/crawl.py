@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
 from playwright.async_api import BrowserContext
@@ -31,8 +31,6 @@ class QueuedPage:
     depth: int
     found_on: str | None
     link_text: str
-    # Named by the rubric's function entries: visited before anything else.
-    wanted: bool = False
 
 
 def normalise(url: str) -> str:
@@ -83,7 +81,7 @@ async def crawl(
                 seen.add(normalise(url))
                 queue.append(QueuedPage(url, 1, None, ""))
         enqueue_links(home, origin, seen, queue, settings.max_depth)
-        mark_wanted(queue, wanted(home) if wanted else [])
+        first = {normalise(url) for url in wanted(home)} if wanted else set()
         lock = asyncio.Lock()
         visited_per_section: dict[str, int] = {section(home.final_url): 1}
 
@@ -92,7 +90,7 @@ async def crawl(
                 async with lock:
                     if not queue or len(pages) >= settings.max_pages or ctx.time_left() <= 0:
                         return
-                    item = take_most_diverse(queue, visited_per_section)
+                    item = take_most_diverse(queue, visited_per_section, first)
                     visited_per_section[section(item.url)] = visited_per_section.get(section(item.url), 0) + 1
                     index = len(pages)
                     pages.append(PageArtifact(url=item.url, final_url=item.url))  # reserve the slot
@@ -142,22 +140,18 @@ def section(url: str) -> str:
     return path.rsplit("/", 1)[0] + "/"
 
 
-def take_most_diverse(queue: list[QueuedPage], visited_per_section: dict[str, int]) -> QueuedPage:
-    """The next page to visit: from the least-visited section, then the shallowest, then the
-    first found. A page budget then samples every kind of page (catalogue, procedure pages,
-    news, ...) instead of spending itself on the many siblings of one list."""
+def take_most_diverse(queue: list[QueuedPage], visited_per_section: dict[str, int],
+                      first: set[str] | frozenset[str] = frozenset()) -> QueuedPage:
+    """The next page to visit: one of `first` (normalised URLs), then from the least-visited
+    section, then the shallowest, then the first found. A page budget then samples every kind of
+    page (catalogue, procedure pages, news, ...) instead of spending itself on the many siblings
+    of one list."""
     best = min(
         range(len(queue)),
-        key=lambda index: (not queue[index].wanted, visited_per_section.get(section(queue[index].url), 0),
+        key=lambda index: (queue[index].url not in first, visited_per_section.get(section(queue[index].url), 0),
                            queue[index].depth, index),
     )
     return queue.pop(best)
-
-
-def mark_wanted(queue: list[QueuedPage], urls: list[str]) -> None:
-    """Flag the queued pages among `urls` (in the queue's own, normalised form)."""
-    wanted = {normalise(url) for url in urls}
-    queue[:] = [replace(item, wanted=True) if item.url in wanted else item for item in queue]
 
 
 def enqueue_links(page: PageArtifact, origin: str, seen: set[str], queue: list[QueuedPage], max_depth: int) -> None:

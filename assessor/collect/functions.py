@@ -216,9 +216,8 @@ async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context:
     origin = snapshot.home.final_url if snapshot.home else snapshot.start_url
     known = known_urls(snapshot)
     missing: dict[str, Entry] = {}
-    for name, spec in specs.items():
-        entry = locate(anonymous_pages(snapshot), name, spec)
-        if entry is None or normalise_url(entry.target_url) in known:
+    for entry in function_entries(anonymous_pages(snapshot), specs):
+        if normalise_url(entry.target_url) in known:
             continue
         if same_site(entry.target_url, origin) and worth_visiting(entry.target_url):
             missing.setdefault(normalise_url(entry.target_url), entry)
@@ -235,15 +234,15 @@ async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context:
     facts.entry_pages.extend(range(first, first + len(visited)))
 
 
+def function_entries(pages: list[PageArtifact], specs: dict[str, FunctionSpec]) -> list[Entry]:
+    """Where `pages` lead to each function the rubric names (`locate`), for those found."""
+    return [entry for name, spec in specs.items() if (entry := locate(pages, name, spec)) is not None]
+
+
 def entry_targets(home: PageArtifact, ctx: CollectContext) -> list[str]:
     """The pages the home page links to as the rubric's function entries: the crawl visits them
     first, so the functions are judged on crawled pages and need no visits of their own."""
-    targets = []
-    for name, spec in collector_params(ctx).specs.items():
-        entry = locate([home], name, spec)
-        if entry is not None and entry.how != "form":
-            targets.append(entry.target_url)
-    return targets
+    return [entry.target_url for entry in function_entries([home], collector_params(ctx).specs)]
 
 
 def form_entry(snapshot: Snapshot, spec: FunctionSpec, preferred: Entry | None) -> Entry | None:

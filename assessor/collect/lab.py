@@ -150,9 +150,8 @@ async def wait_until_quiet(page: Page, recorder: RunRecorder, settings: LabSetti
     return time_origin
 
 
-async def load(context: BrowserContext, url: str, form_factor: FormFactor,
-               timeout_s: float) -> tuple[Page, RunRecorder, float]:
-    """Open a throttled, recorded page and load `url` until its load event."""
+async def measure(context: BrowserContext, url: str, form_factor: FormFactor, settings: LabSettings,
+                  timeout_s: float) -> LabRun:
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     recorder = RunRecorder(cdp)
@@ -164,14 +163,9 @@ async def load(context: BrowserContext, url: str, form_factor: FormFactor,
     })
     started = time.monotonic()
     await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
-    return page, recorder, started
-
-
-async def read_run(page: Page, recorder: RunRecorder, settings: LabSettings, started: float) -> LabRun:
-    """Wait until the loaded page is quiet, then read what it measured."""
     time_origin = await wait_until_quiet(page, recorder, settings, started)
     timings = await read_timings(page)
-    await recorder.cdp.send("Page.stopScreencast")
+    await cdp.send("Page.stopScreencast")
     run = LabRun.model_validate(timings.model_dump())
     run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, await page.evaluate(LONG_TASKS))
     run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
@@ -205,8 +199,7 @@ async def one_run(ctx: CollectContext, url: str, form_factor: FormFactor, settin
     context: BrowserContext | None = None
     try:
         context = await fresh_context(ctx, form_factor, settings, ignore_https_errors)
-        page, recorder, started = await load(context, url, form_factor, ctx.settings.page_timeout_s)
-        return await read_run(page, recorder, settings, started)
+        return await measure(context, url, form_factor, settings, ctx.settings.page_timeout_s)
     except PlaywrightError as exc:
         return LabRun(error=first_line(str(exc)))
     finally:

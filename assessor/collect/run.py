@@ -6,10 +6,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from assessor.artifacts.page import PageArtifact
 from assessor.collect.browser import BrowserOptions, BrowserSession
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
@@ -65,10 +65,7 @@ async def collect(
             progress=progress,
         )
         progress("crawl")
-
-        def wanted(home: PageArtifact) -> list[str]:
-            return entry_targets(home, ctx)
-
+        wanted = partial(entry_targets, ctx=ctx)
         started = time.monotonic()
         pages = await crawl(portal.url, ctx, settings.extra_urls, wanted=wanted)
         home = pages[0]

@@ -27,6 +27,13 @@ from assessor.perf import PLAN_ENV
 PLAN = json.loads(os.environ.get(PLAN_ENV) or "{}")
 
 
+def unverified_context(*_args: object, **_kwargs: object) -> gevent.ssl.SSLContext:
+    context = gevent.ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = gevent.ssl.CERT_NONE
+    return context
+
+
 def trust_factory(verify: str | bool) -> tuple[bool, Callable[..., gevent.ssl.SSLContext] | None]:
     """`insecure` and `ssl_context_factory` for FastHttpUser from a requests-style `verify`.
 
@@ -40,7 +47,7 @@ def trust_factory(verify: str | bool) -> tuple[bool, Callable[..., gevent.ssl.SS
     if verify is True:
         return False, None
     if verify is False:
-        return True, gevent.ssl._create_unverified_context
+        return True, unverified_context
     bundle = str(verify)
 
     def bundle_context(*_args: object, **_kwargs: object) -> gevent.ssl.SSLContext:

@@ -23,8 +23,8 @@ from assessor.assess import portal_from_url
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
-from assessor.collect.gatherers import PORTAL_GATHERERS, load_gatherers
-from assessor.collect.run import hosts_to_trust
+from assessor.collect.gatherers import PORTAL_GATHERERS, load_gatherers, stages
+from assessor.collect.run import hosts_to_trust, run_stage
 from assessor.collect.trust import trusted_spki_hashes
 from assessor.criteria import load_rubric
 from assessor.sample_portal.content import PROCEDURES
@@ -65,12 +65,9 @@ async def _collect(
             deadline=time.monotonic() + settings.time_budget_s,
         )
         snapshot.pages = await crawl(portal.url, ctx, settings.extra_urls)
-        for gatherer in PORTAL_GATHERERS:
-            if gatherer.name in gatherers:
-                try:
-                    await gatherer.function(snapshot, ctx)
-                except Exception as exc:  # noqa: BLE001 - recorded as the real collector does
-                    snapshot.gather_errors[gatherer.name] = f"{type(exc).__name__}: {exc}"
+        # As the real collector does, stage by stage, with only the gatherers asked for.
+        for stage in stages([gatherer for gatherer in PORTAL_GATHERERS if gatherer.name in gatherers]):
+            await run_stage(stage, snapshot, ctx)
     snapshot.save(folder)
     return snapshot
 

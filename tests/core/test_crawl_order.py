@@ -11,7 +11,7 @@ from pathlib import Path
 from assessor.artifacts.page import PageArtifact
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
-from assessor.collect.crawl import QueuedPage, crawl, mark_wanted, section, take_most_diverse
+from assessor.collect.crawl import QueuedPage, crawl, normalise, section, take_most_diverse
 from assessor.collect.functions import entry_targets
 from assessor.collect.gatherers import Registered, stages
 from assessor.collect.run import run_stage
@@ -72,9 +72,9 @@ def test_a_request_sent_shortly_after_load_is_recorded(tmp_path: Path) -> None:
 def test_queue_order_wanted_then_least_visited_section_then_depth() -> None:
     queue = [QueuedPage("https://a/tin-tuc/2", 1, None, ""), QueuedPage("https://a/thu-tuc/1", 2, None, ""),
              QueuedPage("https://a/tra-cuu", 1, None, ""), QueuedPage("https://a/lien-he", 1, None, "")]
-    mark_wanted(queue, ["https://a/tra-cuu#top"])
+    first = {normalise("https://a/tra-cuu#top")}
     visited = {section("https://a/tin-tuc/1"): 1, "/": 1}
-    order = [take_most_diverse(queue, visited).url for _ in range(4)]
+    order = [take_most_diverse(queue, visited, first).url for _ in range(4)]
     assert order == ["https://a/tra-cuu", "https://a/thu-tuc/1", "https://a/tin-tuc/2", "https://a/lien-he"]
 
 
