@@ -45,6 +45,8 @@ class LabPage(BaseModel):
     url: str
     form_factor: str
     runs: list[LabRun] = Field(default_factory=list)
+    # Fewer runs than planned because a further run could not have changed the points earned.
+    settled_early: bool = False
 
 
 class LabResult(BaseModel):
@@ -145,6 +147,9 @@ class LabSettings(BaseModel):
     # Runs measured at once; more is quicker, but on a small machine the runs compete for the CPU
     # and fast pages paint later. At 1, each run's context is warmed up first (see collect/lab.py).
     concurrency: int = Field(default=2, ge=1, le=8)
+    # Stop measuring a page once a further run could not change its points (checks.performance:
+    # further_runs_could_change); false takes every planned run, for the spread alone.
+    settle_early: bool = True
 
 
 class LoadSettings(BaseModel):

@@ -133,6 +133,38 @@ def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
     return PageScore(page, mean(1), mean(2), mean(3), rows)
 
 
+def runs_needed_for_median(planned: int) -> int:
+    """The median of `planned` runs lies between the lowest and highest of any more than half of
+    them (at most the rest can fall below, or above, that range)."""
+    return planned // 2 + 1
+
+
+def further_runs_could_change(page: LabPage, scorers: list[LabMetricParams], planned: int) -> bool:
+    """Whether more runs of this page could change the points it earns, up to `planned` runs.
+
+    Once more than half the planned runs are in, the final median lies between the lowest and
+    highest value so far; curves are monotone, so if both ends earn the same fraction on every
+    metric a criterion scores, so does the median of all runs. A run that failed, or a metric
+    some runs report and others do not, keeps the page open."""
+    if len(page.runs) >= planned:
+        return False
+    if len(page.runs) < runs_needed_for_median(planned) or any(run.error for run in page.runs):
+        return True
+    for params in scorers:
+        if page.form_factor not in params.form_factors:
+            continue
+        for metric, curve in params.metrics.items():
+            values = [value for run in page.runs if (value := getattr(run, metric)) is not None]
+            if not values:
+                continue  # not reported for this page: more runs would not report it either
+            if len(values) < len(page.runs):
+                return True
+            low, high = (fraction_of(curve.score(float(value)), params.full_marks_at) for value in (min(values), max(values)))
+            if low != high:
+                return True
+    return False
+
+
 def missing_facts(snapshot: Snapshot, gatherer: str, what_vi: str, what_en: str) -> Finding:
     reason = snapshot.gather_errors.get(gatherer)
     if reason:
@@ -160,12 +192,18 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
     fraction = sum(weight * result.fraction for weight, result in scored) / total_weight
     worst = min(scored, key=lambda item: item[1].fraction)[1]
     unstable = [result for _, result in scored if result.is_unstable(params.unstable_fraction)]
-    evidence = [Evidence(kind="table", label=f"{names}: median, min, max of {lab.runs_per_page} runs",
+    evidence = [Evidence(kind="table", label=f"{names}: median, min, max of up to {lab.runs_per_page} runs",
                          value=[row for _, result in scored for row in result.rows])]
     if unstable:
         listed = ", ".join(f"{result.page.kind}/{result.page.form_factor}" for result in unstable)
         evidence.append(Evidence(kind="note", label="unstable", value=listed))
-    if lab.runs_planned and lab.runs_per_page < lab.runs_planned:
+    settled = [result.page for _, result in scored if result.page.settled_early]
+    if settled:
+        evidence.append(Evidence(kind="note", label="runs stopped once a further run could not change the points",
+                                 value=", ".join(f"{page.kind}/{page.form_factor} ({len(page.runs)} runs)"
+                                                 for page in settled)))
+    if lab.runs_planned and any(len(result.page.runs) < lab.runs_planned and not result.page.settled_early
+                                for _, result in scored):
         evidence.append(Evidence(kind="note", label="runs cut short by the time budget",
                                  value=f"{lab.runs_per_page} of {lab.runs_planned}"))
     if lab.missing_kinds:

@@ -28,6 +28,7 @@ from playwright.async_api import BrowserContext, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
 from assessor.artifacts.performance import FormFactor, LabPage, LabResult, LabRun, LabSettings, PerformanceFacts
+from assessor.checks.performance import LabMetricParams, further_runs_could_change
 from assessor.collect.gatherers import STAGE_LAB, portal_gatherer
 from assessor.collect.page_visit import first_line
 from assessor.collect.timings import INIT_SCRIPT, read_timings, speed_index_ms
@@ -36,6 +37,7 @@ from assessor.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from assessor.collect.context import CollectContext
+    from assessor.criteria import Rubric
 
 LAB_CHECK = "performance.lab_metric"
 SCREENCAST_MAX_SIDE = 320
@@ -165,9 +167,13 @@ async def measure(context: BrowserContext, url: str, form_factor: FormFactor, se
     await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
     time_origin = await wait_until_quiet(page, recorder, settings, started)
     timings = await read_timings(page)
+    long_tasks = await page.evaluate(LONG_TASKS)
     await cdp.send("Page.stopScreencast")
+    if form_factor.cpu_slowdown > 1:
+        # Chromium slows the renderer by making it spin: end that before the rest is worked out.
+        await cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     run = LabRun.model_validate(timings.model_dump())
-    run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, await page.evaluate(LONG_TASKS))
+    run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, long_tasks)
     run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
     run.request_count = recorder.requests
     run.transfer_bytes = recorder.bytes
@@ -207,6 +213,12 @@ async def one_run(ctx: CollectContext, url: str, form_factor: FormFactor, settin
             await context.close()
 
 
+def lab_scorers(rubric: Rubric) -> list[LabMetricParams]:
+    """What every lab criterion scores, so the lab knows when more runs could not change it."""
+    return [criterion.parsed_params for criterion in rubric.all_criteria()
+            if criterion.check == LAB_CHECK and isinstance(criterion.parsed_params, LabMetricParams)]
+
+
 def crawled_key_pages(snapshot: Snapshot, settings: LabSettings) -> tuple[dict[str, str], list[str]]:
     seen = [SeenPage(page.final_url, page.html) for page in snapshot.pages if page.ok]
     return choose_key_pages(seen, settings.pages)
@@ -233,14 +245,22 @@ async def measure_pages(targets: dict[str, str], ctx: CollectContext, settings: 
             ctx.progress(f"lab {page.kind} {page.form_factor} run {len(page.runs) + 1}/{settings.runs}")
             page.runs.append(await one_run(ctx, page.url, by_name[page.form_factor], settings, ignore_https_errors))
 
-    # Round by round, so that two runs of the same page never overlap. Rather than be abandoned
-    # half-way by its time budget, the lab stops before a round that would not fit.
+    # Round by round, so that two runs of the same page never overlap. A page leaves the rounds
+    # once a further run could not change its points. Rather than be abandoned half-way by its
+    # time budget, the lab stops before a round that would not fit.
+    scorers = lab_scorers(ctx.rubric) if settings.settle_early else []
+    open_pages = list(pages)
     rounds = 0
-    while rounds < settings.runs:
+    while open_pages:
         round_started = time.monotonic()
-        await asyncio.gather(*(measure_into(page) for page in pages))
+        await asyncio.gather(*(measure_into(page) for page in open_pages))
         rounds += 1
-        if ctx.time_left() < (time.monotonic() - round_started) * ROUND_MARGIN:
+        if settings.settle_early:
+            for page in open_pages:
+                page.settled_early = len(page.runs) < settings.runs and not further_runs_could_change(
+                    page, scorers, settings.runs)
+        open_pages = [page for page in open_pages if len(page.runs) < settings.runs and not page.settled_early]
+        if open_pages and ctx.time_left() < (time.monotonic() - round_started) * ROUND_MARGIN:
             break
     return LabResult(runs_per_page=rounds, runs_planned=settings.runs, form_factors=settings.form_factors,
                      pages=pages, duration_s=time.monotonic() - started)

@@ -13,7 +13,7 @@ from assessor.artifacts.performance import (
     PerformanceFacts,
     default_form_factors,
 )
-from assessor.checks.performance import lab_metric, load_metric
+from assessor.checks.performance import further_runs_could_change, lab_metric, load_metric, runs_needed_for_median
 from assessor.model import Status
 from tests.builders import make_snapshot, page, params_of
 
@@ -144,3 +144,47 @@ def test_runs_cut_short_by_the_time_budget_are_noted() -> None:
     finding = lab_metric(snapshot, params_of("performance.fcp"))
     assert finding.status == Status.PASS
     assert any(evidence.value == "1 of 3" for evidence in finding.evidence)
+
+
+def lab_page(form_factor: str, runs: list[LabRun]) -> LabPage:
+    return LabPage(kind="home", url=URL, form_factor=form_factor, runs=runs)
+
+
+LAB_SCORERS = [params_of("performance.fcp"), params_of("performance.page_weight")]
+
+
+def test_a_page_stays_open_until_more_than_half_its_runs_are_in() -> None:
+    assert runs_needed_for_median(3) == 2 and runs_needed_for_median(5) == 3 and runs_needed_for_median(1) == 1
+    assert further_runs_could_change(lab_page("desktop", fcp_runs(500)), LAB_SCORERS, planned=3)
+    assert not further_runs_could_change(lab_page("desktop", fcp_runs(500, 510, 520)), LAB_SCORERS, planned=3)
+
+
+def test_runs_that_earn_the_same_points_settle_the_page() -> None:
+    # Both far better than p10 (1.8 s): full marks whatever a third run gives. Page weight, which
+    # no run reports here, cannot change the points either.
+    assert not further_runs_could_change(lab_page("desktop", fcp_runs(300, 900)), LAB_SCORERS, planned=3)
+    assert not further_runs_could_change(lab_page("mobile", fcp_runs(1000, 1200)), LAB_SCORERS, planned=3)
+
+
+def test_runs_on_the_slope_of_a_curve_keep_the_page_open() -> None:
+    assert further_runs_could_change(lab_page("mobile", fcp_runs(2500, 3500)), LAB_SCORERS, planned=3)
+    # Page weight is scored on desktop only: its slope matters there, not on mobile.
+    heavy = [LabRun(fcp_ms=500, transfer_bytes=3_000_000), LabRun(fcp_ms=500, transfer_bytes=4_000_000)]
+    assert further_runs_could_change(lab_page("desktop", heavy), LAB_SCORERS, planned=3)
+    assert not further_runs_could_change(lab_page("mobile", heavy), LAB_SCORERS, planned=3)
+
+
+def test_a_failed_run_or_a_metric_missing_from_one_run_keeps_the_page_open() -> None:
+    failed = [LabRun(fcp_ms=500), LabRun(error="net::ERR_CONNECTION_RESET")]
+    assert further_runs_could_change(lab_page("desktop", failed), LAB_SCORERS, planned=3)
+    assert further_runs_could_change(lab_page("desktop", [LabRun(fcp_ms=500), LabRun()]), LAB_SCORERS, planned=3)
+
+
+def test_settled_pages_are_noted_and_not_taken_for_a_time_budget_cut() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(800, 820)})
+    snapshot.performance.lab.pages[0].settled_early = True
+    snapshot.performance.lab.runs_planned = 3
+    snapshot.performance.lab.runs_per_page = 2
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    notes = {evidence.label: evidence.value for evidence in finding.evidence if evidence.kind == "note"}
+    assert notes == {"runs stopped once a further run could not change the points": "home/desktop (2 runs)"}

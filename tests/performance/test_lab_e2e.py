@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assessor.artifacts.performance import FormFactor, LabSettings, PerformanceFacts
+from assessor.artifacts.performance import FormFactor, LabResult, LabSettings, PerformanceFacts
 from assessor.checks.performance import lab_metric
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
-from assessor.collect.lab import run_lab
+from assessor.collect.lab import measure_pages, run_lab
 from assessor.collect.run import hosts_to_trust
 from assessor.collect.trust import trusted_spki_hashes
 from assessor.criteria import load_rubric
@@ -106,3 +106,29 @@ def test_layout_shift_moves_cls(measured: dict[str, Snapshot]) -> None:
     assert median_of(measured["good"], "desktop", "cls") < 0.01
     stability = params_of("performance.layout_stability")
     assert lab_metric(measured["good"], stability).status == Status.PASS
+
+
+async def measure_targets(portal: SamplePortal, targets: dict[str, str], settings: LabSettings,
+                          folder: Path) -> LabResult:
+    trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
+    options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve, trusted_spki=trusted)
+    async with BrowserSession(options) as session:
+        ctx = CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session, folder=folder,
+                             rubric=load_rubric(), ca_bundle=portal.ca_cert_path)
+        return await measure_pages(targets, ctx, settings)
+
+
+def test_runs_stop_once_a_further_run_could_not_change_the_points(tmp_path: Path) -> None:
+    """With the shipped rubric the fast home page earns full marks on every metric after two
+    runs, so a third is not taken; a page whose runs fail stays open to the last run."""
+    settings = LabSettings(runs=3, form_factors=[DESKTOP])
+    with SamplePortal(resolve_profile("good")) as portal:
+        targets = {"home": portal.url, "lookup": "http://127.0.0.1:9/tra-cuu-ho-so"}  # port 9: refused
+        settled = asyncio.run(measure_targets(portal, targets, settings, tmp_path))
+        every_run = asyncio.run(measure_targets(portal, {"home": portal.url},
+                                                settings.model_copy(update={"settle_early": False}), tmp_path))
+    home, refused = settled.pages
+    assert (len(home.runs), home.settled_early) == (2, True)
+    assert (len(refused.runs), refused.settled_early) == (3, False) and all(run.error for run in refused.runs)
+    assert settled.runs_per_page == 3 and settled.runs_planned == 3
+    assert (len(every_run.pages[0].runs), every_run.pages[0].settled_early) == (3, False)
