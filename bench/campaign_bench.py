@@ -2,7 +2,7 @@
 
 The campaign is the shipped example fleet (assessor/examples/portals.sample.yaml: 12 sample
 portals with different profiles), run through the command line with a fresh store each time.
-Peak memory is sampled every 100 ms over the campaign process and all its children (worker
+Peak memory is sampled (RSS every 100 ms, PSS every second) over the campaign process and all its children (worker
 processes, Chromium, sample portals), as the sum of resident sizes (RSS, which counts the pages
 Chromium's processes share once per process) and of proportional sizes (PSS, what the tree
 really holds); see assess_sample.py. The target is judged on PSS.
