@@ -7,12 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
-from playwright.async_api import BrowserContext
-
 from assessor.artifacts.page import PageArtifact
 from assessor.collect.context import CollectContext
 from assessor.collect.deadline import DeadlineExceeded, within
-from assessor.collect.page_visit import first_line, visit
+from assessor.collect.page_visit import Tab, first_line
 from assessor.collect.timings import INIT_SCRIPT
 
 # Documents a browser would download rather than render; link health checks them separately.
@@ -67,8 +65,11 @@ async def crawl(
     # Popups opened by a page are closed at once: the crawl decides where to go, not the page.
     context.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
     pages: list[PageArtifact] = []
+    # One tab per worker, navigated from page to page (closing the context closes them); the
+    # home page's tab becomes the first worker's.
+    tabs = [Tab(context) for _ in range(max(1, settings.per_host_concurrency))]
     try:
-        home = await visit_within_deadline(context, start_url, ctx, 0)
+        home = await visit_within_deadline(tabs[0], start_url, ctx, 0)
         pages.append(home)
         ctx.progress(f"{len(pages)}/{settings.max_pages} {home.final_url}")
         if home.status is None or urlsplit(home.final_url).hostname != urlsplit(start_url).hostname:
@@ -85,7 +86,7 @@ async def crawl(
         lock = asyncio.Lock()
         visited_per_section: dict[str, int] = {section(home.final_url): 1}
 
-        async def worker() -> None:
+        async def worker(tab: Tab) -> None:
             while True:
                 async with lock:
                     if not queue or len(pages) >= settings.max_pages or ctx.time_left() <= 0:
@@ -94,7 +95,7 @@ async def crawl(
                     visited_per_section[section(item.url)] = visited_per_section.get(section(item.url), 0) + 1
                     index = len(pages)
                     pages.append(PageArtifact(url=item.url, final_url=item.url))  # reserve the slot
-                artifact = await visit_within_deadline(context, item.url, ctx, index, item.depth, item.found_on, item.link_text)
+                artifact = await visit_within_deadline(tab, item.url, ctx, index, item.depth, item.found_on, item.link_text)
                 async with lock:
                     pages[index] = artifact
                     if artifact.ok and same_site(artifact.final_url, origin):
@@ -103,7 +104,7 @@ async def crawl(
                 if settings.politeness_delay_s:
                     await asyncio.sleep(settings.politeness_delay_s)
 
-        await asyncio.gather(*(worker() for _ in range(max(1, settings.per_host_concurrency))))
+        await asyncio.gather(*(worker(tab) for tab in tabs))
     finally:
         try:
             await within(context.close(), CLOSE_LIMIT_S)
@@ -121,13 +122,13 @@ def visit_deadline_s(ctx: CollectContext) -> float:
 
 
 async def visit_within_deadline(
-    context: BrowserContext, url: str, ctx: CollectContext, index: int, depth: int = 0, found_on: str | None = None, link_text: str = ""
+    tab: Tab, url: str, ctx: CollectContext, index: int, depth: int = 0, found_on: str | None = None, link_text: str = ""
 ) -> PageArtifact:
-    """`visit`, abandoned at a hard deadline: a page that never answers, drips its bytes or
-    spins its CPU costs one deadline, not the run."""
+    """`tab.visit`, abandoned at a hard deadline: a page that never answers, drips its bytes or
+    spins its CPU costs one deadline, not the run (and its tab: the next visit opens another)."""
     seconds = visit_deadline_s(ctx)
     try:
-        return await within(visit(context, url, ctx, index, depth, found_on, link_text), seconds)
+        return await within(tab.visit(url, ctx, index, depth, found_on, link_text), seconds)
     except DeadlineExceeded as exc:
         artifact = PageArtifact(url=url, final_url=url, depth=depth, found_on=found_on, link_text=link_text)
         artifact.error = first_line(f"page abandoned: {exc} (no complete response, or the page never settled)")

@@ -1,0 +1,156 @@
+"""A crawl worker keeps one tab and navigates it from page to page: against real local sites in
+real Chromium, the tab really is reused, one page's events never reach the next page's record,
+and a page that blocks its unload, times out or spins never spoils the next visit."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from playwright.async_api import BrowserContext
+
+from assessor.artifacts.page import PageArtifact
+from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
+from assessor.collect.context import CollectContext
+from assessor.collect.crawl import crawl
+from assessor.collect.page_visit import Tab
+from assessor.criteria import load_rubric
+from assessor.snapshot import CollectSettings
+from tests.core.local_site import Routes, serve_site
+
+T = TypeVar("T")
+PAGE_TIMEOUT_S = 3.0
+# Counts the visits made in this tab: sessionStorage lives as long as the tab, per site.
+COUNTER = """<script>const n = Number(sessionStorage.getItem('n') || 0) + 1;
+sessionStorage.setItem('n', n); document.title = 'Lượt ' + n;</script>"""
+NORMAL = "<!DOCTYPE html><html lang='vi'><head><title>Trang thường</title></head><body><h1>Bình thường</h1>"
+
+
+@contextmanager
+def never_answering() -> Iterator[str]:
+    """A listener whose connections are queued by the kernel and never answered: a request to it
+    stays in flight until the browser gives up on it."""
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as server:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def in_browser(tmp_path: Path, work: Callable[[CollectContext, BrowserContext], Awaitable[T]]) -> T:
+    async def run() -> T:
+        async with BrowserSession(BrowserOptions(executable=find_browser().path)) as session:
+            settings = CollectSettings(max_pages=10, max_depth=2, time_budget_s=60, page_timeout_s=PAGE_TIMEOUT_S,
+                                       per_host_concurrency=1)
+            ctx = CollectContext(settings=settings, session=session, folder=tmp_path, rubric=load_rubric())
+            context = await session.new_context()
+            try:
+                return await work(ctx, context)
+            finally:
+                await context.close()
+
+    return asyncio.run(run())
+
+
+def test_a_crawl_worker_navigates_one_tab_from_page_to_page(tmp_path: Path) -> None:
+    links = "".join(f"<a href='/trang-{n}'>Trang {n}</a> " for n in range(1, 4))
+    routes: Routes = {"/": (200, {}, f"<html><head>{COUNTER}</head><body>{links}</body></html>"),
+                      **{f"/trang-{n}": (200, {}, f"<html><head>{COUNTER}</head></html>") for n in range(1, 4)}}
+
+    with serve_site(routes) as base:
+        pages = in_browser(tmp_path, lambda ctx, context: crawl(base + "/", ctx))  # the crawl opens its own context
+    # A new tab per page would count one visit on every page.
+    assert [page.title for page in pages] == ["Lượt 1", "Lượt 2", "Lượt 3", "Lượt 4"]
+
+
+def test_one_page_s_requests_and_messages_never_reach_the_next_page_s_record(tmp_path: Path) -> None:
+    with never_answering() as hanging, serve_site({
+        # Still busy when the next visit starts: a request that never ends, and chatter every 20 ms.
+        "/trang-1": (200, {}, f"""<html><head><title>Trang 1</title></head><body><script>
+            fetch('{hanging}/treo', {{mode: 'no-cors'}}).catch(() => {{}});
+            setInterval(() => {{ console.error('lỗi của trang 1'); fetch('/tu-trang-1').catch(() => {{}}); }}, 20);
+            </script></body></html>"""),
+        "/trang-2": (200, {}, """<html><head><title>Trang 2</title></head><body><script>
+            console.error('lỗi của trang 2');
+            addEventListener('load', () => setTimeout(() => fetch('/muon-2'), 120));</script></body></html>"""),
+        **{path: (200, {"Content-Type": "application/json"}, "{}") for path in ("/tu-trang-1", "/muon-2")},
+    }) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> tuple[PageArtifact, PageArtifact, bool]:
+            tab = Tab(context)
+            first = await tab.visit(base + "/trang-1", ctx, 0)
+            page = context.pages[0]
+            second = await tab.visit(base + "/trang-2", ctx, 1)
+            return first, second, context.pages == [page]
+
+        first, second, same_tab = in_browser(tmp_path, work)
+    assert same_tab
+    assert "lỗi của trang 1" in [message.text for message in first.console]
+    assert any(request.url.endswith("/tu-trang-1") for request in first.requests)
+    assert second.error is None and second.status == 200 and second.title == "Trang 2"
+    assert [message.text for message in second.console] == ["lỗi của trang 2"]
+    # Its own late request is there: the first page's request, aborted by the navigation, did
+    # not end the second page's wait for quiet.
+    assert [request.url.removeprefix(base) for request in second.requests] == ["/trang-2", "/muon-2"]
+
+
+def test_a_page_that_asks_to_stay_does_not_stop_the_next_visit(tmp_path: Path) -> None:
+    staying = """<html><head><title>Ở lại</title></head><body><p>Bạn có chắc?</p><script>
+        addEventListener('beforeunload', (event) => { event.preventDefault(); event.returnValue = 'Ở lại?'; });
+        </script></body></html>"""
+    with serve_site({"/o-lai": (200, {}, staying), "/tiep": (200, {}, NORMAL)}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> tuple[PageArtifact, list[str], bool]:
+            tab = Tab(context)
+            await tab.visit(base + "/o-lai", ctx, 0)
+            page = context.pages[0]
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: dialogs.append(dialog.type))
+            await page.click("p")  # Chromium asks before unloading only a page the user touched
+            second = await tab.visit(base + "/tiep", ctx, 1)
+            return second, dialogs, context.pages == [page]
+
+        second, dialogs, same_tab = in_browser(tmp_path, work)
+    assert dialogs == ["beforeunload"] and same_tab
+    assert second.error is None and second.status == 200 and second.title == "Trang thường"
+    assert second.final_url == base + "/tiep"
+
+
+def test_after_a_page_that_times_out_the_next_is_recorded_in_a_fresh_tab(tmp_path: Path) -> None:
+    with never_answering() as hanging, serve_site({
+        "/cham": (200, {}, f"<html><head><title>Chậm</title></head><body><img src='{hanging}/anh.png'></body>"),
+        "/tiep": (200, {}, NORMAL),
+    }) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> tuple[PageArtifact, PageArtifact, bool]:
+            tab = Tab(context)
+            slow = await tab.visit(base + "/cham", ctx, 0)
+            second = await tab.visit(base + "/tiep", ctx, 1)
+            return slow, second, len(context.pages) == 1
+
+        slow, second, one_tab = in_browser(tmp_path, work)
+    assert slow.error and f"no complete page within {PAGE_TIMEOUT_S:.0f} s" in slow.error and slow.status == 200
+    assert one_tab  # the timed-out page's tab was closed
+    assert second.error is None and second.status == 200 and second.title == "Trang thường"
+    assert not any("anh.png" in request.url for request in second.requests)
+
+
+def test_after_a_page_that_spins_for_ever_the_next_is_recorded(tmp_path: Path) -> None:
+    spinning = "<html><head><title>Quay</title></head><body><script>setTimeout(() => { for (;;) {} }, 200);</script>"
+    with serve_site({"/quay": (200, {}, spinning), "/tiep": (200, {}, NORMAL)}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> tuple[PageArtifact, PageArtifact]:
+            tab = Tab(context)
+            return await tab.visit(base + "/quay", ctx, 0), await tab.visit(base + "/tiep", ctx, 1)
+
+        stuck, second = in_browser(tmp_path, work)
+    assert stuck.status == 200 and any("did not settle" in error for error in stuck.page_errors)
+    assert second.error is None and second.status == 200 and second.title == "Trang thường"
+
+
+def test_a_url_a_fragment_away_from_the_tab_s_page_is_loaded_afresh(tmp_path: Path) -> None:
+    # Navigating a tab within its document loads nothing to record.
+    with serve_site({"/trang": (200, {}, NORMAL)}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> list[PageArtifact]:
+            tab = Tab(context)
+            return [await tab.visit(base + "/trang#mot", ctx, 0), await tab.visit(base + "/trang#hai", ctx, 1)]
+
+        pages = in_browser(tmp_path, work)
+    assert [(page.status, page.title, page.error) for page in pages] == [(200, "Trang thường", None)] * 2
