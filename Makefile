@@ -28,11 +28,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# Debian's Chromium; assessor finds it on PATH (or set ASSESSOR_CHROMIUM).
+# Debian's Chromium and its headless shell; assessor finds them on PATH (or set ASSESSOR_CHROMIUM).
+# The headless shell (what Playwright itself runs headless) loads a page for about a third of the
+# CPU; where a system has no such package, assessor runs the full browser.
 system-browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { echo "installing Chromium from the system packages"; \
 	    $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@command -v chromium-headless-shell >/dev/null 2>&1 || \
+	  { echo "installing Chromium's headless shell from the system packages"; \
+	    $(SUDO) apt-get install -y -q chromium-headless-shell || \
+	    echo "no chromium-headless-shell package here: assessor will run the full Chromium"; }
 
 # PostgreSQL for the store's PostgreSQL tests (a throwaway cluster is started by the tests).
 system-test-deps:

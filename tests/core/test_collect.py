@@ -92,3 +92,23 @@ def test_browser_discovery_prefers_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ASSESSOR_CHROMIUM", str(tmp_path / "missing"))
     with pytest.raises(Exception, match="does not exist"):
         find_browser()
+
+
+def test_one_feature_list_keeps_playwrights_choices_and_ours() -> None:
+    # Chromium keeps only the last --disable-features: a second one would undo Playwright's.
+    features = [arg for arg in launch_args(BrowserOptions(executable="x")) if arg.startswith("--disable-features=")]
+    assert len(features) == 1
+    disabled = features[0].removeprefix("--disable-features=").split(",")
+    assert {"PreconnectToSearch", "NetworkTimeServiceQuerying", "PaintHolding", "Translate"} <= set(disabled)
+
+
+def test_the_system_headless_shell_is_preferred(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("chromium", "chromium-headless-shell"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    monkeypatch.delenv("ASSESSOR_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    choice = find_browser(look_for_playwright=False)
+    assert (choice.path, choice.source) == (str(tmp_path / "chromium-headless-shell"), "system")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert find_browser(look_for_playwright=False).path == str(tmp_path / "chromium")
