@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -12,28 +15,41 @@ from assessor.artifacts.page import PageArtifact
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
+T = TypeVar("T")
 
+
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without Vietnamese diacritics ('Tra cứu hồ sơ' -> 'tra cuu ho so'), so that
-    keywords match however a portal spells or encodes them."""
+    keywords match however a portal spells or encodes them. Remembered: the checks fold the same
+    keywords and the same menu links of every page over and over."""
     text = text.replace("đ", "d").replace("Đ", "D")
     plain = unicodedata.normalize("NFKD", text)
     return "".join(char for char in plain if not unicodedata.combining(char)).lower()
 
 
-def soup_of(page: PageArtifact) -> BeautifulSoup:
-    """The page's final HTML parsed once per page (checks call this many times)."""
-    cached = _SOUPS.get(id(page))
-    if cached is not None and cached[0] is page.html:
-        return cached[1]
-    soup = BeautifulSoup(page.html or "", "lxml")
-    _SOUPS[id(page)] = (page.html, soup)
-    if len(_SOUPS) > 256:
-        _SOUPS.pop(next(iter(_SOUPS)))
-    return soup
+class ReadOncePerPage(Generic[T]):
+    """What `read` makes of a page's HTML, made once per page: the checks ask for it many times.
+    Remembered for the page object and its HTML as they are; a bounded number of pages."""
+
+    def __init__(self, read: Callable[[PageArtifact], T], limit: int = 256) -> None:
+        self._read = read
+        self._limit = limit
+        self._made: dict[int, tuple[str | None, T]] = {}
+
+    def __call__(self, page: PageArtifact) -> T:
+        made = self._made.get(id(page))
+        if made is not None and made[0] is page.html:
+            return made[1]
+        value = self._read(page)
+        self._made[id(page)] = (page.html, value)
+        if len(self._made) > self._limit:
+            self._made.pop(next(iter(self._made)))
+        return value
 
 
-_SOUPS: dict[int, tuple[str, BeautifulSoup]] = {}
+# The page's final HTML, parsed.
+soup_of: ReadOncePerPage[BeautifulSoup] = ReadOncePerPage(lambda page: BeautifulSoup(page.html or "", "lxml"))
 
 
 class PageTypeRules(BaseModel):

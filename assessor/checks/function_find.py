@@ -16,7 +16,7 @@ from bs4 import Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold, soup_of
+from assessor.checks.common import ReadOncePerPage, fold, soup_of
 
 FIELD_TAGS = ("input", "select", "textarea")
 UNFILLABLE_TYPES = ("hidden", "submit", "button", "reset", "image")
@@ -99,31 +99,65 @@ def first_term(haystack: str, terms: list[str]) -> str | None:
     return next((term for term in terms if fold(term) and fold(term) in folded), None)
 
 
-def entries_on_page(page: PageArtifact, function: str, spec: FunctionSpec) -> list[Entry]:
+@dataclass(frozen=True)
+class PageLink:
+    text: str
+    target: str
+    selector: str
+
+
+@dataclass(frozen=True)
+class FormControl:
+    selector: str  # the form's and the control's
+    description: str
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """What entries are looked for in, read from a page's HTML once: every function of the
+    rubric is looked for on every page."""
+
+    links: list[PageLink]
+    forms: list[list[FormControl]]
+
+
+def read_page_parts(page: PageArtifact) -> PageParts:
     soup = soup_of(page)
-    found: list[Entry] = []
+    links = []
     for anchor in soup.find_all("a", href=True):
         href = str(anchor["href"]).strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:")) or href == "#":
-            continue
-        text = link_text(anchor)
-        target = urljoin(page.final_url, href)
-        term = first_term(text, spec.texts)
+        if href and not href.startswith(("javascript:", "mailto:", "tel:")) and href != "#":
+            links.append(PageLink(link_text(anchor), urljoin(page.final_url, href), element_selector(anchor)))
+    forms = [
+        [FormControl(f"{element_selector(form)} {element_selector(control)}", describe_control(control, soup))
+         for control in form.find_all(FIELD_TAGS) if str(control.get("type", "")).lower() not in UNFILLABLE_TYPES]
+        for form in soup.find_all("form")
+    ]
+    return PageParts(links, forms)
+
+
+page_parts: ReadOncePerPage[PageParts] = ReadOncePerPage(read_page_parts)
+
+
+def entries_on_page(page: PageArtifact, function: str, spec: FunctionSpec) -> list[Entry]:
+    parts = page_parts(page)
+    found: list[Entry] = []
+    for link in parts.links:
+        term = first_term(link.text, spec.texts)
         how = "link text"
         if term is None:
-            term = first_term(urlsplit(target).path + "?" + urlsplit(target).query, spec.hrefs)
+            target = urlsplit(link.target)
+            term = first_term(target.path + "?" + target.query, spec.hrefs)
             how = "link target"
         if term is not None:
-            found.append(Entry(function, page.final_url, element_selector(anchor), text[:200], target, term, how,
+            found.append(Entry(function, page.final_url, link.selector, link.text[:200], link.target, term, how,
                                page.depth + 1, page.logged_in))
     if spec.fields:
-        for form in soup.find_all("form"):
-            controls = [c for c in form.find_all(FIELD_TAGS) if str(c.get("type", "")).lower() not in UNFILLABLE_TYPES]
+        for controls in parts.forms:
             for control in controls:
-                term = first_term(describe_control(control, soup), spec.fields)
+                term = first_term(control.description, spec.fields)
                 if term is not None:
-                    selector = f"{element_selector(form)} {element_selector(control)}"
-                    found.append(Entry(function, page.final_url, selector, describe_control(control, soup)[:200],
+                    found.append(Entry(function, page.final_url, control.selector, control.description[:200],
                                        page.final_url, term, "form", page.depth, page.logged_in))
                     break
     return found
