@@ -37,7 +37,7 @@ from assessor.checks.function_reach import LinkHealthParams
 from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
-from assessor.collect.gatherers import STAGE_FUNCTIONS, portal_gatherer
+from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
 from assessor.collect.page_visit import first_line, visit
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
@@ -366,7 +366,7 @@ def portal_closed(snapshot: Snapshot) -> bool:
     return home is None or urlsplit(home.final_url).hostname != urlsplit(snapshot.start_url).hostname
 
 
-@portal_gatherer("functions", stage=STAGE_FUNCTIONS)
+@portal_gatherer("functions", stage=STAGE_BROWSER)
 async def gather_functions(snapshot: Snapshot, ctx: CollectContext) -> None:
     started = time.monotonic()
     facts = snapshot.functions or FunctionFacts()

@@ -25,7 +25,7 @@ from assessor.artifacts.accessibility import (
 from assessor.checks.accessibility import KeyboardParams, ResponsiveParams, is_ip_literal
 from assessor.checks.common import fold, page_type
 from assessor.checks.layout import MobileParams
-from assessor.collect.gatherers import STAGE_INDEPENDENT, STAGE_VIEWPORT, portal_gatherer
+from assessor.collect.gatherers import STAGE_BROWSER, STAGE_INDEPENDENT, portal_gatherer
 from assessor.collect.page_visit import SETTLE_MS
 from assessor.snapshot import Snapshot
 
@@ -292,7 +292,7 @@ def find_controls(candidates: list[list[str]], params: KeyboardParams) -> list[P
     return controls
 
 
-@portal_gatherer("viewport", stage=STAGE_VIEWPORT)
+@portal_gatherer("viewport", stage=STAGE_BROWSER)
 async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
     """Reflow and mobile in one chain, keyboard in another, side by side. What matters most comes
     first (the home page), and facts are recorded as they come, so a run cut short by the time
