@@ -9,9 +9,10 @@ which is what the tree really holds.
 
     .venv/bin/python bench/assess_sample.py [--profile good] [--runs 3] [--max-pages 20]
 
-Measured on the idle 2-core build machine (2026-11-23): 54.4 s median of 3 (50.5-55.9), peak
-RSS 1.7 GiB, PSS 0.8 GiB; steps: crawl 10-12 s, viewport 5 s, functions 5 s, TLS and probes under
-1 s, lab 26-30 s.
+Measured on the idle 2-core build machine (2026-11-29): 28.2 s median of 3 (27.8-28.6), peak
+RSS 1.3 GiB, PSS 0.7 GiB; steps: crawl 6-7 s, viewports and functions side by side 5 s, TLS and
+probes under 1 s, lab 13-14 s (16-18 cold loads: most pages settle after 2 of their 3 runs). Before
+(2026-11-23, the full Chromium, every lab run taken, a new tab per crawled page): 54.4 s.
 """
 
 from __future__ import annotations
