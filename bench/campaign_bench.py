@@ -10,11 +10,12 @@ Target (issue 7): under 3 minutes and under 2 GiB on a 2-core machine.
 
     .venv/bin/python bench/campaign_bench.py [--concurrency 1 2 4] [--max-pages 4]
 
-Measured on the idle 2-core build machine (2026-11-23), full shipped rubric, 4 pages per portal:
-concurrency 1: 576 s, peak RSS 1.8 GiB; concurrency 2: 390 s, peak RSS 3.3 GiB (again: 415 s,
-PSS 1.3 GiB, RSS 3.4 GiB); concurrency 4: 372 s, peak RSS 6.2 GiB. Each portal is about 48 s
-alone, 27 s of it the lab's 24 cold loads: two cores cannot do twelve in 3 minutes without
-fewer lab loads per portal (see the README's Benchmarks section).
+Measured on the idle 2-core build machine (2026-11-29), full shipped rubric, 4 pages per portal:
+concurrency 2: 279.5 s, peak PSS 1.1 GiB (RSS 2.4 GiB); concurrency 4: 249.0 s, peak PSS 1.7 GiB
+(RSS 4.4 GiB). Before (2026-11-23, the full Chromium, every lab run taken): concurrency 1: 576 s;
+2: 390 s (415 s again), PSS 1.3 GiB; 4: 372 s. The slowest portals set the pace: the `slow`
+profile alone takes 91 s (1.2 s server delay on every request, 4 MB of images that a throttled
+mobile load cannot finish in the 20 s page timeout), against about 20 s for a healthy one.
 """
 
 from __future__ import annotations
