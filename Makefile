@@ -37,7 +37,7 @@ system-browser:
 	    $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@command -v chromium-headless-shell >/dev/null 2>&1 || \
 	  { echo "installing Chromium's headless shell from the system packages"; \
-	    $(SUDO) apt-get install -y -q chromium-headless-shell || \
+	    { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium-headless-shell; } || \
 	    echo "no chromium-headless-shell package here: assessor will run the full Chromium"; }
 
 # PostgreSQL for the store's PostgreSQL tests (a throwaway cluster is started by the tests).
