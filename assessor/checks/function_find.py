@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import Tag
@@ -99,15 +100,17 @@ def first_term(haystack: str, terms: list[str]) -> str | None:
     return next((term for term in terms if fold(term) and fold(term) in folded), None)
 
 
-@dataclass(frozen=True)
-class PageLink:
+class PageLink(NamedTuple):
+    """A link as a citizen reads it (its text), where it leads, and how a reviewer finds it."""
+
     text: str
     target: str
     selector: str
 
 
-@dataclass(frozen=True)
-class FormControl:
+class FormControl(NamedTuple):
+    """A fillable control of a form, and what it is called (label, placeholder, name, ...)."""
+
     selector: str  # the form's and the control's
     description: str
 
