@@ -143,8 +143,8 @@ def further_runs_could_change(page: LabPage, scorers: list[LabMetricParams], pla
     """Whether more runs of this page could change the points it earns, up to `planned` runs.
 
     Once more than half the planned runs are in, the final median lies between the lowest and
-    highest value so far; curves are monotone, so if both ends earn the same fraction on every
-    metric a criterion scores, so does the median of all runs. A run that failed, or a metric
+    highest value so far; curves are monotone, so if the page's best and worst runs earn the same
+    fraction (`score_lab_page`), so does the median of all runs. A run that failed, or a metric
     some runs report and others do not, keeps the page open."""
     if len(page.runs) >= planned:
         return False
@@ -153,15 +153,12 @@ def further_runs_could_change(page: LabPage, scorers: list[LabMetricParams], pla
     for params in scorers:
         if page.form_factor not in params.form_factors:
             continue
-        for metric, curve in params.metrics.items():
-            values = [value for run in page.runs if (value := getattr(run, metric)) is not None]
-            if not values:
-                continue  # not reported for this page: more runs would not report it either
-            if len(values) < len(page.runs):
-                return True
-            low, high = (fraction_of(curve.score(float(value)), params.full_marks_at) for value in (min(values), max(values)))
-            if low != high:
-                return True
+        reported = [sum(getattr(run, metric) is not None for run in page.runs) for metric in params.metrics]
+        if any(0 < count < len(page.runs) for count in reported):
+            return True
+        scored = score_lab_page(page, params)
+        if scored is not None and scored.best_fraction != scored.worst_fraction:
+            return True
     return False
 
 

@@ -38,7 +38,7 @@ from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
 from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
-from assessor.collect.page_visit import first_line, visit
+from assessor.collect.page_visit import Tab, first_line
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
 
@@ -223,13 +223,23 @@ async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context:
             missing.setdefault(normalise_url(entry.target_url), entry)
     entries = list(missing.values())[:MAX_ENTRY_VISITS]
     first = len(snapshot.pages)
-    semaphore = asyncio.Semaphore(max(1, ctx.settings.per_host_concurrency))
+    # As many tabs as the crawl's workers, each navigated from entry to entry as the crawl's are.
+    tabs: asyncio.Queue[Tab] = asyncio.Queue()
+    for _ in range(max(1, ctx.settings.per_host_concurrency)):
+        tabs.put_nowait(Tab(context))
 
     async def open_entry(index: int, entry: Entry) -> PageArtifact:
-        async with semaphore:
-            return await visit(context, entry.target_url, ctx, index, entry.clicks, entry.page_url, entry.text)
+        tab = await tabs.get()
+        try:
+            return await tab.visit(entry.target_url, ctx, index, entry.clicks, entry.page_url, entry.text)
+        finally:
+            tabs.put_nowait(tab)
 
-    visited = await asyncio.gather(*(open_entry(first + n, entry) for n, entry in enumerate(entries)))
+    try:
+        visited = await asyncio.gather(*(open_entry(first + n, entry) for n, entry in enumerate(entries)))
+    finally:
+        while not tabs.empty():
+            await tabs.get_nowait().close()
     snapshot.pages.extend(visited)
     facts.entry_pages.extend(range(first, first + len(visited)))
 

@@ -248,17 +248,16 @@ async def measure_pages(targets: dict[str, str], ctx: CollectContext, settings: 
     # Round by round, so that two runs of the same page never overlap. A page leaves the rounds
     # once a further run could not change its points. Rather than be abandoned half-way by its
     # time budget, the lab stops before a round that would not fit.
-    scorers = lab_scorers(ctx.rubric) if settings.settle_early else []
+    scorers = lab_scorers(ctx.rubric)
     open_pages = list(pages)
     rounds = 0
     while open_pages:
         round_started = time.monotonic()
         await asyncio.gather(*(measure_into(page) for page in open_pages))
         rounds += 1
-        if settings.settle_early:
-            for page in open_pages:
-                page.settled_early = len(page.runs) < settings.runs and not further_runs_could_change(
-                    page, scorers, settings.runs)
+        for page in open_pages:
+            page.settled_early = (settings.settle_early and len(page.runs) < settings.runs
+                                  and not further_runs_could_change(page, scorers, settings.runs))
         open_pages = [page for page in open_pages if len(page.runs) < settings.runs and not page.settled_early]
         if open_pages and ctx.time_left() < (time.monotonic() - round_started) * ROUND_MARGIN:
             break

@@ -18,7 +18,7 @@ from assessor.collect.context import CollectContext
 from assessor.collect.crawl import normalise, same_site, worth_visiting
 from assessor.collect.functions import SHOTS, portal_closed
 from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
-from assessor.collect.page_visit import first_line, visit
+from assessor.collect.page_visit import Tab, first_line
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.login_recipe import LoginRecipe, LoginStep, RecipeError, resolve_value, scrub
 from assessor.snapshot import Snapshot
@@ -102,29 +102,33 @@ async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: Brow
     visited: set[str] = set()
     secrets = recipe.secrets()
     private_sections = {first_segment(url) for url in queue} - {""}
-    while queue and len(visited) < MAX_LOGGED_IN_PAGES and ctx.time_left() > 0:
-        url = queue.pop(0)
-        if normalise(url) in visited:
-            continue
-        visited.add(normalise(url))
-        index = len(snapshot.pages)
-        artifact = await visit(context, url, ctx, index, depth=1, found_on=outcome.landing_url, link_text="")
-        artifact.logged_in = True
-        scrub_page(artifact, secrets)
-        snapshot.pages.append(artifact)
-        outcome.page_indexes.append(index)
-        private, public = [], []
-        for link in artifact.links:
-            target = normalise(link.url)
-            if not same_site(link.url, origin) or not worth_visiting(link.url) or target in visited:
+    tab = Tab(context)  # one page after another, in one tab
+    try:
+        while queue and len(visited) < MAX_LOGGED_IN_PAGES and ctx.time_left() > 0:
+            url = queue.pop(0)
+            if normalise(url) in visited:
                 continue
-            if first_segment(link.url) in private_sections:
-                private.append(link.url)  # seen anonymously only as a login prompt, if at all
-            elif target not in seen_anonymously and urlsplit(link.url).path not in ("", "/"):
-                public.append(link.url)
-        # The private area (the landing page's and check_urls' sections) before the menus.
-        queue[:0] = private
-        queue.extend(public)
+            visited.add(normalise(url))
+            index = len(snapshot.pages)
+            artifact = await tab.visit(url, ctx, index, depth=1, found_on=outcome.landing_url, link_text="")
+            artifact.logged_in = True
+            scrub_page(artifact, secrets)
+            snapshot.pages.append(artifact)
+            outcome.page_indexes.append(index)
+            private, public = [], []
+            for link in artifact.links:
+                target = normalise(link.url)
+                if not same_site(link.url, origin) or not worth_visiting(link.url) or target in visited:
+                    continue
+                if first_segment(link.url) in private_sections:
+                    private.append(link.url)  # seen anonymously only as a login prompt, if at all
+                elif target not in seen_anonymously and urlsplit(link.url).path not in ("", "/"):
+                    public.append(link.url)
+            # The private area (the landing page's and check_urls' sections) before the menus.
+            queue[:0] = private
+            queue.extend(public)
+    finally:
+        await tab.close()
 
 
 @portal_gatherer("login", stage=STAGE_INDEPENDENT)

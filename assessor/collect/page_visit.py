@@ -197,23 +197,6 @@ async def answer_dialog(dialog: Dialog) -> None:
         pass  # the page, or its dialog, is already gone
 
 
-async def visit(
-    context: BrowserContext,
-    url: str,
-    ctx: CollectContext,
-    index: int,
-    depth: int = 0,
-    found_on: str | None = None,
-    link_text: str = "",
-) -> PageArtifact:
-    """Visit `url` in a tab of its own, closed afterwards."""
-    tab = Tab(context)
-    try:
-        return await tab.visit(url, ctx, index, depth, found_on, link_text)
-    finally:
-        await tab.close()
-
-
 async def record(page: Page, recorder: PageRecorder, artifact: PageArtifact, ctx: CollectContext, index: int) -> bool:
     """Load the artifact's URL in `page` and fill the artifact in. True when every step
     finished, so that the page can be trusted with the next URL."""

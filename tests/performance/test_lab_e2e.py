@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -31,13 +33,19 @@ MOBILE = FormFactor(name="mobile", width=412, height=823, device_scale_factor=1.
 SLOW = dict(server_delay_ms=1000, heavy_images=True, long_task_ms=700, layout_shift=True)
 
 
-async def measure_home(portal: SamplePortal, settings: LabSettings, folder: Path) -> Snapshot:
+@asynccontextmanager
+async def collect_context(portal: SamplePortal, folder: Path) -> AsyncIterator[CollectContext]:
+    """A browser that trusts the sample portal, and the shipped rubric."""
     trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
     options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve, trusted_spki=trusted)
-    snapshot = make_snapshot(page(portal.url), url=portal.url)
     async with BrowserSession(options) as session:
-        ctx = CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session, folder=folder,
+        yield CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session, folder=folder,
                              rubric=load_rubric(), ca_bundle=portal.ca_cert_path)
+
+
+async def measure_home(portal: SamplePortal, settings: LabSettings, folder: Path) -> Snapshot:
+    snapshot = make_snapshot(page(portal.url), url=portal.url)
+    async with collect_context(portal, folder) as ctx:
         snapshot.performance = PerformanceFacts(lab=await run_lab(snapshot, ctx, settings))
     return snapshot
 
@@ -110,11 +118,7 @@ def test_layout_shift_moves_cls(measured: dict[str, Snapshot]) -> None:
 
 async def measure_targets(portal: SamplePortal, targets: dict[str, str], settings: LabSettings,
                           folder: Path) -> LabResult:
-    trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
-    options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve, trusted_spki=trusted)
-    async with BrowserSession(options) as session:
-        ctx = CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session, folder=folder,
-                             rubric=load_rubric(), ca_bundle=portal.ca_cert_path)
+    async with collect_context(portal, folder) as ctx:
         return await measure_pages(targets, ctx, settings)
 
 
