@@ -22,6 +22,9 @@ class LabRun(PageTimings):
     speed_index_ms: float | None = None
     screencast_frames: int = 0
     error: str | None = None
+    # Set when the page had not fired its load event after the lab's `max_load_ms`: the run stopped
+    # there, and what it could not see finish counts as that long (`collect.lab.cut_short`).
+    load_cut_at_ms: float | None = None
 
 
 class FormFactor(BaseModel):
@@ -144,6 +147,12 @@ class LabSettings(BaseModel):
     # After the load event, a run ends once nothing has painted, shifted or blocked for this long.
     quiet_ms: int = Field(default=800, ge=0, le=10_000)
     max_wait_ms: int = Field(default=8_000, ge=1_000, le=60_000)
+    # A run whose page has not fired its load event by then stops there (never later than the
+    # page timeout). What it had not seen finish counts as this long: load time always; TTFB,
+    # FCP and LCP if not yet reached; LCP and Speed Index while an image in view is still loading.
+    # So a page too slow to load scores as slow instead of dropping out. On the shipped curves
+    # an LCP of 10 s already earns nothing, so waiting longer would change no LCP points.
+    max_load_ms: int = Field(default=10_000, ge=1_000, le=120_000)
     # Runs measured at once; more is quicker, but on a small machine the runs compete for the CPU
     # and fast pages paint later. At 1, each run's context is warmed up first (see collect/lab.py).
     concurrency: int = Field(default=2, ge=1, le=8)

@@ -199,6 +199,12 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
         evidence.append(Evidence(kind="note", label="runs stopped once a further run could not change the points",
                                  value=", ".join(f"{page.kind}/{page.form_factor} ({len(page.runs)} runs)"
                                                  for page in settled)))
+    cut = {f"{result.page.kind}/{result.page.form_factor} at {format_value('load_ms', run.load_cut_at_ms)}": None
+           for _, result in scored for run in result.page.runs if run.load_cut_at_ms}
+    if cut:
+        evidence.append(Evidence(kind="note", label="runs stopped before the page finished loading; what they had "
+                                                    "not seen finish counts as the time they stopped",
+                                 value=", ".join(cut)))
     if lab.runs_planned and any(len(result.page.runs) < lab.runs_planned and not result.page.settled_early
                                 for _, result in scored):
         evidence.append(Evidence(kind="note", label="runs cut short by the time budget",

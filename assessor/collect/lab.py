@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import BrowserContext, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from assessor.artifacts.performance import FormFactor, LabPage, LabResult, LabRun, LabSettings, PerformanceFacts
 from assessor.checks.performance import LabMetricParams, further_runs_could_change
@@ -49,6 +50,16 @@ ROUND_MARGIN = 1.5
 # After the warm-up page, Chromium starts the spare renderer in the background; this leaves it time.
 WARM_UP_S = 0.3
 WARM_UP_PAGE = "data:text/html,<title>warm-up</title>"
+# An image in or above the viewport that has not finished loading: it could still become the
+# largest contentful paint, and the screen is not visually complete.
+IMAGE_LOADING_IN_VIEW = """() => [...document.images].some((image) => {
+  if (image.complete) return false;
+  const box = image.getBoundingClientRect();
+  return box.top < innerHeight && box.left < innerWidth;
+})"""
+# Moments a run stopped before its load event may not have reached yet.
+MILESTONES = ("ttfb_ms", "fcp_ms", "lcp_ms", "speed_index_ms")
+READ_BACK_S = 3
 QUIET_PROBE = """() => [performance.now(), window.__assessorMetrics ? window.__assessorMetrics.lastEntryAt : 0,
   (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd || 0, performance.timeOrigin]"""
 
@@ -78,7 +89,9 @@ class RunRecorder:
     def __init__(self, cdp: CDPSession) -> None:
         self.cdp = cdp
         self.requests = 0
-        self.bytes = 0
+        self.finished_bytes = 0
+        # Bytes of responses still arriving, by request: a run cut before the load counts them too.
+        self.arriving_bytes: dict[str, int] = {}
         self.frames: list[tuple[float, bytes]] = []
         self.last_frame_at = time.monotonic()
         # The document's request and response times (browser clock, s): Navigation Timing does not
@@ -87,6 +100,7 @@ class RunRecorder:
         self.document_received: float | None = None
         cdp.on("Network.requestWillBeSent", self._on_request)
         cdp.on("Network.responseReceived", self._on_response)
+        cdp.on("Network.dataReceived", self._on_data)
         cdp.on("Network.loadingFinished", self._on_finished)
         cdp.on("Page.screencastFrame", self._on_frame)
 
@@ -106,8 +120,17 @@ class RunRecorder:
             return None
         return (self.document_received - self.document_sent) * 1000
 
+    def _on_data(self, event: dict[str, Any]) -> None:
+        request = event["requestId"]
+        self.arriving_bytes[request] = self.arriving_bytes.get(request, 0) + int(event.get("encodedDataLength") or 0)
+
     def _on_finished(self, event: dict[str, Any]) -> None:
-        self.bytes += int(event.get("encodedDataLength") or 0)
+        self.arriving_bytes.pop(event["requestId"], None)
+        self.finished_bytes += int(event.get("encodedDataLength") or 0)
+
+    @property
+    def transfer_bytes(self) -> int:
+        return self.finished_bytes + sum(self.arriving_bytes.values())
 
     def _on_frame(self, event: dict[str, Any]) -> None:
         # Chromium sends the next frame only once this one is acknowledged.
@@ -164,22 +187,68 @@ async def measure(context: BrowserContext, url: str, form_factor: FormFactor, se
         "maxWidth": int(form_factor.width * scale), "maxHeight": int(form_factor.height * scale),
     })
     started = time.monotonic()
-    await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+    cut_at_ms = min(settings.max_load_ms, timeout_s * 1000)
+    try:
+        await page.goto(url, wait_until="load", timeout=cut_at_ms)
+    except PlaywrightTimeoutError:
+        await stop_recording(cdp, form_factor)
+        return await read_unfinished_run(page, recorder, cut_at_ms)
     time_origin = await wait_until_quiet(page, recorder, settings, started)
-    timings = await read_timings(page)
-    long_tasks = await page.evaluate(LONG_TASKS)
+    await stop_recording(cdp, form_factor)
+    return await read_run(page, recorder, time_origin)
+
+
+async def stop_recording(cdp: CDPSession, form_factor: FormFactor) -> None:
     await cdp.send("Page.stopScreencast")
     if form_factor.cpu_slowdown > 1:
-        # Chromium slows the renderer by making it spin: end that before the rest is worked out.
+        # Chromium slows the renderer by making it spin, busy or idle, the whole time throttling is
+        # on: end it as soon as the run's window closes (what was measured is already recorded).
         await cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+
+
+async def read_run(page: Page, recorder: RunRecorder, time_origin: float) -> LabRun:
+    """What the page and the recorder saw, as one run."""
+    timings = await read_timings(page)
+    long_tasks = await page.evaluate(LONG_TASKS)
     run = LabRun.model_validate(timings.model_dump())
     run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, long_tasks)
     run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
     run.request_count = recorder.requests
-    run.transfer_bytes = recorder.bytes
+    run.transfer_bytes = recorder.transfer_bytes
     run.screencast_frames = len(recorder.frames)
     run.speed_index_ms = await asyncio.to_thread(speed_index_ms, recorder.frames, time_origin)
     return run
+
+
+async def read_unfinished_run(page: Page, recorder: RunRecorder, cut_at_ms: float) -> LabRun:
+    """A run stopped at `cut_at_ms` before the page's load event: what it saw so far, with what it
+    had not seen finish counted as `cut_at_ms` (see `cut_short`)."""
+    seen_so_far = LabRun(request_count=recorder.requests, transfer_bytes=recorder.transfer_bytes,
+                         screencast_frames=len(recorder.frames))
+    if recorder.document_received is None:  # not even the document's response: nothing to read
+        return cut_short(seen_so_far, cut_at_ms, committed=False, image_loading_in_view=True)
+    try:
+        # A page stuck in a long task would not answer: it is not waited for.
+        async with asyncio.timeout(READ_BACK_S):
+            time_origin = await page.evaluate("() => performance.timeOrigin")
+            run = await read_run(page, recorder, time_origin)
+            loading = await page.evaluate(IMAGE_LOADING_IN_VIEW)
+    except (TimeoutError, PlaywrightError):
+        run, loading = seen_so_far, True
+    return cut_short(run, cut_at_ms, committed=True, image_loading_in_view=loading)
+
+
+def cut_short(run: LabRun, cut_at_ms: float, committed: bool, image_loading_in_view: bool) -> LabRun:
+    """A run stopped at `cut_at_ms` before its load event. Each time it had not seen finish counts
+    as `cut_at_ms`, the least it can be: the load always; TTFB, FCP and LCP when they had not
+    happened; LCP and Speed Index while an image in view was still loading, since it could still
+    become the largest paint and the screen was not complete."""
+    unfinished = {"load_ms"}
+    unfinished |= {metric for metric in MILESTONES if getattr(run, metric) is None or not committed}
+    if image_loading_in_view:
+        unfinished |= {"lcp_ms", "speed_index_ms"}
+    lower_bounds = {metric: max(getattr(run, metric) or 0.0, cut_at_ms) for metric in unfinished}
+    return run.model_copy(update=lower_bounds | {"load_cut_at_ms": cut_at_ms})
 
 
 async def fresh_context(ctx: CollectContext, form_factor: FormFactor, settings: LabSettings,

@@ -136,3 +136,34 @@ def test_runs_stop_once_a_further_run_could_not_change_the_points(tmp_path: Path
     assert (len(refused.runs), refused.settled_early) == (3, False) and all(run.error for run in refused.runs)
     assert settled.runs_per_page == 3 and settled.runs_planned == 3
     assert (len(every_run.pages[0].runs), every_run.pages[0].settled_early) == (3, False)
+
+
+def test_a_page_too_slow_to_load_is_cut_and_scored_as_slow(tmp_path: Path) -> None:
+    """Runs stop at `max_load_ms`. On slow 4G the heavy images are still loading: on a phone they
+    are below the fold, so the paints seen are final and only the load counts as unfinished; on
+    a phone tall enough to show them, LCP and Speed Index count as the time the run stopped. A
+    document that has not even answered counts in full."""
+    tall = MOBILE.model_copy(update={"name": "tall", "height": 2600})
+    heavy = LabSettings(runs=1, form_factors=[MOBILE, tall], max_load_ms=5000)
+    with SamplePortal(resolve_profile("good", heavy_images=True)) as portal:
+        images = asyncio.run(measure_targets(portal, {"home": portal.url}, heavy, tmp_path))
+    with SamplePortal(resolve_profile("good", server_delay_ms=2500)) as portal:
+        silent = asyncio.run(measure_targets(portal, {"home": portal.url},
+                                             LabSettings(runs=1, form_factors=[DESKTOP], max_load_ms=1200), tmp_path))
+    (below_fold,), (in_view,) = (lab_page.runs for lab_page in images.pages)
+    for run in (below_fold, in_view):
+        assert run.error is None and run.load_cut_at_ms == 5000 and run.load_ms >= 5000
+        assert run.transfer_bytes > 200_000  # part of the images had arrived
+    assert below_fold.fcp_ms <= below_fold.lcp_ms < 5000 and below_fold.speed_index_ms < 5000
+    assert in_view.fcp_ms < 5000 <= in_view.lcp_ms and in_view.speed_index_ms >= 5000
+    (unanswered,) = silent.pages[0].runs
+    assert unanswered.error is None and unanswered.load_cut_at_ms == 1200
+    assert unanswered.ttfb_ms == unanswered.fcp_ms == unanswered.lcp_ms == unanswered.speed_index_ms == 1200
+
+    snapshot = make_snapshot(page("https://x/"), url="https://x/")
+    snapshot.performance = PerformanceFacts(lab=images)
+    lcp = params_of("performance.lcp").model_copy(update={"form_factors": {"mobile": 1.0, "tall": 1.0}})
+    finding = lab_metric(snapshot, lcp)
+    assert finding.status != Status.ERROR and 0 < finding.fraction < 1  # the tall page still counts, as slow
+    notes = " ".join(f"{evidence.label}: {evidence.value}" for evidence in finding.evidence if evidence.kind == "note")
+    assert "stopped before the page finished loading" in notes and "home/tall at 5.00 s" in notes
