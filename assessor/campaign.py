@@ -213,6 +213,13 @@ def portal_info(entry: PortalEntry, assessment: Assessment | None) -> PortalInfo
     return PortalInfo(id=entry.id, name=entry.name, kind=entry.kind, url=url)
 
 
+def longest_first(entries: list[PortalEntry], last_durations: dict[str, float]) -> list[PortalEntry]:
+    """The order to start portals in: those never assessed before first (in list order), then the
+    longest last time first. A slow portal started last would keep the campaign waiting on it
+    alone at the end; started first, the quick ones fill the other slots around it."""
+    return sorted(entries, key=lambda entry: -last_durations.get(entry.id, float("inf")))
+
+
 async def run_campaign(
     store: Store,
     campaign: CampaignRow,
@@ -227,7 +234,8 @@ async def run_campaign(
     out_dir = Path(campaign.out_dir)
     stored = {row.portal_id: row for row in store.results(campaign)}
     finished = {pid for pid, row in stored.items() if row.outcome == "done" or not retry_failed}
-    pending = [entry for entry in portals.portals if entry.id not in finished]
+    pending = longest_first([entry for entry in portals.portals if entry.id not in finished],
+                            store.last_durations([entry.id for entry in portals.portals]))
     progress = CampaignProgress(total=len(portals.portals), skipped=len(portals.portals) - len(pending))
     on_change(progress)
     semaphore = asyncio.Semaphore(options.concurrency)

@@ -279,6 +279,17 @@ class Store:
                 session.scalars(select(ResultRow).where(ResultRow.campaign_id == campaign.id).order_by(ResultRow.id))
             )
 
+    def last_durations(self, portal_ids: list[str]) -> dict[str, float]:
+        """Seconds each portal's most recent assessment took, in any campaign, where one exists."""
+        with self.session() as session:
+            rows = session.execute(
+                select(ResultRow.portal_id, ResultRow.started_at, ResultRow.finished_at)
+                .where(ResultRow.portal_id.in_(portal_ids), ResultRow.outcome == "done")
+                .order_by(ResultRow.finished_at)
+            ).all()
+        # Later rows overwrite earlier ones: the most recent result wins.
+        return {portal_id: (finished - started).total_seconds() for portal_id, started, finished in rows}
+
     def history(self, portal_id: str) -> Iterator[tuple[CampaignRow, ResultRow]]:
         """The portal's results, oldest campaign first."""
         with self.session() as session:

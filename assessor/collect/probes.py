@@ -9,6 +9,8 @@ address that cannot exist (does the error page show a stack trace?). Bodies are 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -102,10 +104,19 @@ async def gather_probes(snapshot: Snapshot, ctx: CollectContext) -> None:
     params = ctx.params_for("security.exposed_files")
     paths = params.get("paths") or list(DEFAULT_PATHS)
     folders = list(dict.fromkeys(asset_folders(snapshot) + list(params.get("listing_paths") or DEFAULT_LISTING_PATHS)))
+    # A few at a time (the per-host limit), in this order on record: a slow server's delay is
+    # paid once per batch rather than once per probe.
+    at_once = asyncio.Semaphore(max(1, ctx.settings.per_host_concurrency))
+
+    async def polite(probe: Awaitable[HttpProbe]) -> HttpProbe:
+        async with at_once:
+            return await probe
+
     async with probe_client(snapshot, ctx) as client:
-        snapshot.probes.append(await follow(client, HTTP_ROOT, plain_http_url(snapshot)))
-        for path in paths:
-            snapshot.probes.append(await fetch(client, path_probe_name(path), urljoin(base, path)))
-        for folder in folders:
-            snapshot.probes.append(await fetch(client, listing_probe_name(folder), urljoin(base, folder)))
-        snapshot.probes.append(await fetch(client, NOT_FOUND, urljoin(base, NOT_FOUND_PATH)))
+        probes = [
+            follow(client, HTTP_ROOT, plain_http_url(snapshot)),
+            *(fetch(client, path_probe_name(path), urljoin(base, path)) for path in paths),
+            *(fetch(client, listing_probe_name(folder), urljoin(base, folder)) for folder in folders),
+            fetch(client, NOT_FOUND, urljoin(base, NOT_FOUND_PATH)),
+        ]
+        snapshot.probes.extend(await asyncio.gather(*(polite(probe) for probe in probes)))

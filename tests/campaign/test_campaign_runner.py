@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assessor.campaign import CampaignOptions, run_campaign
+from assessor.campaign import CampaignOptions, longest_first, run_campaign
 from assessor.collect.browser import find_browser
-from assessor.portals import parse_portals
+from assessor.portals import PortalEntry, parse_portals
 from assessor.store import open_store
 
 pytestmark = pytest.mark.timeout(900)
@@ -44,3 +44,10 @@ def test_unreachable_and_crashing_portals_are_recorded_and_the_campaign_finishes
         retried = asyncio.run(run_campaign(store, campaign, portals, options, retry_failed=True))
         assert (retried.skipped, retried.failed) == (1, 1)
         assert [a.portal_id for a in store.attempts(campaign)].count("closed-port") == 1
+
+
+def test_portals_start_new_ones_first_then_the_longest_last_time() -> None:
+    entries = [PortalEntry(id=name, name=name, kind="province", url=f"https://{name}.example/")
+               for name in ("quick", "new-a", "slow", "middling", "new-b")]
+    ordered = longest_first(entries, {"quick": 20.0, "slow": 90.0, "middling": 45.0})
+    assert [entry.id for entry in ordered] == ["new-a", "new-b", "slow", "middling", "quick"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect, text
@@ -72,6 +72,21 @@ def test_history_and_previous_campaign_follow_creation_order(db_url: str) -> Non
         assert store.previous_campaign(newer).name == "2026-Q3"
         assert store.previous_campaign(older) is None
         assert list(store.history("nowhere")) == []
+
+
+def test_last_durations_are_each_portals_most_recent_finished_assessment(db_url: str) -> None:
+    hue = PortalInfo(id="hue", name="Huế", kind="province", url="https://hue.example/")
+    with open_store(db_url) as store:
+        older = store.create_campaign("2026-Q3", "p.yaml", "/tmp/a", None, {})
+        newer = store.create_campaign("2026-Q4", "p.yaml", "/tmp/b", None, {})
+        ago = lambda seconds: datetime.now(UTC) - timedelta(seconds=seconds)  # noqa: E731
+        store.save_result(older, HANOI, ago(90), assessment=assessment(60, "D"))
+        store.save_result(newer, HANOI, ago(30), assessment=assessment(85, "B"))
+        store.save_result(older, hue, ago(50), assessment=assessment(70, "C"))
+        store.save_result(newer, hue, ago(400), error="timed out after 400 s")  # a failure says nothing
+        durations = store.last_durations(["hanoi", "hue", "nowhere"])
+        assert set(durations) == {"hanoi", "hue"}
+        assert 30 <= durations["hanoi"] < 40 and 50 <= durations["hue"] < 60
 
 
 def test_an_unreachable_database_is_a_one_line_error() -> None:
