@@ -37,8 +37,13 @@ import asyncio
 import json
 import shutil
 import statistics
+import socket
 import subprocess
 import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from assessor.artifacts.performance import FormFactor, LabSettings
@@ -70,12 +75,45 @@ def cv(values: list[float]) -> float:
     return statistics.pstdev(values) / mean if mean else 0.0
 
 
-def lighthouse_run(url: str, portal: SamplePortal, out: Path, chrome: str) -> dict[str, float]:
-    flags = [*QUIET_FLAGS, "--headless=new", "--no-sandbox",
-             f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"]
-    command = ["npx", "--yes", LIGHTHOUSE, url, f"--chrome-path={chrome}", "--throttling-method=provided",
+def browser_flags(portal: SamplePortal) -> list[str]:
+    return [*QUIET_FLAGS, "--headless=new", "--no-sandbox", f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"]
+
+
+@contextmanager
+def warm_browser(chrome: str, portal: SamplePortal, folder: Path) -> Iterator[int]:
+    """A Chromium left running for Lighthouse to connect to (`--port`), as assessor's lab keeps one
+    browser for all its runs: Lighthouse then no longer pays a cold browser's start in each load."""
+    port = free_port()
+    browser = subprocess.Popen([chrome, *browser_flags(portal), f"--remote-debugging-port={port}",
+                                f"--user-data-dir={folder / 'lighthouse-profile'}", "about:blank"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or browser.poll() is not None:
+                    raise RuntimeError(f"{chrome} did not open its DevTools port") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        browser.terminate()
+        browser.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def lighthouse_run(url: str, portal: SamplePortal, out: Path, chrome: str, port: int | None) -> dict[str, float]:
+    browser = [f"--port={port}"] if port else [f"--chrome-path={chrome}", f"--chrome-flags={' '.join(browser_flags(portal))}"]
+    command = ["npx", "--yes", LIGHTHOUSE, url, *browser, "--throttling-method=provided",
                "--preset=desktop", "--only-categories=performance", "--output=json", f"--output-path={out}",
-               "--quiet", f"--chrome-flags={' '.join(flags)}"]
+               "--quiet"]
     # Lighthouse itself asks to be run again after a trace it could not read (NO_NAVSTART, ...).
     for attempt in range(LIGHTHOUSE_ATTEMPTS):
         if subprocess.run(command, timeout=300, check=False).returncode == 0:
@@ -87,7 +125,7 @@ def lighthouse_run(url: str, portal: SamplePortal, out: Path, chrome: str) -> di
 
 
 async def interleaved_runs(targets: dict[str, str], portal: SamplePortal, runs: int, folder: Path,
-                           chrome: str) -> tuple[Runs, Runs]:
+                           chrome: str, port: int | None) -> tuple[Runs, Runs]:
     """Run i of both tools on each page back to back, so that both meet the same machine load."""
     options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve,
                              trusted_spki=[portal.leaf_spki_sha256])
@@ -101,7 +139,7 @@ async def interleaved_runs(targets: dict[str, str], portal: SamplePortal, runs: 
             for kind, url in targets.items():
                 await asyncio.sleep(SETTLE_S)
                 theirs[kind].append(await asyncio.to_thread(lighthouse_run, url, portal, folder / f"{kind}-{run}.json",
-                                                            chrome))
+                                                            chrome, port))
                 await asyncio.sleep(SETTLE_S)
                 result = await measure_pages({kind: url}, ctx, settings)
                 ours[kind].append({metric: getattr(result.pages[0].runs[0], metric) for metric in AUDITS.values()})
@@ -114,12 +152,19 @@ def main() -> None:
     parser.add_argument("--profile", default="good")
     parser.add_argument("--lighthouse-chrome", default=shutil.which("chromium") or find_browser().path,
                         help="the browser Lighthouse runs (default: the system's full Chromium)")
+    parser.add_argument("--lighthouse-browser", choices=("fresh", "warm"), default="fresh",
+                        help="fresh: Lighthouse starts a browser for each run, as its command line does; "
+                             "warm: it connects to one left running, as assessor's lab keeps one")
     args = parser.parse_args()
     with SamplePortal(resolve_profile(args.profile)) as portal, tempfile.TemporaryDirectory() as folder:
         _, lab = rubric_settings(load_rubric())
         paths = asyncio.run(discover_paths(portal.url, lab, portal.ca_cert_path))
         targets = {kind: portal.url.rstrip("/") + path for kind, path in paths.items()}
-        ours, theirs = asyncio.run(interleaved_runs(targets, portal, args.runs, Path(folder), args.lighthouse_chrome))
+        with ExitStack() as stack:
+            port = (stack.enter_context(warm_browser(args.lighthouse_chrome, portal, Path(folder)))
+                    if args.lighthouse_browser == "warm" else None)
+            ours, theirs = asyncio.run(interleaved_runs(targets, portal, args.runs, Path(folder),
+                                                        args.lighthouse_chrome, port))
     print(f"{'page':<10}{'metric':<24}{'assessor':>10}{'Lighthouse':>12}{'diff':>8}{'CV ours':>9}{'CV LH':>8}")
     verdicts = []
     for kind in targets:

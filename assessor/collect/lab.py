@@ -4,7 +4,10 @@ Each run opens a fresh browser context (empty cache and cookies, new connections
 form factor's viewport through Playwright and its CPU and network throttling through the
 DevTools protocol (Emulation.setCPUThrottlingRate, Network.emulateNetworkConditions), records a
 small screencast for Speed Index, and waits until the page has gone quiet before reading its
-timings. What is measured comes from the rubric's `lab` block, so the rubric says what is judged.
+timings. A page that has not fired its load event after `max_load_ms` is read as it stands, and
+what the run had not seen finish counts as that long (`cut_short`): a page too slow to load scores
+as slow instead of dropping out of the criteria. What is measured comes from the rubric's `lab`
+block, so the rubric says what is judged.
 
 A fresh context has no renderer process ready, and starting one is counted in the first paint:
 about 60 ms on a fast page, which a real visitor's browser never pays and Lighthouse's numbers do
@@ -51,9 +54,10 @@ ROUND_MARGIN = 1.5
 WARM_UP_S = 0.3
 WARM_UP_PAGE = "data:text/html,<title>warm-up</title>"
 # An image in or above the viewport that has not finished loading: it could still become the
-# largest contentful paint, and the screen is not visually complete.
+# largest contentful paint, and the screen is not visually complete. One not rendered at all
+# (display: none) has no client rects; one still without a size has an empty one.
 IMAGE_LOADING_IN_VIEW = """() => [...document.images].some((image) => {
-  if (image.complete) return false;
+  if (image.complete || image.getClientRects().length === 0) return false;
   const box = image.getBoundingClientRect();
   return box.top < innerHeight && box.left < innerWidth;
 })"""
