@@ -1,21 +1,29 @@
 """Benchmark: wall time and peak memory of a 12-portal campaign at concurrency 1, 2 and 4.
 
 The campaign is the shipped example fleet (assessor/examples/portals.sample.yaml: 12 sample
-portals with different profiles), run through the command line with a fresh store each time.
+portals with different profiles), run through the command line with a fresh store for each concurrency.
 Peak memory is sampled (RSS every 100 ms, PSS every second) over the campaign process and all its children (worker
 processes, Chromium, sample portals), as the sum of resident sizes (RSS, which counts the pages
 Chromium's processes share once per process) and of proportional sizes (PSS, what the tree
 really holds); see assess_sample.py. The target is judged on PSS.
 Target (issue 7): under 3 minutes and under 2 GiB on a 2-core machine.
 
-    .venv/bin/python bench/campaign_bench.py [--concurrency 1 2 4] [--max-pages 4]
+    .venv/bin/python bench/campaign_bench.py [--concurrency 1 2 4] [--max-pages 4] [--repeat]
 
-Measured on the idle 2-core build machine (2026-11-29), full shipped rubric, 4 pages per portal:
-concurrency 2: 279.5 s, peak PSS 1.1 GiB (RSS 2.4 GiB); concurrency 4: 249.0 s, peak PSS 1.7 GiB
-(RSS 4.4 GiB). Before (2026-11-23, the full Chromium, every lab run taken): concurrency 1: 576 s;
-2: 390 s (415 s again), PSS 1.3 GiB; 4: 372 s. The slowest portals set the pace: the `slow`
-profile alone takes 91 s (1.2 s server delay on every request, 4 MB of images that a throttled
-mobile load cannot finish in the 20 s page timeout), against about 20 s for a healthy one.
+Measured on the idle 2-core build machine (2026-11-30), full shipped rubric, 4 pages per portal,
+"first" on a fresh store, "repeat" a second campaign on the same store (longest-last-time first):
+concurrency 2: first 261.6 s, repeat 231.4 s, peak PSS 1.2 GiB (RSS 2.5-2.7 GiB); concurrency 3:
+first 235.6 s, repeat 219.9 s, PSS 1.6 GiB (RSS 3.6 GiB); concurrency 4 (first, sampled by a
+profiler rather than this script): 258.0 s. Before: 2026-11-29, concurrency 2: 279.5 s, 4: 249.0 s;
+2026-11-23 (the full Chromium, every lab run taken): 1: 576 s, 2: 390 s, 4: 372 s.
+
+Where the time goes (CPU seconds of the whole process tree, concurrency 2): about 400 CPU-s on 2
+cores, of which the renderers take 250. About 120 of those are DevTools CPU throttling itself:
+Chromium slows a renderer 4x by making its main thread spin in a signal handler, busy or idle, for
+as long as throttling is on, so every mobile lab run burns 0.85 of a core for its whole length (the
+same campaign with mobile runs unthrottled takes 275 CPU-s). At concurrency 3 and 4 the CPU sets the
+pace; at 2 the slowest portals do (`slow` 94 s: 1.2 s server delay on every request, three rounds
+of lab runs; `poor` 73 s), which the repeat campaign starts first.
 """
 
 from __future__ import annotations
