@@ -12,9 +12,9 @@ Target (issue 7): under 3 minutes and under 2 GiB on a 2-core machine.
 
 Measured on the idle 2-core build machine (2026-11-30), full shipped rubric, 4 pages per portal,
 "first" on a fresh store, "repeat" a second campaign on the same store (longest-last-time first):
-concurrency 2: first 261.6 s, repeat 231.4 s, peak PSS 1.2 GiB (RSS 2.5-2.7 GiB); concurrency 3:
-first 235.6 s, repeat 219.9 s, PSS 1.6 GiB (RSS 3.6 GiB); concurrency 4 (first, sampled by a
-profiler rather than this script): 258.0 s. Before: 2026-11-29, concurrency 2: 279.5 s, 4: 249.0 s;
+concurrency 1: 395.0 s, peak PSS 0.7 GiB (RSS 1.4 GiB); 2: first 261.6 s, repeat 231.4 s, PSS
+1.2 GiB (RSS 2.5-2.7 GiB); 3: first 235.6 s, repeat 219.9 s, PSS 1.6 GiB (RSS 3.6 GiB); 4: first
+236.7 s, repeat 219.3 s, PSS 1.9 GiB (RSS 4.5 GiB). Before: 2026-11-29, concurrency 2: 279.5 s, 4: 249.0 s;
 2026-11-23 (the full Chromium, every lab run taken): 1: 576 s, 2: 390 s, 4: 372 s.
 
 Where the time goes (CPU seconds of the whole process tree, concurrency 2): about 400 CPU-s on 2
