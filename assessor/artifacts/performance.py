@@ -149,7 +149,8 @@ class LabSettings(BaseModel):
     max_wait_ms: int = Field(default=8_000, ge=1_000, le=60_000)
     # A run whose page has not fired its load event by then stops there (never later than the
     # page timeout). What it had not seen finish counts as this long: load time always; TTFB,
-    # FCP and LCP if not yet reached; LCP and Speed Index while an image in view is still loading.
+    # FCP and LCP if not yet reached; LCP and Speed Index while an image in view, larger than the
+    # largest paint so far, is still loading.
     # So a page too slow to load scores as slow instead of dropping out. On the shipped curves
     # an LCP of 10 s already earns nothing, so waiting longer would change no LCP points.
     max_load_ms: int = Field(default=10_000, ge=1_000, le=120_000)

@@ -53,14 +53,21 @@ ROUND_MARGIN = 1.5
 # After the warm-up page, Chromium starts the spare renderer in the background; this leaves it time.
 WARM_UP_S = 0.3
 WARM_UP_PAGE = "data:text/html,<title>warm-up</title>"
-# An image in or above the viewport that has not finished loading: it could still become the
-# largest contentful paint, and the screen is not visually complete. One not rendered at all
-# (display: none) has no client rects; one still without a size has an empty one.
-IMAGE_LOADING_IN_VIEW = """() => [...document.images].some((image) => {
-  if (image.complete || image.getClientRects().length === 0) return false;
-  const box = image.getBoundingClientRect();
-  return box.top < innerHeight && box.left < innerWidth;
-})"""
+# An image in or above the viewport, still loading, that would show larger than the largest paint
+# so far: it could still become the largest contentful paint, and the screen is not complete. One
+# not rendered at all (display: none) has no client rects; one still without a size (an empty box)
+# could turn out any size, so it counts.
+LARGER_IMAGE_LOADING_IN_VIEW = """() => {
+  const largest = window.__assessorMetrics ? window.__assessorMetrics.lcpSize : 0;
+  return [...document.images].some((image) => {
+    if (image.complete || image.getClientRects().length === 0) return false;
+    const box = image.getBoundingClientRect();
+    if (box.top >= innerHeight || box.left >= innerWidth) return false;
+    const shown = (Math.min(box.right, innerWidth) - Math.max(box.left, 0)) *
+                  (Math.min(box.bottom, innerHeight) - Math.max(box.top, 0));
+    return box.width * box.height === 0 || shown > largest;
+  });
+}"""
 # Moments a run stopped before its load event may not have reached yet.
 MILESTONES = ("ttfb_ms", "fcp_ms", "lcp_ms", "speed_index_ms")
 READ_BACK_S = 3
@@ -236,7 +243,7 @@ async def read_unfinished_run(page: Page, recorder: RunRecorder, cut_at_ms: floa
         async with asyncio.timeout(READ_BACK_S):
             time_origin = await page.evaluate("() => performance.timeOrigin")
             run = await read_run(page, recorder, time_origin)
-            loading = await page.evaluate(IMAGE_LOADING_IN_VIEW)
+            loading = await page.evaluate(LARGER_IMAGE_LOADING_IN_VIEW)
     except (TimeoutError, PlaywrightError):
         run, loading = seen_so_far, True
     return cut_short(run, cut_at_ms, committed=True, image_loading_in_view=loading)
@@ -245,8 +252,8 @@ async def read_unfinished_run(page: Page, recorder: RunRecorder, cut_at_ms: floa
 def cut_short(run: LabRun, cut_at_ms: float, committed: bool, image_loading_in_view: bool) -> LabRun:
     """A run stopped at `cut_at_ms` before its load event. Each time it had not seen finish counts
     as `cut_at_ms`, the least it can be: the load always; TTFB, FCP and LCP when they had not
-    happened; LCP and Speed Index while an image in view was still loading, since it could still
-    become the largest paint and the screen was not complete."""
+    happened; LCP and Speed Index while an image in view, larger than the largest paint so far, was
+    still loading, since it could still become the largest paint and the screen was not complete."""
     unfinished = {"load_ms"}
     unfinished |= {metric for metric in MILESTONES if getattr(run, metric) is None or not committed}
     if image_loading_in_view:

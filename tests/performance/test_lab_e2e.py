@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,50 @@ def test_a_page_too_slow_to_load_is_cut_and_scored_as_slow(tmp_path: Path) -> No
     assert finding.status != Status.ERROR and 0 < finding.fraction < 1  # the tall page still counts, as slow
     notes = " ".join(f"{evidence.label}: {evidence.value}" for evidence in finding.evidence if evidence.kind == "note")
     assert "stopped before the page finished loading" in notes and "home/tall at 5.00 s" in notes
+
+
+class HangingImagePage(BaseHTTPRequestHandler):
+    """A page with a large heading and one image whose response never completes: `/?size=W,H`."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if self.path.startswith("/image"):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"\x89PNG\r\n\x1a\n")
+            self.wfile.flush()
+            time.sleep(15)  # the rest never comes within the run
+            return
+        width, height = self.path.split("size=")[1].split(",")
+        body = (f"<!doctype html><title>t</title><h1 style='font-size:64px'>Cổng Dịch vụ công tỉnh</h1>"
+                f"<img src='/image' width='{width}' height='{height}' alt=''>").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_only_a_pending_image_larger_than_the_largest_paint_keeps_lcp_open(tmp_path: Path) -> None:
+    """A slow badge smaller than the heading already painted leaves LCP as seen; a slow picture
+    larger than it makes LCP and Speed Index count as the time the run stopped."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HangingImagePage)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    settings = LabSettings(runs=1, form_factors=[DESKTOP], max_load_ms=2000)
+    try:
+        with SamplePortal(resolve_profile("good")) as portal:
+            result = asyncio.run(measure_targets(portal, {"home": base + "?size=16,16", "search": base + "?size=1000,600"},
+                                                 settings, tmp_path))
+    finally:
+        server.shutdown()
+    (badge,), (picture,) = (lab_page.runs for lab_page in result.pages)
+    for run in (badge, picture):
+        assert run.error is None and run.load_cut_at_ms == 2000 and run.load_ms >= 2000
+    assert badge.lcp_ms < 2000 and badge.speed_index_ms < 2000
+    assert picture.fcp_ms < 2000 <= picture.lcp_ms and picture.speed_index_ms >= 2000
