@@ -50,7 +50,6 @@ import asyncio
 import json
 import shutil
 import statistics
-import socket
 import subprocess
 import tempfile
 import time
@@ -65,6 +64,7 @@ from assessor.collect.context import CollectContext
 from assessor.collect.lab import measure_pages
 from assessor.criteria import load_rubric
 from assessor.perf.cli import discover_paths, rubric_settings
+from assessor.perf.runner import free_port
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings
@@ -96,7 +96,7 @@ def browser_flags(portal: SamplePortal) -> list[str]:
 def warm_browser(chrome: str, portal: SamplePortal, folder: Path) -> Iterator[int]:
     """A Chromium left running for Lighthouse to connect to (`--port`), as assessor's lab keeps one
     browser for all its runs: Lighthouse then no longer pays a cold browser's start in each load."""
-    port = free_port()
+    port = free_port("127.0.0.1")
     browser = subprocess.Popen([chrome, *browser_flags(portal), f"--remote-debugging-port={port}",
                                 f"--user-data-dir={folder / 'lighthouse-profile'}", "about:blank"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -114,12 +114,6 @@ def warm_browser(chrome: str, portal: SamplePortal, folder: Path) -> Iterator[in
     finally:
         browser.terminate()
         browser.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def lighthouse_run(url: str, portal: SamplePortal, out: Path, chrome: str, port: int | None) -> dict[str, float]:
