@@ -23,8 +23,11 @@ class LabRun(PageTimings):
     screencast_frames: int = 0
     error: str | None = None
     # Set when the page had not fired its load event after the lab's `max_load_ms`: the run stopped
-    # there, and what it could not see finish counts as that long (`collect.lab.cut_short`).
+    # there, and what it had not seen finish is scored as that long (`checks.performance.as_scored`).
+    # The values above stay what the run saw.
     load_cut_at_ms: float | None = None
+    # In a cut run: an image in view, larger than the largest paint so far, was still loading.
+    larger_image_pending: bool = False
 
 
 class FormFactor(BaseModel):

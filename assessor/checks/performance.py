@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from assessor.artifacts.performance import LabPage, LabSettings, LoadSettings, LoadTestResult
+from assessor.artifacts.performance import LabPage, LabRun, LabSettings, LoadSettings, LoadTestResult
 from assessor.checks.curves import Curve
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
@@ -101,12 +101,32 @@ class PageScore:
         return self.best_fraction - self.worst_fraction >= threshold
 
 
+# Moments a run stopped before its load event may not have reached yet.
+MILESTONES = ("ttfb_ms", "fcp_ms", "lcp_ms", "speed_index_ms")
+
+
+def as_scored(run: LabRun) -> LabRun:
+    """A run as it is scored. One stopped at `load_cut_at_ms` before its load event counts each
+    time it had not seen finish as `load_cut_at_ms`, the least it can be: the load always; TTFB,
+    FCP and LCP when they had not happened (none of them, if the document never answered); LCP and
+    Speed Index while an image in view, larger than the largest paint so far, was still loading,
+    since it could still become the largest paint and the screen was not complete."""
+    cut_at_ms = run.load_cut_at_ms
+    if cut_at_ms is None:
+        return run
+    unfinished = {"load_ms"} | {metric for metric in MILESTONES if getattr(run, metric) is None}
+    if run.larger_image_pending:
+        unfinished |= {"lcp_ms", "speed_index_ms"}
+    return run.model_copy(update={metric: max(getattr(run, metric) or 0.0, cut_at_ms) for metric in unfinished})
+
+
 def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
     """The page's fraction from the median of its runs, and from its best and worst runs."""
     weighted: list[tuple[float, float, float, float]] = []  # weight, median, best, worst fractions
     rows: list[dict[str, object]] = []
+    scored_runs = [as_scored(run) for run in page.runs]
     for metric, curve in params.metrics.items():
-        values = [value for run in page.runs if run.error is None and (value := getattr(run, metric)) is not None]
+        values = [value for run in scored_runs if run.error is None and (value := getattr(run, metric)) is not None]
         if not values:
             continue
         spread = Spread.of([float(value) for value in values])
@@ -153,7 +173,7 @@ def further_runs_could_change(page: LabPage, scorers: list[LabMetricParams], pla
     for params in scorers:
         if page.form_factor not in params.form_factors:
             continue
-        reported = [sum(getattr(run, metric) is not None for run in page.runs) for metric in params.metrics]
+        reported = [sum(getattr(as_scored(run), metric) is not None for run in page.runs) for metric in params.metrics]
         if any(0 < count < len(page.runs) for count in reported):
             return True
         scored = score_lab_page(page, params)

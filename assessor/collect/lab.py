@@ -5,7 +5,7 @@ form factor's viewport through Playwright and its CPU and network throttling thr
 DevTools protocol (Emulation.setCPUThrottlingRate, Network.emulateNetworkConditions), records a
 small screencast for Speed Index, and waits until the page has gone quiet before reading its
 timings. A page that has not fired its load event after `max_load_ms` is read as it stands, and
-what the run had not seen finish counts as that long (`cut_short`): a page too slow to load scores
+what the run had not seen finish counts as that long when scored (`checks.performance.as_scored`): a page too slow to load scores
 as slow instead of dropping out of the criteria. What is measured comes from the rubric's `lab`
 block, so the rubric says what is judged.
 
@@ -68,8 +68,6 @@ LARGER_IMAGE_LOADING_IN_VIEW = """() => {
     return box.width * box.height === 0 || shown > largest;
   });
 }"""
-# Moments a run stopped before its load event may not have reached yet.
-MILESTONES = ("ttfb_ms", "fcp_ms", "lcp_ms", "speed_index_ms")
 READ_BACK_S = 3
 QUIET_PROBE = """() => [performance.now(), window.__assessorMetrics ? window.__assessorMetrics.lastEntryAt : 0,
   (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd || 0, performance.timeOrigin]"""
@@ -232,34 +230,23 @@ async def read_run(page: Page, recorder: RunRecorder, time_origin: float) -> Lab
 
 
 async def read_unfinished_run(page: Page, recorder: RunRecorder, cut_at_ms: float) -> LabRun:
-    """A run stopped at `cut_at_ms` before the page's load event: what it saw so far, with what it
-    had not seen finish counted as `cut_at_ms` (see `cut_short`)."""
+    """A run stopped at `cut_at_ms` before the page's load event: what it saw so far, and whether a
+    larger image was still coming. The checks count what it had not seen finish as `cut_at_ms`
+    (`checks.performance.as_scored`)."""
     seen_so_far = LabRun(request_count=recorder.requests, transfer_bytes=recorder.transfer_bytes,
-                         screencast_frames=len(recorder.frames))
+                         screencast_frames=len(recorder.frames), load_cut_at_ms=cut_at_ms,
+                         larger_image_pending=True)
     if recorder.document_received is None:  # not even the document's response: nothing to read
-        return cut_short(seen_so_far, cut_at_ms, committed=False, image_loading_in_view=True)
+        return seen_so_far
     try:
         # A page stuck in a long task would not answer: it is not waited for.
         async with asyncio.timeout(READ_BACK_S):
             time_origin = await page.evaluate("() => performance.timeOrigin")
             run = await read_run(page, recorder, time_origin)
-            loading = await page.evaluate(LARGER_IMAGE_LOADING_IN_VIEW)
+            pending = await page.evaluate(LARGER_IMAGE_LOADING_IN_VIEW)
     except (TimeoutError, PlaywrightError):
-        run, loading = seen_so_far, True
-    return cut_short(run, cut_at_ms, committed=True, image_loading_in_view=loading)
-
-
-def cut_short(run: LabRun, cut_at_ms: float, committed: bool, image_loading_in_view: bool) -> LabRun:
-    """A run stopped at `cut_at_ms` before its load event. Each time it had not seen finish counts
-    as `cut_at_ms`, the least it can be: the load always; TTFB, FCP and LCP when they had not
-    happened; LCP and Speed Index while an image in view, larger than the largest paint so far, was
-    still loading, since it could still become the largest paint and the screen was not complete."""
-    unfinished = {"load_ms"}
-    unfinished |= {metric for metric in MILESTONES if getattr(run, metric) is None or not committed}
-    if image_loading_in_view:
-        unfinished |= {"lcp_ms", "speed_index_ms"}
-    lower_bounds = {metric: max(getattr(run, metric) or 0.0, cut_at_ms) for metric in unfinished}
-    return run.model_copy(update=lower_bounds | {"load_cut_at_ms": cut_at_ms})
+        return seen_so_far
+    return run.model_copy(update={"load_cut_at_ms": cut_at_ms, "larger_image_pending": pending})
 
 
 async def fresh_context(ctx: CollectContext, form_factor: FormFactor, settings: LabSettings,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from assessor.artifacts.performance import FormFactor, LabResult, LabSettings, PerformanceFacts
-from assessor.checks.performance import lab_metric
+from assessor.checks.performance import as_scored, lab_metric
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
 from assessor.collect.lab import measure_pages, run_lab
@@ -153,13 +153,13 @@ def test_a_page_too_slow_to_load_is_cut_and_scored_as_slow(tmp_path: Path) -> No
     with SamplePortal(resolve_profile("good", server_delay_ms=2500)) as portal:
         silent = asyncio.run(measure_targets(portal, {"home": portal.url},
                                              LabSettings(runs=1, form_factors=[DESKTOP], max_load_ms=1200), tmp_path))
-    (below_fold,), (in_view,) = (lab_page.runs for lab_page in images.pages)
+    (below_fold,), (in_view,) = ([as_scored(run) for run in lab_page.runs] for lab_page in images.pages)
     for run in (below_fold, in_view):
         assert run.error is None and run.load_cut_at_ms == 5000 and run.load_ms >= 5000
         assert run.transfer_bytes > 200_000  # part of the images had arrived
     assert below_fold.fcp_ms <= below_fold.lcp_ms < 5000 and below_fold.speed_index_ms < 5000
     assert in_view.fcp_ms < 5000 <= in_view.lcp_ms and in_view.speed_index_ms >= 5000
-    (unanswered,) = silent.pages[0].runs
+    (unanswered,) = map(as_scored, silent.pages[0].runs)
     assert unanswered.error is None and unanswered.load_cut_at_ms == 1200
     assert unanswered.ttfb_ms == unanswered.fcp_ms == unanswered.lcp_ms == unanswered.speed_index_ms == 1200
 
@@ -212,7 +212,7 @@ def test_only_a_pending_image_larger_than_the_largest_paint_keeps_lcp_open(tmp_p
                                                  settings, tmp_path))
     finally:
         server.shutdown()
-    (badge,), (picture,) = (lab_page.runs for lab_page in result.pages)
+    (badge,), (picture,) = ([as_scored(run) for run in lab_page.runs] for lab_page in result.pages)
     for run in (badge, picture):
         assert run.error is None and run.load_cut_at_ms == 2000 and run.load_ms >= 2000
     assert badge.lcp_ms < 2000 and badge.speed_index_ms < 2000
