@@ -39,12 +39,13 @@ from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
 from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
 from assessor.collect.page_visit import Tab, first_line
+from assessor.collect.tabs import ReusedTab, TabPool
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
 
 SHOTS = Path("functions")
 SETTLE_MS = 1000
-# Pages the gatherer keeps open at once: searches, the lookup and procedure samples run side by side.
+# Tabs the gatherer keeps open at once: searches, the lookup and procedure samples run side by side.
 OPEN_PAGES = 3
 # Entry pages opened beyond the crawl at most.
 MAX_ENTRY_VISITS = 12
@@ -96,14 +97,15 @@ def collector_params(ctx: CollectContext) -> CollectorParams:
 
 
 class Exerciser:
-    """One browser context for using the functions; bounded by the collection deadline."""
+    """One browser context for using the functions, its tabs navigated from use to use
+    (`collect.tabs`); bounded by the collection deadline."""
 
     def __init__(self, snapshot: Snapshot, ctx: CollectContext, context: BrowserContext) -> None:
         self.snapshot = snapshot
         self.ctx = ctx
         self.context = context
         self.timeout_ms = max(1000.0, min(ctx.settings.page_timeout_s, 15.0) * 1000)
-        self.open_pages = asyncio.Semaphore(OPEN_PAGES)
+        self.tabs = TabPool(context, OPEN_PAGES, ReusedTab)
         (ctx.folder / SHOTS).mkdir(parents=True, exist_ok=True)
 
     async def shoot(self, page: Page, name: str) -> str | None:
@@ -122,15 +124,22 @@ class Exerciser:
 
     async def use_form(self, function: str, entry: Entry, value: str, shot: str) -> FormUse:
         """Fill the entry's field with `value`, submit it, and record how the portal answered."""
-        async with self.open_pages:
-            return await self._use_form(function, entry, value, shot)
+        async with self.tabs.tab() as tab:
+            return await self._use_form(tab, function, entry, value, shot)
 
-    async def _use_form(self, function: str, entry: Entry, value: str, shot: str) -> FormUse:
+    async def _use_form(self, tab: ReusedTab, function: str, entry: Entry, value: str, shot: str) -> FormUse:
         use = FormUse(function=function, page_url=entry.page_url, selector=entry.selector, query=value)
-        page = await self.context.new_page()
+        page = await tab.page_for(entry.page_url)
         responses: list[Response] = []
-        page.on("response", lambda response: responses.append(response))
-        page.on("pageerror", lambda error: use.page_errors.append(str(error)[:300]))
+
+        def on_response(response: Response) -> None:
+            responses.append(response)
+
+        def on_error(error: Exception) -> None:
+            use.page_errors.append(str(error)[:300])
+
+        page.on("response", on_response)
+        page.on("pageerror", on_error)
         try:
             await page.goto(entry.page_url, wait_until="load", timeout=self.timeout_ms)
             field = page.locator(entry.selector).first
@@ -155,8 +164,10 @@ class Exerciser:
         except PlaywrightError as exc:
             use.error = first_line(str(exc))
             use.screenshot = await self.shoot(page, shot)
+            await tab.close()
         finally:
-            await page.close()
+            page.remove_listener("response", on_response)
+            page.remove_listener("pageerror", on_error)
         return use
 
     async def follow(self, use: FormUse, rules: ProcedureFieldsParams | None, shot: str) -> None:
@@ -170,12 +181,12 @@ class Exerciser:
             rules and sampled.error is None and is_procedure_text(sampled.text, rules.procedures))
 
     async def read_page(self, url: str, shot: str | None) -> SampledPage:
-        async with self.open_pages:
-            return await self._read_page(url, shot)
+        async with self.tabs.tab() as tab:
+            return await self._read_page(tab, url, shot)
 
-    async def _read_page(self, url: str, shot: str | None) -> SampledPage:
+    async def _read_page(self, tab: ReusedTab, url: str, shot: str | None) -> SampledPage:
         sampled = SampledPage(url=url)
-        page = await self.context.new_page()
+        page = await tab.page_for(url)
         try:
             response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
             if not await page.evaluate(RENDERED_SCRIPT):
@@ -190,8 +201,7 @@ class Exerciser:
                 sampled.screenshot = await self.shoot(page, shot)
         except PlaywrightError as exc:
             sampled.error = first_line(str(exc))
-        finally:
-            await page.close()
+            await tab.close()
         return sampled
 
 
@@ -224,22 +234,16 @@ async def open_missing_entries(snapshot: Snapshot, ctx: CollectContext, context:
     entries = list(missing.values())[:MAX_ENTRY_VISITS]
     first = len(snapshot.pages)
     # As many tabs as the crawl's workers, each navigated from entry to entry as the crawl's are.
-    tabs: asyncio.Queue[Tab] = asyncio.Queue()
-    for _ in range(max(1, ctx.settings.per_host_concurrency)):
-        tabs.put_nowait(Tab(context))
+    tabs = TabPool(context, ctx.settings.per_host_concurrency, Tab)
 
     async def open_entry(index: int, entry: Entry) -> PageArtifact:
-        tab = await tabs.get()
-        try:
+        async with tabs.tab() as tab:
             return await tab.visit(entry.target_url, ctx, index, entry.clicks, entry.page_url, entry.text)
-        finally:
-            tabs.put_nowait(tab)
 
     try:
         visited = await asyncio.gather(*(open_entry(first + n, entry) for n, entry in enumerate(entries)))
     finally:
-        while not tabs.empty():
-            await tabs.get_nowait().close()
+        await tabs.close()
     snapshot.pages.extend(visited)
     facts.entry_pages.extend(range(first, first + len(visited)))
 

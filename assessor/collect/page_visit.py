@@ -7,14 +7,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag
 
-from playwright.async_api import BrowserContext, Dialog, Frame, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page, Request, Response
 
 from assessor.artifacts.page import ConsoleMessage, Hop, Link, NetworkRequest, PageArtifact
 from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.gatherers import PAGE_GATHERERS
+from assessor.collect.tabs import ReusedTab
 from assessor.collect.timings import read_timings
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]')).slice(0
   .map((a) => [a.href, (a.innerText || a.getAttribute('aria-label') || a.title || '').trim().slice(0, 200)])"""
 HTML_LENGTH = "() => document.documentElement ? document.documentElement.outerHTML.length : 0"
 HTML_HEAD = "(limit) => document.documentElement.outerHTML.slice(0, limit)"
-CLOSE_LIMIT_S = 5.0
 SETTLE_MS = 1500  # after load, wait this long at most for late requests (SPA data, tracking hits)
 # The page has settled once no request has been in flight for this long. Shorter than
 # Playwright's "networkidle" (500 ms): a tracker's hit or a single-page app's data request
@@ -151,27 +150,17 @@ class PageRecorder:
             self._bounded(self.console, ConsoleMessage(level=level, text=str(message.text)[:500], location=where))
 
 
-class Tab:
-    """A browser tab that visits page after page. Navigating a tab to the next page of a site
-    reuses its renderer: about 0.26 CPU-seconds a page against 0.64 for a new tab, on a machine
-    where the crawl waits on the CPU. A visit that does not end well (an error, a timeout, a
-    gatherer that failed, a renderer stuck or crashed, the crawl's deadline) closes the tab, and
-    the next visit opens a fresh one: a hostile page costs one deadline, never the next page."""
-
-    def __init__(self, context: BrowserContext) -> None:
-        self._context = context
-        self._page: Page | None = None
+class Tab(ReusedTab):
+    """A crawl worker's tab, which visits page after page (`collect.tabs`): about 0.26
+    CPU-seconds a page against 0.64 for a new tab, on a machine where the crawl waits on the CPU.
+    A visit that does not end well (an error, a timeout, a gatherer that failed, a renderer stuck or
+    crashed, the crawl's deadline) closes the tab."""
 
     async def visit(self, url: str, ctx: CollectContext, index: int, depth: int = 0, found_on: str | None = None,
                     link_text: str = "") -> PageArtifact:
         """Load `url`, wait for it to settle, record it, run the page gatherers."""
         artifact = PageArtifact(url=url, final_url=url, depth=depth, found_on=found_on, link_text=link_text)
-        if self._page is not None and "#" in url and urldefrag(self._page.url)[0] == urldefrag(url)[0]:
-            await self.close()  # only a fragment away: the navigation would load no document to record
-        if self._page is None:
-            self._page = await self._context.new_page()
-            self._page.on("dialog", lambda dialog: asyncio.ensure_future(answer_dialog(dialog)))
-        page = self._page
+        page = await self.page_for(url)
         recorder = PageRecorder(page)
         trusted = False  # stays so when the visit is cancelled at its deadline
         try:
@@ -181,20 +170,6 @@ class Tab:
             if not trusted:
                 await self.close()
         return finish(artifact, recorder)
-
-    async def close(self) -> None:
-        page, self._page = self._page, None
-        if page is not None:
-            await close_quietly(page)
-
-
-async def answer_dialog(dialog: Dialog) -> None:
-    """Hostile pages raise alert/confirm/prompt dialogs: dismissed. A beforeunload prompt is
-    accepted: dismissing it keeps the page and cancels the crawl's next navigation."""
-    try:
-        await (dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss())
-    except PlaywrightError:
-        pass  # the page, or its dialog, is already gone
 
 
 async def record(page: Page, recorder: PageRecorder, artifact: PageArtifact, ctx: CollectContext, index: int) -> bool:
@@ -264,13 +239,6 @@ async def bounded_html(page: Page, artifact: PageArtifact) -> str:
         return (await page.content())[:MAX_HTML_CHARS]
     artifact.page_errors.append(f"HTML of {length} characters cut to the first {MAX_HTML_CHARS}")
     return await page.evaluate(HTML_HEAD, MAX_HTML_CHARS)
-
-
-async def close_quietly(page: Page) -> None:
-    try:
-        await within(page.close(), CLOSE_LIMIT_S)
-    except (PlaywrightError, DeadlineExceeded):
-        pass  # a renderer stuck in JavaScript: closing the context or the browser reaps it
 
 
 def finish(artifact: PageArtifact, recorder: PageRecorder) -> PageArtifact:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Page, ViewportSize
 
 from assessor.artifacts.accessibility import (
     AccessFacts,
@@ -27,6 +27,7 @@ from assessor.checks.common import fold, page_type
 from assessor.checks.layout import MobileParams
 from assessor.collect.gatherers import STAGE_BROWSER, STAGE_INDEPENDENT, portal_gatherer
 from assessor.collect.page_visit import SETTLE_MS
+from assessor.collect.tabs import ReusedTab
 from assessor.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -152,9 +153,14 @@ def facts_of(snapshot: Snapshot) -> AccessFacts:
     return snapshot.access
 
 
-async def open_page(context: BrowserContext, url: str, ctx: CollectContext) -> Page:
-    page = await context.new_page()
-    await page.goto(url, wait_until="load", timeout=ctx.settings.page_timeout_s * 1000)
+async def open_page(tab: ReusedTab, url: str, ctx: CollectContext, viewport: ViewportSize | None = None) -> Page:
+    """`url` loaded in `tab` (at `viewport`, when given, whatever the last use left); the tab is
+    closed if the page does not load."""
+    page = await tab.page_for(url)
+    async with tab.in_use():
+        if viewport is not None:
+            await page.set_viewport_size(viewport)
+        await page.goto(url, wait_until="load", timeout=ctx.settings.page_timeout_s * 1000)
     try:
         await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
     except Exception:  # noqa: BLE001 - still busy: measure what is there
@@ -181,38 +187,38 @@ def unloadable(url: str, conditions: list[str], exc: Exception) -> list[Overflow
 
 
 async def reflow_tests(
-    context: BrowserContext, url: str, params: ResponsiveParams, ctx: CollectContext
+    tab: ReusedTab, url: str, params: ResponsiveParams, ctx: CollectContext
 ) -> list[OverflowTest]:
     """On one load of the page: the narrow width, then the desktop width with text zoomed."""
     narrow, zoomed = f"width {params.narrow_width_px}px", f"text {params.text_zoom_percent}%"
     try:
-        page = await open_page(context, url, ctx)
+        page = await open_page(tab, url, ctx, narrow_viewport(params))
     except Exception as exc:  # noqa: BLE001 - recorded on the tests
         return unloadable(url, [narrow, zoomed], exc)
-    try:
+    async with tab.in_use():
         tests = [await overflow_test(page, narrow)]
         await page.set_viewport_size(DESKTOP)
         await page.evaluate(ZOOM_TEXT, params.text_zoom_percent / 100)
         return [*tests, await overflow_test(page, zoomed)]
-    finally:
-        await page.close()
+
+
+def narrow_viewport(params: ResponsiveParams) -> ViewportSize:
+    return {"width": params.narrow_width_px, "height": 640}
 
 
 async def mobile_test(
-    context: BrowserContext, url: str, condition: str, shot: Path, ctx: CollectContext
+    tab: ReusedTab, url: str, condition: str, shot: Path, ctx: CollectContext
 ) -> OverflowTest:
     """The page on a phone-sized screen, measured and photographed."""
     try:
-        page = await open_page(context, url, ctx)
+        page = await open_page(tab, url, ctx)
     except Exception as exc:  # noqa: BLE001 - recorded on the test
         return unloadable(url, [condition], exc)[0]
-    try:
+    async with tab.in_use():
         test = await overflow_test(page, condition)
         shot.parent.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=shot, type="jpeg", quality=70)
         return test
-    finally:
-        await page.close()
 
 
 def pages_to_measure(snapshot: Snapshot, types: tuple[str, ...]) -> list[str]:
@@ -228,11 +234,11 @@ def pages_to_measure(snapshot: Snapshot, types: tuple[str, ...]) -> list[str]:
 
 
 async def tab_through(
-    context: BrowserContext, url: str, params: KeyboardParams, ctx: CollectContext, facts: ViewportFacts
+    tab: ReusedTab, url: str, params: KeyboardParams, ctx: CollectContext, facts: ViewportFacts
 ) -> None:
     """Press Tab through one page, recording each focused element and whether its focus shows."""
-    page = await open_page(context, url, ctx)
-    try:
+    page = await open_page(tab, url, ctx)
+    async with tab.in_use():
         await page.evaluate(RECORD_UNFOCUSED, FOCUS_PROPS)
         skip_words = [fold(word) for word in params.skip_link_words]
         seen: set[str] = set()
@@ -277,8 +283,6 @@ async def tab_through(
         if not facts.tabbed_pages:
             facts.controls = find_controls(await page.evaluate(CONTROL_CANDIDATES), params)
         facts.tabbed_pages.append(url)
-    finally:
-        await page.close()
 
 
 def find_controls(candidates: list[list[str]], params: KeyboardParams) -> list[PageControl]:
@@ -306,8 +310,8 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
     reflow_urls = pages_to_measure(snapshot, REFLOW_PAGE_TYPES)
     home = reflow_urls[0]
     tab_urls = [home, *pages_to_measure(snapshot, FORM_PAGE_TYPES)[1:2]]
-    narrow_viewport = {"width": responsive.narrow_width_px, "height": 640}
-    narrow = await ctx.session.new_context(viewport=narrow_viewport, ignore_https_errors=insecure)
+    # One tab per context, navigated from page to page (`collect.tabs`).
+    narrow = await ctx.session.new_context(viewport=narrow_viewport(responsive), ignore_https_errors=insecure)
     desktop = await ctx.session.new_context(viewport=DESKTOP, ignore_https_errors=insecure)
     phone = await ctx.session.new_context(
         viewport={"width": mobile.width, "height": mobile.height},
@@ -321,16 +325,18 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
 
     async def reflow_and_mobile() -> None:
         shot = Path("screenshots") / "mobile-home.jpg"
-        test = await mobile_test(phone, home, f"mobile {mobile.width}x{mobile.height}", ctx.folder / shot, ctx)
+        test = await mobile_test(ReusedTab(phone), home, f"mobile {mobile.width}x{mobile.height}", ctx.folder / shot, ctx)
         facts.overflow_tests.append(test)
         if test.error is None:
             facts.mobile_screenshot, facts.mobile_url = str(shot), home
+        narrow_tab = ReusedTab(narrow)
         for url in filter(time_for, reflow_urls):
-            facts.overflow_tests.extend(await reflow_tests(narrow, url, responsive, ctx))
+            facts.overflow_tests.extend(await reflow_tests(narrow_tab, url, responsive, ctx))
 
     async def tabbing() -> None:
+        desktop_tab = ReusedTab(desktop)
         for url in filter(time_for, tab_urls):
-            await tab_through(desktop, url, keyboard, ctx, facts)
+            await tab_through(desktop_tab, url, keyboard, ctx, facts)
 
     try:
         await asyncio.gather(reflow_and_mobile(), tabbing())

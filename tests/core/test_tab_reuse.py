@@ -1,6 +1,7 @@
-"""A crawl worker keeps one tab and navigates it from page to page: against real local sites in
-real Chromium, the tab really is reused, one page's events never reach the next page's record,
-and a page that blocks its unload, times out or spins never spoils the next visit."""
+"""A crawl worker keeps one tab and navigates it from page to page, and so do the functions and
+viewport gatherers: against real local sites in real Chromium, the tab really is reused, one page's
+events never reach the next page's record, and a page that blocks its unload, times out, spins or
+fails a use never spoils the next visit."""
 
 from __future__ import annotations
 
@@ -8,18 +9,27 @@ import asyncio
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from playwright.async_api import BrowserContext
 
+from assessor.artifacts.accessibility import OverflowTest
+from assessor.artifacts.function import FormUse
 from assessor.artifacts.page import PageArtifact
+from assessor.checks.accessibility import ResponsiveParams
+from assessor.checks.function_find import Entry
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
+from assessor.collect.functions import Exerciser
 from assessor.collect.page_visit import Tab
+from assessor.collect.tabs import ReusedTab
+from assessor.collect.viewport import narrow_viewport, reflow_tests
 from assessor.criteria import load_rubric
-from assessor.snapshot import CollectSettings
+from assessor.model import PortalRef
+from assessor.snapshot import CollectSettings, Snapshot
 from tests.core.local_site import Routes, serve_site
 
 T = TypeVar("T")
@@ -154,3 +164,76 @@ def test_a_url_a_fragment_away_from_the_tab_s_page_is_loaded_afresh(tmp_path: Pa
 
         pages = in_browser(tmp_path, work)
     assert [(page.status, page.title, page.error) for page in pages] == [(200, "Trang thường", None)] * 2
+
+
+def blank_snapshot(base: str) -> Snapshot:
+    return Snapshot(portal=PortalRef(id="thu", name="Thử", url=base + "/"), start_url=base + "/",
+                    started_at=datetime.now(UTC))
+
+
+def form_entry(page_url: str) -> Entry:
+    return Entry(function="lookup", page_url=page_url, selector="#ma", text="Tra cứu", target_url=page_url,
+                 matched="tra cứu", how="form", clicks=1)
+
+
+COUNTED_FORM = f"""<html><head>{COUNTER}</head><body><form action='/ket-qua'>
+    <input id='ma' name='ma'></form></body></html>"""
+
+
+def test_the_functions_use_forms_and_read_pages_in_tabs_navigated_on(tmp_path: Path) -> None:
+    with serve_site({"/tra-cuu": (200, {}, COUNTED_FORM),
+                     "/ket-qua?ma=X1": (200, {}, "<html><head><title>Kết quả</title></head><body>Không tìm thấy</body>"),
+                     **{f"/thu-tuc-{n}": (200, {}, f"<html><head>{COUNTER}</head></html>") for n in range(1, 3)}}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> tuple[list[str], FormUse, int]:
+            exerciser = Exerciser(blank_snapshot(base), ctx, context)
+            use = await exerciser.use_form("lookup", form_entry(base + "/tra-cuu"), "X1", "lookup")
+            titles = [(await exerciser.read_page(base + f"/thu-tuc-{n}", None)).title for n in range(1, 3)]
+            return titles, use, len(context.pages)
+
+        titles, use, open_tabs = in_browser(tmp_path, work)
+    assert use.error is None and use.status == 200 and use.result_url == base + "/ket-qua?ma=X1"
+    # The form's page counted visit 1 of the tab; a new tab per page would start at 1 again.
+    assert titles == ["Lượt 2", "Lượt 3"]
+    assert open_tabs == 1
+
+
+def test_a_form_use_that_fails_closes_its_tab_and_leaves_nothing_to_the_next(tmp_path: Path) -> None:
+    broken = f"""<html><head>{COUNTER}</head><body><script>throw new Error('lỗi trang hỏng')</script>
+        <p>Không có ô nhập</p></body></html>"""
+    with serve_site({"/hong": (200, {}, broken), "/tra-cuu": (200, {}, COUNTED_FORM),
+                     "/ket-qua?ma=X1": (200, {}, "<html><head><title>Kết quả</title></head></html>")}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> tuple[FormUse, FormUse, str]:
+            exerciser = Exerciser(blank_snapshot(base), ctx, context)
+            failed = await exerciser.use_form("lookup", form_entry(base + "/hong"), "X1", "hong")
+            # Straight after a good use, a page that throws: its error is its own use's alone.
+            good = await exerciser.use_form("lookup", form_entry(base + "/tra-cuu"), "X1", "tra-cuu")
+            counted = (await exerciser.read_page(base + "/tra-cuu", None)).title
+            return failed, good, counted
+
+        failed, good, counted = in_browser(tmp_path, work)
+    assert failed.error and "Timeout" in failed.error and failed.screenshot
+    assert any("lỗi trang hỏng" in error for error in failed.page_errors)
+    assert good.error is None and good.page_errors == []
+    # The failed use's tab was closed: the good use started visit 1 of a fresh tab.
+    assert counted == "Lượt 2"
+
+
+def test_reflow_in_a_tab_navigated_on_measures_every_page_at_the_narrow_width(tmp_path: Path) -> None:
+    wide = "<html><head><title>Rộng</title></head><body><div style='width: 600px'>Bảng rộng</div></body></html>"
+    with serve_site({"/mot": (200, {}, NORMAL), "/hai": (200, {}, wide)}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> list[OverflowTest]:
+            narrow = await ctx.session.new_context(viewport=narrow_viewport(ResponsiveParams()))
+            tab = ReusedTab(narrow)
+            try:
+                return [*await reflow_tests(tab, base + "/mot", ResponsiveParams(), ctx),
+                        *await reflow_tests(tab, base + "/hai", ResponsiveParams(), ctx)]
+            finally:
+                await narrow.close()
+
+        tests = in_browser(tmp_path, work)
+    # The first page's zoom test left the tab at the desktop width; the second page is still
+    # measured narrow first, and overflows there.
+    assert [(test.condition, test.viewport_width) for test in tests] == [
+        ("width 320px", 320), ("text 200%", 1280), ("width 320px", 320), ("text 200%", 1280)]
+    assert tests[0].scroll_width <= tests[0].client_width
+    assert tests[2].scroll_width >= 600 > tests[2].client_width
