@@ -13,11 +13,19 @@
     });
   }
 
-  // Defect "long_task_ms": a busy loop that blocks the main thread while the page loads.
+  // Defect "long_task_ms": a busy loop that blocks the main thread while the page loads. It starts
+  // in the task after the first frame's rendering, so always after the first paint: run straight
+  // from this deferred script it raced the first paint, which then fell before or after it from
+  // one load to the next (a 700 ms swing in FCP; Total Blocking Time saw the task only when it
+  // came after).
   var longTask = parseInt(body.getAttribute('data-long-task') || '0', 10);
   if (longTask > 0) {
-    var end = Date.now() + longTask;
-    while (Date.now() < end) { /* busy */ }
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        var end = Date.now() + longTask;
+        while (Date.now() < end) { /* busy */ }
+      }, 0);
+    });
   }
 
   // Defect "layout_shift": a banner inserted late, above the content, pushing it down.
