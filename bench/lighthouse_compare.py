@@ -153,17 +153,9 @@ async def interleaved_runs(targets: dict[str, str], portal: SamplePortal, runs: 
     return ours, theirs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--profile", default="good")
-    parser.add_argument("--lighthouse-chrome", default=shutil.which("chromium") or find_browser().path,
-                        help="the browser Lighthouse runs (default: the system's full Chromium)")
-    parser.add_argument("--lighthouse-browser", choices=("fresh", "warm"), default="fresh",
-                        help="fresh: Lighthouse starts a browser for each run, as its command line does; "
-                             "warm: it connects to one left running, as assessor's lab keeps one")
-    args = parser.parse_args()
-    with SamplePortal(resolve_profile(args.profile)) as portal, tempfile.TemporaryDirectory() as folder:
+def compare(profile: str, args: argparse.Namespace) -> None:
+    """Both tools on the key pages of a sample portal with `profile`; prints the table and the verdict."""
+    with SamplePortal(resolve_profile(profile)) as portal, tempfile.TemporaryDirectory() as folder:
         _, lab = rubric_settings(load_rubric())
         paths = asyncio.run(discover_paths(portal.url, lab, portal.ca_cert_path))
         targets = {kind: portal.url.rstrip("/") + path for kind, path in paths.items()}
@@ -172,6 +164,7 @@ def main() -> None:
                     if args.lighthouse_browser == "warm" else None)
             ours, theirs = asyncio.run(interleaved_runs(targets, portal, args.runs, Path(folder),
                                                         args.lighthouse_chrome, port))
+    print(f"profile {profile}, {args.runs} runs")
     print(f"{'page':<10}{'metric':<24}{'assessor':>10}{'Lighthouse':>12}{'diff':>8}{'CV ours':>9}{'CV LH':>8}")
     verdicts = []
     for kind in targets:
@@ -183,13 +176,28 @@ def main() -> None:
             ours_median, lh_median = statistics.median(mine), statistics.median(lh)
             diff = (ours_median - lh_median) / lh_median if lh_median else 0.0
             print(f"{kind:<10}{metric:<24}{ours_median:>10.1f}{lh_median:>12.1f}{diff:>8.0%}"
-                  f"{cv(mine):>9.0%}{cv(lh):>8.0%}")
+                  f"{cv(mine):>9.1%}{cv(lh):>8.1%}")
             if metric in ("fcp_ms", "lcp_ms"):
                 verdicts.append((kind, metric, abs(diff) <= TOLERANCE, cv(mine) <= cv(lh)))
     within = sum(ok for *_, ok, _ in verdicts)
     steadier = sum(ok for *_, ok in verdicts)
     print(f"FCP/LCP medians within {TOLERANCE:.0%} of Lighthouse: {within}/{len(verdicts)}; "
-          f"spread no wider than Lighthouse's: {steadier}/{len(verdicts)}")
+          f"spread no wider than Lighthouse's: {steadier}/{len(verdicts)}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", nargs="+", default=["good", "slow"],
+                        help="sample-portal profiles compared, one after the other")
+    parser.add_argument("--lighthouse-chrome", default=shutil.which("chromium") or find_browser().path,
+                        help="the browser Lighthouse runs (default: the system's full Chromium)")
+    parser.add_argument("--lighthouse-browser", choices=("fresh", "warm"), default="fresh",
+                        help="fresh: Lighthouse starts a browser for each run, as its command line does; "
+                             "warm: it connects to one left running, as assessor's lab keeps one")
+    args = parser.parse_args()
+    for profile in args.profile:
+        compare(profile, args)
 
 
 if __name__ == "__main__":
