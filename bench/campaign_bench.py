@@ -10,12 +10,16 @@ Target (issue 7): under 3 minutes and under 2 GiB on a 2-core machine.
 
     .venv/bin/python bench/campaign_bench.py [--concurrency 1 2 4] [--max-pages 4] [--repeat]
 
-Measured on the idle 2-core build machine (2026-11-30), full shipped rubric, 4 pages per portal,
-"first" on a fresh store, "repeat" a second campaign on the same store (longest-last-time first):
-concurrency 1: 395.0 s, peak PSS 0.7 GiB (RSS 1.4 GiB); 2: first 261.6 s, repeat 231.4 s, PSS
-1.2 GiB (RSS 2.5-2.7 GiB); 3: first 235.6 s, repeat 219.9 s, PSS 1.6 GiB (RSS 3.6 GiB); 4: first
-236.7 s, repeat 219.3 s, PSS 1.9 GiB (RSS 4.5 GiB). Before: 2026-11-29, concurrency 2: 279.5 s, 4: 249.0 s;
-2026-11-23 (the full Chromium, every lab run taken): 1: 576 s, 2: 390 s, 4: 372 s.
+Measured on the idle 2-core build machine, full shipped rubric, 4 pages per portal, "first" on a
+fresh store (portals start in list order), "repeat" a second campaign on the same store (longest
+last time first). 2026-11-30, after the functions and viewport gatherers moved to reused tabs:
+concurrency 2: first 283.3 s, repeat 233.0 s, peak PSS 1.3 GiB (RSS 2.9-3.1 GiB); 3: first 241.3 s,
+repeat 206.1 s, PSS 1.6 GiB (RSS 4.0-4.1 GiB). Earlier the same day: 1: 395.0 s, PSS 0.7 GiB
+(RSS 1.4 GiB); 2: 261.6 s, repeat 231.4 s; 3: 235.6 s, repeat 219.9 s; 4: 236.7 s, repeat 219.3 s,
+PSS 1.9 GiB (RSS 4.5 GiB). A first campaign moves by 20 s from one invocation to the next: where
+`slow` (94 s) falls in the list decides how long the campaign waits on it alone at the end.
+2026-11-29, concurrency 2: 279.5 s, 4: 249.0 s; 2026-11-23 (the full Chromium, every lab run
+taken): 1: 576 s, 2: 390 s, 4: 372 s.
 
 Where the time goes (CPU seconds of the whole process tree, concurrency 2): about 400 CPU-s on 2
 cores, of which the renderers take 250. About 120 of those are DevTools CPU throttling itself:
@@ -23,7 +27,13 @@ Chromium slows a renderer 4x by making its main thread spin in a signal handler,
 as long as throttling is on, so every mobile lab run burns 0.85 of a core for its whole length (the
 same campaign with mobile runs unthrottled takes 275 CPU-s). At concurrency 3 and 4 the CPU sets the
 pace; at 2 the slowest portals do (`slow` 94 s: 1.2 s server delay on every request, three rounds
-of lab runs; `poor` 73 s), which the repeat campaign starts first.
+of lab runs; `poor` 73 s), which the repeat campaign starts first. Of the spinning, about 70
+CPU-s are the mobile runs of the three home pages with megabytes of images (`slow`, `poor`,
+`ladder-5`): on slow 4G they never load, so each of their 8 runs spins for the whole 10 s of
+`max_load_ms`; `ladder-5`'s third run is taken because its first two earned 1.0 and 0.994 of the
+blocking-time points. A machine-wide limit of 2 lab runs at once across the workers (tried
+2026-11-30, concurrency 3) made the campaign slower, 258.6 s against 230-240 s, and saved no CPU:
+portals waited on the lab while the CPU had nothing else to do.
 """
 
 from __future__ import annotations
