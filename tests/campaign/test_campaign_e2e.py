@@ -215,10 +215,17 @@ def stored_ids(db: str, name: str) -> set[str]:
         return {row.portal_id for row in store.results(campaign)} if campaign else set()
 
 
+def hear_ctrl_c() -> None:
+    """In the campaign's process before it starts: Ctrl-C back to its default. A shell without job
+    control starts background commands with it ignored (`make test &`), and the campaign, like
+    any program, would then rightly go on through it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_when_stored(args: list[str], db: str, at_least: int, sig: signal.Signals) -> tuple[int, str, set[str]]:
     """Start the campaign, send `sig` once `at_least` results are stored; return code, stderr, stored ids."""
     process = subprocess.Popen([*COMMAND, *args], env=os.environ | {"CI": "true"}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=hear_ctrl_c)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and len(stored_ids(db, "resume")) < at_least and process.poll() is None:
         time.sleep(0.3)
