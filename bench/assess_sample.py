@@ -9,9 +9,11 @@ which is what the tree really holds.
 
     .venv/bin/python bench/assess_sample.py [--profile good] [--runs 3] [--max-pages 20]
 
-Measured on the idle 2-core build machine (2026-11-29): 28.2 s median of 3 (27.8-28.6), peak
-RSS 1.3 GiB, PSS 0.7 GiB; steps: crawl 6-7 s, viewports and functions side by side 5 s, TLS and
-probes under 1 s, lab 13-14 s (16-18 cold loads: most pages settle after 2 of their 3 runs). Before
+Measured on the idle 2-core build machine (2026-11-30, the functions and viewport gatherers on
+reused tabs): 27.7 s median of 3 (27.6-28.2), peak RSS 1.5 GiB, PSS 0.75 GiB, score 90.5 A; steps:
+crawl 7 s, functions 3.4-3.8 s and viewports 4.2-4.5 s side by side (one run of the code before:
+4.0 and 5.3 s), TLS and probes under 1 s, lab 13-14 s (16-18 cold loads: most pages settle after 2
+of their 3 runs). 2026-11-29: 28.2 s (27.8-28.6). Before
 (2026-11-23, the full Chromium, every lab run taken, a new tab per crawled page): 54.4 s.
 """
 
