@@ -170,10 +170,11 @@ def further_runs_could_change(page: LabPage, scorers: list[LabMetricParams], pla
         return False
     if len(page.runs) < runs_needed_for_median(planned) or any(run.error for run in page.runs):
         return True
+    scored_runs = [as_scored(run) for run in page.runs]
     for params in scorers:
         if page.form_factor not in params.form_factors:
             continue
-        reported = [sum(getattr(as_scored(run), metric) is not None for run in page.runs) for metric in params.metrics]
+        reported = [sum(getattr(run, metric) is not None for run in scored_runs) for metric in params.metrics]
         if any(0 < count < len(page.runs) for count in reported):
             return True
         scored = score_lab_page(page, params)

@@ -5,9 +5,9 @@ form factor's viewport through Playwright and its CPU and network throttling thr
 DevTools protocol (Emulation.setCPUThrottlingRate, Network.emulateNetworkConditions), records a
 small screencast for Speed Index, and waits until the page has gone quiet before reading its
 timings. A page that has not fired its load event after `max_load_ms` is read as it stands, and
-what the run had not seen finish counts as that long when scored (`checks.performance.as_scored`): a page too slow to load scores
-as slow instead of dropping out of the criteria. What is measured comes from the rubric's `lab`
-block, so the rubric says what is judged.
+what the run had not seen finish counts as that long when scored (`checks.performance.as_scored`):
+a page too slow to load scores as slow instead of dropping out of the criteria. What is measured
+comes from the rubric's `lab` block, so the rubric says what is judged.
 
 A fresh context has no renderer process ready, and starting one is counted in the first paint:
 about 60 ms on a fast page, which a real visitor's browser never pays and Lighthouse's numbers do
