@@ -2,4 +2,5 @@
 
 from assessor.cli import app
 
-app(prog_name="assessor")
+if __name__ == "__main__":  # as a program only, never on import
+    app(prog_name="assessor")

@@ -250,8 +250,8 @@ def demo(
     no_progress: NoProgressOption = False,
 ) -> None:
     """Start the bundled sample portal, assess it, and print where the report is."""
+    from assessor.sample_portal.process import SamplePortalProcess
     from assessor.sample_portal.profile import resolve_profile
-    from assessor.sample_portal.server import SamplePortal
 
     try:
         chosen = resolve_profile(profile)
@@ -260,7 +260,8 @@ def demo(
     rubric = rubric_or_exit(None)
     # The sample portal is ours and on loopback: the demo may load-test it, briefly.
     apply_load_overrides(rubric, DEMO_LOAD_USERS, DEMO_LOAD_SECONDS)
-    with SamplePortal(chosen) as portal:
+    # Served from its own process, as a real portal is from another machine (`sample_portal.process`).
+    with SamplePortalProcess(chosen) as portal:
         options = RunOptions.for_local_portal(portal, rubric, out, browser_or_exit(browser), allow_load_test=True)
         options.lang = lang
         ref = portal_from_url(portal.url, name="Cổng Dịch vụ công tỉnh Lâm Hà (mẫu)", portal_id=f"sample-{profile}")

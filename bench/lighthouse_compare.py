@@ -72,8 +72,8 @@ from assessor.collect.lab import measure_pages
 from assessor.criteria import load_rubric
 from assessor.perf.cli import discover_paths, rubric_settings
 from assessor.perf.runner import free_port
+from assessor.sample_portal.process import SamplePortalProcess
 from assessor.sample_portal.profile import resolve_profile
-from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings
 
 LIGHTHOUSE = "lighthouse@12"
@@ -95,12 +95,12 @@ def cv(values: list[float]) -> float:
     return statistics.pstdev(values) / mean if mean else 0.0
 
 
-def browser_flags(portal: SamplePortal) -> list[str]:
+def browser_flags(portal: SamplePortalProcess) -> list[str]:
     return [*QUIET_FLAGS, "--headless=new", "--no-sandbox", f"--ignore-certificate-errors-spki-list={portal.leaf_spki_sha256}"]
 
 
 @contextmanager
-def warm_browser(chrome: str, portal: SamplePortal, folder: Path) -> Iterator[int]:
+def warm_browser(chrome: str, portal: SamplePortalProcess, folder: Path) -> Iterator[int]:
     """A Chromium left running for Lighthouse to connect to (`--port`), as assessor's lab keeps one
     browser for all its runs: Lighthouse then no longer pays a cold browser's start in each load."""
     port = free_port("127.0.0.1")
@@ -123,7 +123,7 @@ def warm_browser(chrome: str, portal: SamplePortal, folder: Path) -> Iterator[in
         browser.wait(timeout=30)
 
 
-def lighthouse_run(url: str, portal: SamplePortal, out: Path, chrome: str, port: int | None) -> dict[str, float]:
+def lighthouse_run(url: str, portal: SamplePortalProcess, out: Path, chrome: str, port: int | None) -> dict[str, float]:
     browser = [f"--port={port}"] if port else [f"--chrome-path={chrome}", f"--chrome-flags={' '.join(browser_flags(portal))}"]
     command = ["npx", "--yes", LIGHTHOUSE, url, *browser, "--throttling-method=provided",
                "--preset=desktop", "--only-categories=performance", "--output=json", f"--output-path={out}",
@@ -138,7 +138,7 @@ def lighthouse_run(url: str, portal: SamplePortal, out: Path, chrome: str, port:
     return {ours: audits[audit]["numericValue"] for audit, ours in AUDITS.items() if audit in audits}
 
 
-async def interleaved_runs(targets: dict[str, str], portal: SamplePortal, runs: int, folder: Path,
+async def interleaved_runs(targets: dict[str, str], portal: SamplePortalProcess, runs: int, folder: Path,
                            chrome: str, port: int | None) -> tuple[Runs, Runs]:
     """Run i of both tools on each page back to back, so that both meet the same machine load."""
     options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve,
@@ -162,7 +162,7 @@ async def interleaved_runs(targets: dict[str, str], portal: SamplePortal, runs: 
 
 def compare(profile: str, args: argparse.Namespace) -> None:
     """Both tools on the key pages of a sample portal with `profile`; prints the table and the verdict."""
-    with SamplePortal(resolve_profile(profile)) as portal, tempfile.TemporaryDirectory() as folder:
+    with SamplePortalProcess(resolve_profile(profile)) as portal, tempfile.TemporaryDirectory() as folder:
         _, lab = rubric_settings(load_rubric())
         paths = asyncio.run(discover_paths(portal.url, lab, portal.ca_cert_path))
         targets = {kind: portal.url.rstrip("/") + path for kind, path in paths.items()}
