@@ -10,5 +10,7 @@ Used by the demo and by the tests of every collector and check:
 Modules: `profile` (flags and named profiles), `content` (fictional data), `paths` (URLs per theme),
 `pages` (pages as data, routing, function defects), `emc` (the tracking snippet), `render` (Jinja and
 SPA JSON), `app` (request -> response: host routing, headers, files, sessions), `server` (TLS,
-threads, `SamplePortal`, `serve`). Run it with `python -m assessor.sample_portal --help`.
+threads, `SamplePortal`, `serve`), `process` (`SamplePortalProcess`: the same portal served from a
+child process, for the demo, campaigns and benchmarks that measure it). Run it with
+`python -m assessor.sample_portal --help`.
 """
