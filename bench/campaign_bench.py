@@ -12,7 +12,9 @@ Target (issue 7): under 3 minutes and under 2 GiB on a 2-core machine.
 
 Measured on the idle 2-core build machine, full shipped rubric, 4 pages per portal, "first" on a
 fresh store (portals start in list order), "repeat" a second campaign on the same store (longest
-last time first). 2026-11-30, after the functions and viewport gatherers moved to reused tabs:
+last time first). 2026-11-30, each sample portal served from a process of its own instead of the
+worker's threads (fairer to its page timings; no faster): concurrency 3: first 239.7 s, repeat
+218.4 s, PSS 1.7 GiB (RSS 4.1-4.2 GiB). Before that, after the functions and viewport gatherers moved to reused tabs:
 concurrency 2: first 283.3 s, repeat 233.0 s, peak PSS 1.3 GiB (RSS 2.9-3.1 GiB); 3: first 241.3 s,
 repeat 206.1 s, PSS 1.6 GiB (RSS 4.0-4.1 GiB). Earlier the same day: 1: 395.0 s, PSS 0.7 GiB
 (RSS 1.4 GiB); 2: 261.6 s, repeat 231.4 s; 3: 235.6 s, repeat 219.9 s; 4: 236.7 s, repeat 219.3 s,
@@ -22,10 +24,13 @@ PSS 1.9 GiB (RSS 4.5 GiB). A first campaign moves by 20 s from one invocation to
 taken): 1: 576 s, 2: 390 s, 4: 372 s.
 
 Where the time goes (CPU seconds of the whole process tree, concurrency 2): about 400 CPU-s on 2
-cores, of which the renderers take 250. About 120 of those are DevTools CPU throttling itself:
-Chromium slows a renderer 4x by making its main thread spin in a signal handler, busy or idle, for
-as long as throttling is on, so every mobile lab run burns 0.85 of a core for its whole length (the
-same campaign with mobile runs unthrottled takes 275 CPU-s). At concurrency 3 and 4 the CPU sets the
+cores, of which the renderers take 250 (2026-11-30, concurrency 3: 349 CPU-s, renderers 220). About
+120 of those are DevTools CPU throttling itself: Chromium slows a renderer 4x by making its main
+thread spin in a signal handler, busy or idle, for as long as throttling is on
+(`ThreadCPUThrottler`: every 200 us a SIGUSR2 makes the thread busy-wait three times the wall time
+since it last ran), so every mobile lab run burns 0.85 of a core for its whole length (the same
+campaign with mobile runs unthrottled takes 275 CPU-s; one `good` portal's lab 11.7 CPU-s against
+4.4, `slow`'s 51 against 20). At concurrency 3 and 4 the CPU sets the
 pace; at 2 the slowest portals do (`slow` 94 s: 1.2 s server delay on every request, three rounds
 of lab runs; `poor` 73 s), which the repeat campaign starts first. Of the spinning, about 70
 CPU-s are the mobile runs of the three home pages with megabytes of images (`slow`, `poor`,
