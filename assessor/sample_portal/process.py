@@ -24,6 +24,8 @@ from .profile import Profile, resolve_profile
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+# What the parent learns of the running portal, as `SamplePortal` names it.
+SHARED_FIELDS = ("url", "http_url", "resolve", "ca_cert_path", "leaf_spki_sha256")
 
 
 def _serve(profile: Profile, host: str, conn: Connection) -> None:
@@ -36,8 +38,7 @@ def _serve(profile: Profile, host: str, conn: Connection) -> None:
         conn.send({"error": f"{type(exc).__name__}: {exc}"})
         return
     try:
-        conn.send({"url": portal.url, "http_url": portal.http_url, "resolve": portal.resolve,
-                   "ca_cert_path": str(portal.ca_cert_path), "leaf_spki_sha256": portal.leaf_spki_sha256})
+        conn.send({name: getattr(portal, name) for name in SHARED_FIELDS})
         try:
             conn.recv()  # "stop", or EOF when the parent has gone
         except EOFError:
@@ -58,6 +59,11 @@ class SamplePortalProcess:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The serving process, while it runs."""
+        return self._process.pid if self._process is not None else None
+
     def start(self) -> SamplePortalProcess:
         # spawn, not fork: the parent may already run threads (an event loop, a browser driver).
         context = multiprocessing.get_context("spawn")
@@ -67,20 +73,20 @@ class SamplePortalProcess:
         self._process.start()
         theirs.close()
         self._conn = ours
-        info = self._first_message(ours)
-        if "error" in info:
-            self.stop()
-            raise RuntimeError(f"the sample portal did not start: {info['error']}")
-        self.url, self.http_url, self.resolve = info["url"], info["http_url"], info["resolve"]
-        self.ca_cert_path, self.leaf_spki_sha256 = Path(info["ca_cert_path"]), info["leaf_spki_sha256"]
+        for name, value in self._first_message(ours).items():
+            setattr(self, name, value)
         return self
 
     def _first_message(self, conn: Connection) -> dict[str, Any]:
+        """The running portal's fields, or RuntimeError with the reason it did not start."""
         try:
             if conn.poll(START_TIMEOUT_S):
                 message: dict[str, Any] = conn.recv()
-                return message
-            reason = f"no answer within {START_TIMEOUT_S:.0f} s"
+                if "error" not in message:
+                    return message
+                reason = message["error"]
+            else:
+                reason = f"no answer within {START_TIMEOUT_S:.0f} s"
         except EOFError:
             assert self._process is not None
             self._process.join(STOP_TIMEOUT_S)

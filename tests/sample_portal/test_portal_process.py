@@ -35,11 +35,10 @@ def test_serves_its_profile_from_another_process_and_stops_with_its_owner() -> N
         assert portal.http_url.startswith("http://127.0.0.1:")
         assert set(portal.resolve) == {"f-emc.ngsp.gov.vn", "dichvucong.gov.vn", "cdn.sample.test"}
         assert portal.leaf_spki_sha256
-        served_by = portal._process.pid if portal._process else None
-        assert served_by is not None and served_by != os.getpid()
+        assert portal.pid is not None and portal.pid != os.getpid()
         url = portal.url
     assert refused(url)
-    assert portal._process is None
+    assert portal.pid is None
 
 
 def test_a_portal_that_cannot_start_is_an_error_naming_why() -> None:
