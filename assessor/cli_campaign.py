@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
+from collections.abc import Coroutine
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Group
@@ -25,8 +28,10 @@ from assessor.model import Review
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.store import CampaignRow, Store, StoreError, open_store
 
-# Like a shell's exit status after Ctrl-C.
+# Like a shell's exit status after Ctrl-C, and after SIGTERM.
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
+T = TypeVar("T")
 
 campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
 
@@ -114,6 +119,45 @@ class LiveDisplay:
         return Group(self.bar, summary, RichText(f"running: {running}"))
 
 
+class Terminated(Exception):
+    """The campaign process was sent SIGTERM."""
+
+
+async def stopped_by_sigterm_too(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work`; SIGTERM (a scheduler, a CI timeout, `kill`) cancels it as Ctrl-C does, so the
+    workers and their browsers are taken down and what is stored is reported, instead of the
+    process vanishing mid-sentence."""
+    task = asyncio.ensure_future(work)
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, terminate)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if terminated:
+            raise Terminated from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+def say_how_to_stop_if_ctrl_c_is_ignored() -> None:
+    """A shell without job control starts background commands with Ctrl-C ignored (`cmd &` in a
+    script); the campaign then goes on through it, as any program would. Say so, and how to stop it."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        error_console.print(
+            f"note: Ctrl-C is ignored in this shell; stop the campaign with `kill {os.getpid()}` "
+            "(stored results are kept, continue with --resume)",
+            highlight=False,
+        )
+
+
 @campaign_app.command("run")
 def campaign_run(
     portals_file: Annotated[Path, typer.Argument(help="portals.yaml: the list of portals to assess.")],
@@ -170,14 +214,17 @@ def campaign_run(
             )
         display = LiveDisplay(len(portals.portals), concurrency)
         live = live_progress_wanted(no_progress)
+        say_how_to_stop_if_ctrl_c_is_ignored()
         try:
             with Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext():
-                state = asyncio.run(
+                state = asyncio.run(stopped_by_sigterm_too(
                     run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
-                )
-        except KeyboardInterrupt:
+                ))
+        except (KeyboardInterrupt, Terminated) as stop:
             kept = len(store.results(campaign))
-            raise fail(f"interrupted: {kept} portal result(s) are stored; continue with --resume", EXIT_INTERRUPTED)
+            how, code = ("interrupted", EXIT_INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else (
+                "stopped by SIGTERM", EXIT_TERMINATED)
+            raise fail(f"{how}: {kept} portal result(s) are stored; continue with --resume", code) from None
         paths = write_campaign_report(store, campaign, lang)
         console.print(
             f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",

@@ -244,6 +244,44 @@ def running_workers(folder: Path) -> list[str]:
         time.sleep(0.5)
 
 
+def ignore_ctrl_c() -> None:
+    """As a shell without job control starts a background command (`assessor campaign run ... &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_started(folder: Path, within_s: float = 120) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if subprocess.run(["pgrep", "-f", f"campaign_worker {folder}"], capture_output=True).returncode == 0:
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_sigterm_stops_a_campaign_like_ctrl_c_and_a_background_campaign_says_how_to_stop_it(tmp_path: Path) -> None:
+    portals = subset_list(tmp_path / "two.yaml", ["good", "ladder-1"])
+    db, out = str(tmp_path / "term.sqlite3"), tmp_path / "out"
+    process = subprocess.Popen([*COMMAND, "campaign", "run", str(portals), "--name", "term", "--db", db, "--out",
+                                str(out), *SETTINGS], env=os.environ | {"CI": "true"}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=ignore_ctrl_c)
+    try:
+        assert worker_started(out), "the campaign starts its workers"
+        process.send_signal(signal.SIGINT)
+        time.sleep(1)
+        assert process.poll() is None, "Ctrl-C ignored by the shell is ignored by the campaign"
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert f"Ctrl-C is ignored in this shell; stop the campaign with `kill {process.pid}`" in stderr
+    assert process.returncode == 143
+    assert f"stopped by SIGTERM: {len(stored_ids(db, 'term'))} portal result(s) are stored" in stderr
+    assert running_workers(out) == [], "SIGTERM stops the workers and their browsers"
+    with open_store(db) as store:
+        assert [attempt.outcome for attempt in store.attempts(store.campaign("term"))
+                if attempt.outcome is not None] == [], "no portal is recorded as failed for being stopped"
+
+
 def test_interrupted_then_killed_then_resumed_gives_the_same_results(fleet: Fleet, tmp_path: Path) -> None:
     ids = ["good", "ladder-3", "poor", "closed"]
     portals = subset_list(tmp_path / "four.yaml", ids)
