@@ -252,7 +252,7 @@ def ignore_ctrl_c() -> None:
 def worker_started(folder: Path, within_s: float = 120) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if subprocess.run(["pgrep", "-f", f"campaign_worker {folder}"], capture_output=True).returncode == 0:
+        if subprocess.run(["pgrep", "-f", f"campaign_worker {folder}"], capture_output=True, check=False).returncode == 0:
             return True
         time.sleep(0.3)
     return False
