@@ -9,6 +9,11 @@ really holds); see assess_sample.py. The target is judged on PSS.
 Target (issue 7): under 3 minutes and under 2 GiB on a 2-core machine.
 
     .venv/bin/python bench/campaign_bench.py [--concurrency 1 2 4] [--max-pages 4] [--repeat]
+                                             [--criteria FILE] [--scores]
+
+`--criteria` runs the campaigns with another rubric (for instance another `lab` block, to price a
+measurement setting in seconds); `--scores` prints each campaign's scores and grades after its
+row, to see what such a setting changes in the results.
 
 Measured on the idle 2-core build machine, full shipped rubric, 4 pages per portal, "first" on a
 fresh store (portals start in list order), "repeat" a second campaign on the same store (longest
@@ -39,6 +44,16 @@ CPU-s are the mobile runs of the three home pages with megabytes of images (`slo
 blocking-time points. A machine-wide limit of 2 lab runs at once across the workers (tried
 2026-11-30, concurrency 3) made the campaign slower, 258.6 s against 230-240 s, and saved no CPU:
 portals waited on the lab while the CPU had nothing else to do.
+
+What the rubric's `lab` settings would buy (2026-11-30, concurrency 3, first campaign, one
+invocation each, `--criteria` a copy of the shipped rubric with only the `lab` block changed,
+`--scores`): shipped 225.8 s; `quiet_ms: 500` 223.0 s; `max_load_ms: 6000` 213.8 s; `runs: 2`
+206.0 s; all three 185.8 s. No setting moved a portal's score by more than 0.3 points or changed
+a grade or the ranking (good 90.4 A ... poor 35.0 E), so on this fleet they cost no visible
+accuracy, but even all three together miss 180 s on a first campaign. (A tolerance when settling
+early, judged on that campaign's stored runs: skipping the third run when the first two earn
+fractions within 0.05 of each other would have saved 14 of its 29 third runs, each moving the
+total by at most 0.03 points; `runs: 2` saves all 29.)
 """
 
 from __future__ import annotations
@@ -51,16 +66,32 @@ from pathlib import Path
 from assess_sample import measure  # bench/ is the script's folder, hence on sys.path
 
 from assessor.portals import example_portals_path
+from assessor.store import open_store
 
 TARGET_S = 180
 TARGET_BYTES = 2 * 1024**3
 
 
-def campaign_command(portals: Path, name: str, out: str, concurrency: int, max_pages: int) -> list[str]:
+def campaign_command(portals: Path, name: str, out: str, concurrency: int, max_pages: int,
+                     criteria: Path | None) -> list[str]:
     return [sys.executable, "-c", "from assessor.cli import app; app(prog_name='assessor')",
-            "campaign", "run", str(portals), "--name", name, "--db", f"{out}/bench.sqlite3",
+            "campaign", "run", str(portals), "--name", name, "--db", store_url(out),
             "--out", out, "--no-progress", "--concurrency", str(concurrency),
-            "--max-pages", str(max_pages), "--max-depth", "2", "--time-budget", "60"]
+            "--max-pages", str(max_pages), "--max-depth", "2", "--time-budget", "60",
+            *(["--criteria", str(criteria)] if criteria else [])]
+
+
+def store_url(out: str) -> str:
+    return f"{out}/bench.sqlite3"
+
+
+def scores_line(out: str, name: str) -> str:
+    """`portal score grade, ...` of one campaign, best first."""
+    with open_store(store_url(out)) as store:
+        rows = store.results(store.campaign(name))
+    ranked = sorted(rows, key=lambda row: -(row.score or 0))
+    return ", ".join(f"{row.portal_id} {row.score:.1f} {row.grade}" if row.score is not None
+                     else f"{row.portal_id} {row.outcome}" for row in ranked)
 
 
 def main() -> None:
@@ -71,17 +102,22 @@ def main() -> None:
     parser.add_argument("--repeat", action="store_true",
                         help="also time a second campaign on the same store, which starts the portals "
                              "that took longest last time first")
+    parser.add_argument("--criteria", type=Path, help="criteria YAML file (default: the shipped rubric)")
+    parser.add_argument("--scores", action="store_true", help="print each campaign's scores after its row")
     args = parser.parse_args()
     print("| concurrency | campaign | wall time (s) | peak PSS (MiB) | peak RSS (MiB) | exit | max pages |")
     print("|---|---|---|---|---|---|---|")
     for concurrency in args.concurrency:
         with tempfile.TemporaryDirectory() as out:
             for name in ("first", "repeat")[: 2 if args.repeat else 1]:
-                measured = measure(campaign_command(args.portals, name, out, concurrency, args.max_pages))
+                measured = measure(campaign_command(args.portals, name, out, concurrency, args.max_pages,
+                                                    args.criteria))
                 over = measured.seconds >= TARGET_S or measured.peak_pss >= TARGET_BYTES
                 print(f"| {concurrency} | {name} | {measured.seconds:.1f}{' (over target)' if over else ''} | "
                       f"{measured.peak_pss / 2**20:.0f} | {measured.peak_rss / 2**20:.0f} | {measured.exit_code} | "
                       f"{args.max_pages} |", flush=True)
+                if args.scores:
+                    print(f"  scores ({name}): {scores_line(out, name)}", flush=True)
 
 
 if __name__ == "__main__":
