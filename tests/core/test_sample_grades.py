@@ -1,5 +1,6 @@
 """Issue 2's promise, end to end on the sample portal with the bundled rubric: the good profile
 grades A, the poor one D or E, and one defect switched on lowers exactly the criteria that judge it.
+The good profile is assessed by `assessor demo` itself, as `make demo` runs it.
 
 Performance criteria are left out of the one-defect comparison: they are timings, and timings of
 two runs on a shared machine differ by a little whatever the defect (the repeatability test in
@@ -8,6 +9,10 @@ tests/ci covers them)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,7 +20,7 @@ import pytest
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.collect.browser import find_browser
 from assessor.criteria import load_rubric
-from assessor.model import Assessment
+from assessor.model import Assessment, Status
 from assessor.perf.cli import apply_load_overrides
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
@@ -33,9 +38,36 @@ def assess_sample(folder: Path, profile: str, **flags: object) -> Assessment:
         return asyncio.run(assess_portal(ref, options))[0]
 
 
+@dataclass
+class Demo:
+    out: Path
+    stdout: str
+    assessment: Assessment
+
+
 @pytest.fixture(scope="module")
-def good(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
-    return assess_sample(tmp_path_factory.mktemp("good"), "good")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    out = tmp_path_factory.mktemp("demo")
+    done = subprocess.run([sys.executable, "-m", "assessor", "demo", "--out", str(out), "--lang", "en"],
+                          capture_output=True, text=True, timeout=800, env=os.environ | {"CI": "true"}, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assessment = Assessment.model_validate_json((out / "sample-good" / "assessment.json").read_text(encoding="utf-8"))
+    return Demo(out, done.stdout, assessment)
+
+
+@pytest.fixture(scope="module")
+def good(demo: Demo) -> Assessment:
+    return demo.assessment
+
+
+def test_the_demo_prints_the_grade_and_where_the_report_is(demo: Demo) -> None:
+    grade_line = f"{demo.assessment.score:.1f}/100, grade {demo.assessment.grade}"
+    assert grade_line in demo.stdout
+    assert "Performance:" in demo.stdout
+    report = demo.out / "sample-good" / "report.html"
+    assert f"report: {report}" in demo.stdout and report.is_file()
+    load = next(c for g in demo.assessment.groups for c in g.criteria if c.id == "performance.load_latency")
+    assert load.status in (Status.PASS, Status.PARTIAL, Status.FAIL), "the demo load-tests its own loopback portal"
 
 
 def judged(assessment: Assessment) -> dict[str, tuple[str, float | None]]:
