@@ -57,6 +57,14 @@ first frame. Earlier set-ups on the good profile: Lighthouse warm on the full Ch
 spread no wider on 4 of 6); assessor on the full Chromium too (2026-11-23): 6 of 6, spread no
 wider on 2 of 6. TTFB differs by design: Lighthouse's leaves out connection set-up, ours does not.
 
+20 runs (2026-11-30, same set-up; 58 min for both profiles): slow -5 %, -2 %, -2 % (6 of 6), spread
+no wider on 4 of 6, and narrower beyond the runs' own uncertainty on home (CV 1.5 % against 2.1 %,
+ratio interval 0.49-0.92) and lookup (1.1 % against 2.1 %, 0.38-0.70); search 1.7 % against 1.6 %
+(0.68-1.57); wider beyond it on 0 of 6. good: ours 184/164/158 ms against 212/194-199/185 ms, -13 %
+to -18 % (4 of 6 within 15 %), spread no wider on 0 of 6 (ours 12-16 %, Lighthouse's 9-12 %), every
+interval spanning 1 (0.63-2.10): wider beyond noise on 0 of 6. Ours paints about 28 ms earlier on
+every good page, a constant that 15 % of 200 ms (two frames) cannot absorb.
+
 Lighthouse's command line starts a new browser for every run; assessor keeps one browser and opens
 a fresh context per run. `--lighthouse-browser warm` has Lighthouse connect (`--port`) to a browser
 left running instead.
