@@ -76,6 +76,9 @@ class Profile:
     unlabeled_inputs: bool = False
     no_focus_style: bool = False
     fixed_width: bool = False
+    # Menu links in boxes of a fixed pixel height: they fit at the normal text size and cut the
+    # text off once it is enlarged (WCAG 1.4.4), while the layout still reflows at 320 px.
+    clipped_on_zoom: bool = False
     # emc
     emc: EmcMode = "complete"
     emc_variant: EmcVariant = "standard"

@@ -98,7 +98,8 @@ class Renderer:
         scripts.append({"src": url} if p.no_sri else {"src": url, "integrity": integrity, "crossorigin": True})
         body_classes = " ".join(name for flag, name in (("low_contrast", "d-low-contrast"),
                                                          ("no_focus_style", "d-no-focus"),
-                                                         ("fixed_width", "d-fixed-width")) if getattr(p, flag))
+                                                         ("fixed_width", "d-fixed-width"),
+                                                         ("clipped_on_zoom", "d-clipped-on-zoom")) if getattr(p, flag))
         body_data: dict[str, str] = {}
         if p.long_task_ms:
             body_data["long-task"] = str(p.long_task_ms)

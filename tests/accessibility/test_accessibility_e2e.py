@@ -65,6 +65,18 @@ def test_reflow_at_320_px_and_200_percent_text(good: PortalRun, inaccessible: Po
     assert all(row["bề rộng cuộn / scroll width"] > 320 for row in narrow)
 
 
+def test_text_cut_off_at_200_percent_fails_the_zoom_half_only() -> None:
+    clipped = portal_run("good", ("viewport",), clipped_on_zoom=True)
+    finding = judge(clipped, "accessibility.responsive")
+    assert finding.status == Status.PARTIAL and finding.fraction == pytest.approx(0.5)
+    rows = finding.evidence[0].value
+    zoomed = [row for row in rows if row["điều kiện / condition"] == "text 200%"]
+    narrow = [row for row in rows if row["điều kiện / condition"] == "width 320px"]
+    assert zoomed and all("main-nav" in row["chữ bị cắt / clipped text"] for row in zoomed)
+    assert narrow and not any(row["chữ bị cắt / clipped text"] or row["cuộn ngang / scrolls"] for row in narrow)
+    assert "text 200% clips text" in finding.message.en
+
+
 def test_keyboard_focus_and_skip_link(good: PortalRun, inaccessible: PortalRun) -> None:
     finding = judge(good, "accessibility.keyboard")
     assert finding.status == Status.PASS

@@ -320,6 +320,12 @@ def fixed_page_width(portal: SamplePortal, http: httpx.Client) -> None:
     assert ".d-fixed-width { min-width: 1200px; }" in http.get("/static/css/site.css").text
 
 
+@case(clipped_on_zoom=True)
+def menu_links_of_a_fixed_height(portal: SamplePortal, http: httpx.Client) -> None:
+    assert "d-clipped-on-zoom" in soup(http, "/").body["class"]
+    assert ".d-clipped-on-zoom .main-nav a { box-sizing: content-box; height: 24px;" in http.get("/static/css/site.css").text
+
+
 # ------------------------------------------------------------------------------------------------ emc
 @case(emc="absent")
 def emc_snippet_absent(portal: SamplePortal, http: httpx.Client) -> None:
