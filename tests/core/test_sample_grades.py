@@ -8,7 +8,7 @@ and mobile runs (`tests.builders.quick_rubric_file`), which saves a minute each.
 criteria are left out of the one-defect comparison anyway: they are timings, and timings of two
 runs on a shared machine differ by a little whatever the defect (the repeatability test in
 tests/ci covers them); no other criterion reads the lab's runs. The poor profile's grade does not
-hang on its lab either: it stays below C with every performance point or none."""
+hang on its lab either: it scores about 35, and the performance group is 20 of 100 points."""
 
 from __future__ import annotations
 
