@@ -147,6 +147,11 @@ async def stopped_by_sigterm_too(work: Coroutine[Any, Any, T]) -> T:
         loop.remove_signal_handler(signal.SIGTERM)
 
 
+def stopped(store: Store, campaign: CampaignRow, how: str, code: int) -> typer.Exit:
+    kept = len(store.results(campaign))
+    return fail(f"{how}: {kept} portal result(s) are stored; continue with --resume", code)
+
+
 def say_how_to_stop_if_ctrl_c_is_ignored() -> None:
     """A shell without job control starts background commands with Ctrl-C ignored (`cmd &` in a
     script); the campaign then goes on through it, as any program would. Say so, and how to stop it."""
@@ -220,11 +225,10 @@ def campaign_run(
                 state = asyncio.run(stopped_by_sigterm_too(
                     run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
                 ))
-        except (KeyboardInterrupt, Terminated) as stop:
-            kept = len(store.results(campaign))
-            how, code = ("interrupted", EXIT_INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else (
-                "stopped by SIGTERM", EXIT_TERMINATED)
-            raise fail(f"{how}: {kept} portal result(s) are stored; continue with --resume", code) from None
+        except KeyboardInterrupt:
+            raise stopped(store, campaign, "interrupted", EXIT_INTERRUPTED) from None
+        except Terminated:
+            raise stopped(store, campaign, "stopped by SIGTERM", EXIT_TERMINATED) from None
         paths = write_campaign_report(store, campaign, lang)
         console.print(
             f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",

@@ -26,6 +26,9 @@ _CLASSES: dict[str, dict[str, str]] = {
                "pager": "pager m-pager", "footer": "site-footer m-footer", "footer_inner": "m-footer-inner container"},
 }
 _CLASSES["spa"] = _CLASSES["classic"]
+# Profile flags whose defect is a class on <body>, styled in static/css/site.css.
+STYLE_DEFECTS = {"low_contrast": "d-low-contrast", "no_focus_style": "d-no-focus", "fixed_width": "d-fixed-width",
+                 "clipped_on_zoom": "d-clipped-on-zoom"}
 
 
 @functools.cache
@@ -96,10 +99,7 @@ class Renderer:
             scripts.insert(0, {"src": "/static/js/jquery-1.12.4.min.js"})
         url, integrity = self.cdn_script
         scripts.append({"src": url} if p.no_sri else {"src": url, "integrity": integrity, "crossorigin": True})
-        body_classes = " ".join(name for flag, name in (("low_contrast", "d-low-contrast"),
-                                                         ("no_focus_style", "d-no-focus"),
-                                                         ("fixed_width", "d-fixed-width"),
-                                                         ("clipped_on_zoom", "d-clipped-on-zoom")) if getattr(p, flag))
+        body_classes = " ".join(name for flag, name in STYLE_DEFECTS.items() if getattr(p, flag))
         body_data: dict[str, str] = {}
         if p.long_task_ms:
             body_data["long-task"] = str(p.long_task_ms)

@@ -234,11 +234,15 @@ def interrupt_when_stored(args: list[str], db: str, at_least: int, sig: signal.S
     return process.returncode, stderr, stored_ids(db, "resume")
 
 
+def pids_running(pattern: str) -> list[str]:
+    return subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, check=False).stdout.split()
+
+
 def running_workers(folder: Path) -> list[str]:
     """Worker processes of the campaign writing into `folder`, once they had 15 s to go."""
     deadline = time.monotonic() + 15
     while True:
-        found = subprocess.run(["pgrep", "-f", str(folder)], capture_output=True, text=True).stdout.split()
+        found = pids_running(str(folder))
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
@@ -252,7 +256,7 @@ def ignore_ctrl_c() -> None:
 def worker_started(folder: Path, within_s: float = 120) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if subprocess.run(["pgrep", "-f", f"campaign_worker {folder}"], capture_output=True, check=False).returncode == 0:
+        if pids_running(f"campaign_worker {folder}"):
             return True
         time.sleep(0.3)
     return False
