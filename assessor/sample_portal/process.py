@@ -6,7 +6,7 @@ threads and the measuring code (Playwright's client, the screencast handler) tak
 interpreter lock: a page's timings then depend on what the assessor happened to be doing, and the
 spread of its first paint widens. A real portal is on another machine; `SamplePortalProcess` puts
 the sample one in another process, and offers what `RunOptions.for_local_portal` and Chromium's
-flags need (`url`, `http_url`, `resolve`, `ca_cert_path`, `leaf_spki_sha256`).
+flags need (`url`, `http_url`, `resolve`, `ca_cert_path`, `leaf_spki_sha256`, `chromium_args()`).
 
 The child ignores Ctrl-C (the parent stops it, once its own clean-up has run) and leaves as soon as
 the parent's end of the pipe closes, which also happens when the parent is killed.
@@ -93,6 +93,11 @@ class SamplePortalProcess:
             reason = f"its process exited with code {self._process.exitcode}"
         self.stop()
         raise RuntimeError(f"the sample portal did not start: {reason}")
+
+    def chromium_args(self) -> list[str]:
+        from .server import chromium_args
+
+        return chromium_args(self.resolve, self.leaf_spki_sha256)
 
     def stop(self) -> None:
         if self._conn is not None:

@@ -184,9 +184,14 @@ class SamplePortal:
         return self.app.cdn_script_integrity
 
     def chromium_args(self) -> list[str]:
-        """Chromium flags that map the stand-in hosts here and accept this portal's certificate."""
-        rules = ", ".join(f"MAP {name}:443 {target}" for name, target in self.resolve.items())
-        return [f"--host-resolver-rules={rules}", f"--ignore-certificate-errors-spki-list={self.leaf_spki_sha256}"]
+        return chromium_args(self.resolve, self.leaf_spki_sha256)
+
+
+def chromium_args(resolve: dict[str, str], leaf_spki_sha256: str) -> list[str]:
+    """Chromium flags that map the stand-in hosts (EMC, national portal, CDN) to the sample portal
+    and accept its certificate: without them a browser would look the real hosts up."""
+    rules = ", ".join(f"MAP {name}:443 {target}" for name, target in resolve.items())
+    return [f"--host-resolver-rules={rules}", f"--ignore-certificate-errors-spki-list={leaf_spki_sha256}"]
 
 
 class _UnboundHandler(BaseHTTPRequestHandler):

@@ -35,6 +35,9 @@ def test_serves_its_profile_from_another_process_and_stops_with_its_owner() -> N
         assert portal.http_url.startswith("http://127.0.0.1:")
         assert set(portal.resolve) == {"f-emc.ngsp.gov.vn", "dichvucong.gov.vn", "cdn.sample.test"}
         assert portal.leaf_spki_sha256
+        port = portal.url.rsplit(":", 1)[1].rstrip("/")
+        rules, pin = portal.chromium_args()
+        assert f"MAP f-emc.ngsp.gov.vn:443 127.0.0.1:{port}" in rules and pin.endswith(portal.leaf_spki_sha256)
         assert portal.pid is not None and portal.pid != os.getpid()
         url = portal.url
     assert refused(url)
