@@ -68,7 +68,10 @@ every good page, a constant that 15 % of 200 ms (two frames) cannot absorb.
 Until 2026-11-30 (every figure above) Lighthouse's Chromium got only the certificate pin, while
 ours also mapped the stand-in hosts to the sample portal: in Lighthouse's runs the CDN script and
 the EMC tracker (f-emc.ngsp.gov.vn, the real EMC host's name) were looked up for real and failed,
-in ours they were served. Both browsers now get the same `chromium_args()`.
+in ours they were served. Both browsers now get the same `chromium_args()`. First figures after the
+fix, 5 runs: good -18 %, -12 %, -8 % (4 of 6), spread no wider on 6 of 6 (ours 3-4 %, Lighthouse's
+7-9 %); slow -3 %, -2 %, -3 % (6 of 6), spread no wider on 2 of 6 (0.9 % against 0.7 % on lookup,
+equal on search); wider beyond the runs' own uncertainty on 0 of 12.
 
 Lighthouse's command line starts a new browser for every run; assessor keeps one browser and opens
 a fresh context per run. `--lighthouse-browser warm` has Lighthouse connect (`--port`) to a browser
