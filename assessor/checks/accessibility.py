@@ -356,7 +356,7 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
         reason = addresses.not_looked_up or addresses.error or "không có bản ghi AAAA / no AAAA record"
         ipv6_vi, ipv6_en, has_ipv6 = f"không có IPv6 ({reason})", f"no IPv6 ({reason})", False
         evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=reason))
-    if is_ip_literal(host):
+    if ip_version(host) is not None:
         evidence.append(
             Evidence(
                 kind="note", label="Lưu ý / note", value="Cổng được truy cập bằng địa chỉ IP / reached by IP address"
@@ -370,9 +370,9 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
     )
 
 
-def is_ip_literal(host: str) -> bool:
+def ip_version(host: str) -> int | None:
+    """4 or 6 for a host given as an IP address, None for a name."""
     try:
-        ipaddress.ip_address(host.strip("[]"))
+        return ipaddress.ip_address(host.strip("[]")).version
     except ValueError:
-        return False
-    return True
+        return None

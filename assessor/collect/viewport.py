@@ -22,7 +22,7 @@ from assessor.artifacts.accessibility import (
     SkipLink,
     ViewportFacts,
 )
-from assessor.checks.accessibility import KeyboardParams, ResponsiveParams, is_ip_literal
+from assessor.checks.accessibility import KeyboardParams, ResponsiveParams, ip_version
 from assessor.checks.common import fold, page_type
 from assessor.checks.layout import MobileParams
 from assessor.collect.gatherers import STAGE_BROWSER, STAGE_INDEPENDENT, portal_gatherer
@@ -348,11 +348,15 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
 @portal_gatherer("addresses", stage=STAGE_INDEPENDENT)
 async def look_up_addresses(snapshot: Snapshot, ctx: CollectContext) -> None:
     """The AAAA records of the portal's host, through the system resolver. A host mapped by
-    --resolve, or an IP address, is not looked up: its DNS says nothing about the real portal."""
+    --resolve, or an IP address, is not looked up: its DNS says nothing about the real portal. A
+    portal reached at an IPv6 address is reachable over IPv6: that address is its record."""
     host = urlsplit(snapshot.home.final_url if snapshot.home else snapshot.start_url).hostname or ""
     facts = AddressFacts(host=host)
     facts_of(snapshot).addresses = facts
-    if is_ip_literal(host):
+    if ip_version(host) == 6:
+        facts.ipv6 = [host]
+        return
+    if ip_version(host) == 4:
         facts.not_looked_up = "địa chỉ IP, không phải tên miền / an IP address, not a host name"
         return
     if host in ctx.settings.resolve:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +22,11 @@ from assessor.artifacts.accessibility import (
 from assessor.checks.accessibility import rule_help, vietnamese_help_texts
 from assessor.checks.registry import get_check
 from assessor.collect.axe import axe_source
-from assessor.collect.viewport import find_controls
+from assessor.collect.context import CollectContext
+from assessor.collect.viewport import find_controls, look_up_addresses
+from assessor.criteria import load_rubric
 from assessor.model import Finding, Status
+from assessor.snapshot import CollectSettings
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
 
@@ -201,6 +206,18 @@ def test_network_access_outcomes() -> None:
     assert finding.status == Status.FAIL and any(e.kind == "note" for e in finding.evidence)
     failed = make_snapshot(page(gov), url=gov, gather_errors={"addresses": "TimeoutError"})
     assert run("accessibility.network_access", failed).status == Status.ERROR
+
+
+@pytest.mark.parametrize(("url", "ipv6", "fraction"), [("https://[::1]:8443/", ["::1"], 0.5),
+                                                     ("https://127.0.0.1:8443/", [], 0.0)])
+def test_a_portal_reached_at_an_ip_address_is_not_looked_up_and_an_ipv6_one_counts_as_ipv6(
+        url: str, ipv6: list[str], fraction: float, tmp_path: Path) -> None:
+    snapshot = make_snapshot(page(url), url=url)
+    ctx = CollectContext(settings=CollectSettings(), session=None, folder=tmp_path, rubric=load_rubric())
+    asyncio.run(look_up_addresses(snapshot, ctx))
+    addresses = snapshot.access.addresses
+    assert addresses.ipv6 == ipv6 and (addresses.not_looked_up is None) == bool(ipv6)
+    assert run("accessibility.network_access", snapshot).fraction == fraction  # no .gov.vn name either way
 
 
 def test_text_size_and_contrast_controls_are_recognised() -> None:
