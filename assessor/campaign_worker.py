@@ -1,28 +1,17 @@
 """Entry point of a campaign's worker process: `python -m assessor.campaign_worker JOB.json PARENT_PID`.
 
 Before anything heavy is imported, the worker asks Linux to kill it when the campaign process
-dies (PR_SET_PDEATHSIG), and leaves at once if that already happened: a campaign killed while
+dies (`assessor.orphans`), and leaves at once if that already happened: a campaign killed while
 it was starting workers leaves no orphan to assess a portal nobody will store.
 """
 
 from __future__ import annotations
 
-import ctypes
 import faulthandler
-import os
 import signal
 import sys
 
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(parent_pid: int) -> None:
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent_pid:
-        os._exit(1)
+from assessor.orphans import die_with_parent
 
 
 def main(job_file: str, parent_pid: int) -> int:

@@ -1,6 +1,7 @@
 """The command line: `assessor run URL`, `assessor demo`, `assessor doctor`, ...
 
-Exit codes: 0 success; 1 a gate failed (--fail-under); 2 usage or set-up error; 3 portal unreachable.
+Exit codes: 0 success; 1 a gate failed (--fail-under); 2 usage or set-up error; 3 portal unreachable;
+130 stopped by Ctrl-C; 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
@@ -29,11 +30,15 @@ from assessor.console import (
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
 from assessor.login_recipe import LoginRecipe, RecipeError, load_recipe
-from assessor.model import Assessment
+from assessor.model import Assessment, PortalRef
 from assessor.perf.cli import AllowLoadTestOption, LoadDurationOption, LoadUsersOption, apply_load_overrides, load_command
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
+from assessor.stopping import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, stopped_by_sigterm_too
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 app = typer.Typer(
     help="Assess Vietnam's online public-service portals against Decision 473/QĐ-BTTTT 2024.",
@@ -222,7 +227,7 @@ def run(
         options.reviews = reviews_or_exit(reviews, rubric, portal.id)
     live = live_progress_wanted(no_progress)
     with progress_line(f"assessing {url}", live) as progress:
-        assessment, _ = asyncio.run(assess_portal(portal, options, progress))
+        assessment = assess_until_stopped(portal, options, progress)
     gate_results = evaluate(gates, assessment, rubric) if assessment.status != "unreachable" else []
     if live:
         summarise(assessment, out / portal.id, lang)
@@ -235,6 +240,16 @@ def run(
         raise typer.Exit(EXIT_UNREACHABLE)
     if gate_failed(gate_results):
         raise typer.Exit(EXIT_GATE)
+
+
+def assess_until_stopped(portal: PortalRef, options: RunOptions, progress: Callable[[str], None]) -> Assessment:
+    """Assess one portal; Ctrl-C or SIGTERM stop it (browser and load test taken down) with one line."""
+    try:
+        return asyncio.run(stopped_by_sigterm_too(assess_portal(portal, options, progress)))[0]
+    except KeyboardInterrupt:
+        raise fail("interrupted: no report was written", EXIT_INTERRUPTED) from None
+    except Terminated:
+        raise fail("stopped by SIGTERM: no report was written", EXIT_TERMINATED) from None
 
 
 DEMO_LOAD_USERS = 10
@@ -266,7 +281,7 @@ def demo(
         options.lang = lang
         ref = portal_from_url(portal.url, name="Cổng Dịch vụ công tỉnh Lâm Hà (mẫu)", portal_id=f"sample-{profile}")
         with progress_line(f"assessing the sample portal ({profile})", live_progress_wanted(no_progress)) as progress:
-            assessment, _ = asyncio.run(assess_portal(ref, options, progress))
+            assessment = assess_until_stopped(ref, options, progress)
     summarise(assessment, out / ref.id, lang)
 
 

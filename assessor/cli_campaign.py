@@ -6,10 +6,9 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Coroutine
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Group
@@ -26,12 +25,8 @@ from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
 from assessor.model import Review
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
+from assessor.stopping import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, stopped_by_sigterm_too
 from assessor.store import CampaignRow, Store, StoreError, open_store
-
-# Like a shell's exit status after Ctrl-C, and after SIGTERM.
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 128 + signal.SIGTERM
-T = TypeVar("T")
 
 campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
 
@@ -117,34 +112,6 @@ class LiveDisplay:
             ("  time left ", "bold"), "–" if left is None else f"~{left:.0f} s",
         )
         return Group(self.bar, summary, RichText(f"running: {running}"))
-
-
-class Terminated(Exception):
-    """The campaign process was sent SIGTERM."""
-
-
-async def stopped_by_sigterm_too(work: Coroutine[Any, Any, T]) -> T:
-    """Run `work`; SIGTERM (a scheduler, a CI timeout, `kill`) cancels it as Ctrl-C does, so the
-    workers and their browsers are taken down and what is stored is reported, instead of the
-    process vanishing mid-sentence."""
-    task = asyncio.ensure_future(work)
-    terminated = False
-
-    def terminate() -> None:
-        nonlocal terminated
-        terminated = True
-        task.cancel()
-
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, terminate)
-    try:
-        return await task
-    except asyncio.CancelledError:
-        if terminated:
-            raise Terminated from None
-        raise
-    finally:
-        loop.remove_signal_handler(signal.SIGTERM)
 
 
 def stopped(store: Store, campaign: CampaignRow, how: str, code: int) -> typer.Exit:

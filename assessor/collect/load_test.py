@@ -9,6 +9,7 @@ command line), bounded by `assessor.perf.limits`.
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -80,7 +81,13 @@ async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
         facts.load = LoadTestResult(target=target, skipped_reason=reason)
         return
     ctx.progress(f"load test: {plan.users} users for {plan.duration_s:g} s")
-    result = await asyncio.to_thread(run_load_test, plan)
+    cancel = threading.Event()
+    try:
+        result = await asyncio.to_thread(run_load_test, plan, cancel)
+    finally:
+        # Cancelled (Ctrl-C, SIGTERM, the portal's time budget): the thread cannot be, so it is told
+        # to stop Locust now; otherwise the load would run on, and the process wait for it to end.
+        cancel.set()
     if result.timeline:
         draw_load_chart(result.timeline, ctx.folder / CHART_FILE)
         result.chart = CHART_FILE

@@ -4,7 +4,9 @@ Locust runs in its own processes: its gevent monkey-patching must never share a 
 the collector's asyncio. With `workers` > 0 it uses Locust's own master/worker mode: one master
 that aggregates, N worker processes on this machine, and optionally workers on other machines
 (`remote_workers`, with the master listening on `master_bind_host`). Every run is bounded by
-`assessor.perf.limits`, stops by itself after `duration_s`, and is killed if it overstays.
+`assessor.perf.limits`, stops by itself after `duration_s`, and is killed if it overstays, if
+the caller stops it (Ctrl-C, SIGTERM, a portal's time budget), or if its parent dies
+(`assessor.perf.locust_child`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -29,6 +32,8 @@ from assessor.perf import limits
 from assessor.perf import PLAN_ENV
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+# How often a waiting runner looks whether it has been asked to stop.
+STOP_POLL_S = 0.2
 
 
 class LoadPlan(BaseModel):
@@ -80,7 +85,8 @@ def free_port(host: str) -> int:
 
 
 def locust_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--loglevel", "WARNING", *args]
+    return [sys.executable, "-m", "assessor.perf.locust_child", str(os.getpid()),
+            "-f", str(LOCUSTFILE), "--loglevel", "WARNING", *args]
 
 
 def start_processes(plan: LoadPlan, csv_prefix: Path, log: IO[bytes]) -> list[subprocess.Popen[bytes]]:
@@ -106,6 +112,16 @@ def start_processes(plan: LoadPlan, csv_prefix: Path, log: IO[bytes]) -> list[su
         for _ in range(plan.workers)
     ]
     return [master, *workers]
+
+
+def wait_for(master: subprocess.Popen[bytes], deadline: float, cancel: threading.Event) -> str | None:
+    """Wait until the master exits; if it has to be stopped first, why."""
+    while master.poll() is None:
+        if time.monotonic() > deadline:
+            return "Locust did not stop in time and was killed"
+        if cancel.wait(STOP_POLL_S):
+            return "the load test was cancelled before its end"
+    return None
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -152,22 +168,25 @@ def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
     return result
 
 
-def run_load_test(plan: LoadPlan) -> LoadTestResult:
-    """Run the plan to completion (blocking; call it from a thread in async code)."""
+def run_load_test(plan: LoadPlan, cancel: threading.Event | None = None) -> LoadTestResult:
+    """Run the plan to completion, or until `cancel` is set (blocking: async code runs it in a
+    thread, which cannot be cancelled, and sets `cancel` instead)."""
+    cancel = cancel or threading.Event()
     with tempfile.TemporaryDirectory(prefix="assessor-load-") as folder:
         csv_prefix = Path(folder) / "locust"
         log_path = Path(folder) / "locust.log"
         with log_path.open("wb") as log:
+            # Started and waited for from the same thread: the processes die with it (`locust_child`).
             processes = start_processes(plan, csv_prefix, log)
             deadline = time.monotonic() + plan.duration_s + limits.STOP_GRACE_S + (30 if plan.remote_workers else 0)
             master = processes[0]
             try:
-                master.wait(timeout=max(1.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                return failed(plan, "Locust did not stop in time and was killed")
+                why_stopped = wait_for(master, deadline, cancel)
             finally:
                 for process in processes:
                     stop(process)
+        if why_stopped:
+            return failed(plan, why_stopped)
         log_tail = log_path.read_text(encoding="utf-8", errors="replace").strip()[-500:]
         if not Path(f"{csv_prefix}_stats.csv").is_file():
             return failed(plan, f"Locust wrote no statistics (exit {master.returncode}): {log_tail}")

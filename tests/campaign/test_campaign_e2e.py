@@ -27,6 +27,7 @@ from assessor.model import Status
 from assessor.portals import example_portals_path
 from assessor.store import Store, open_store
 from tests.builders import quick_rubric_file
+from tests.processes import pids_left, pids_started
 
 # The shared 12-portal run is set up inside the first test; on a busy machine it outlasts the
 # default per-test limit.
@@ -234,18 +235,9 @@ def interrupt_when_stored(args: list[str], db: str, at_least: int, sig: signal.S
     return process.returncode, stderr, stored_ids(db, "resume")
 
 
-def pids_running(pattern: str) -> list[str]:
-    return subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, check=False).stdout.split()
-
-
 def running_workers(folder: Path) -> list[str]:
     """Worker processes of the campaign writing into `folder`, once they had 15 s to go."""
-    deadline = time.monotonic() + 15
-    while True:
-        found = pids_running(str(folder))
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.5)
+    return pids_left(str(folder), 15)
 
 
 def ignore_ctrl_c() -> None:
@@ -254,12 +246,7 @@ def ignore_ctrl_c() -> None:
 
 
 def worker_started(folder: Path, within_s: float = 120) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if pids_running(f"campaign_worker {folder}"):
-            return True
-        time.sleep(0.3)
-    return False
+    return bool(pids_started(f"campaign_worker {folder}", within_s))
 
 
 def test_sigterm_stops_a_campaign_like_ctrl_c_and_a_background_campaign_says_how_to_stop_it(tmp_path: Path) -> None:
