@@ -71,7 +71,7 @@ the EMC tracker (f-emc.ngsp.gov.vn, the real EMC host's name) were looked up for
 in ours they were served. Both browsers now get the same `chromium_args()`. First figures after the
 fix, 5 runs: good -18 %, -12 %, -8 % (4 of 6), spread no wider on 6 of 6 (ours 3-4 %, Lighthouse's
 7-9 %); slow -3 %, -2 %, -3 % (6 of 6), spread no wider on 2 of 6 (0.9 % against 0.7 % on lookup,
-equal on search); wider beyond the runs' own uncertainty on 0 of 12. 20 runs after the fix (40 min
+equal on search); wider beyond the runs' own uncertainty on 0 of 12. 20 runs after the fix (an hour
 for both profiles): slow -4 %, -3 %, -3 % (6 of 6), spread no wider on 6 of 6 (home 1.4 % against
 1.4 %, search 0.9 % against 1.4 %, narrower beyond the runs' uncertainty at 0.51-0.89, lookup 1.0 %
 against 1.1 %); good 170/156/154 ms against 209/196/188 ms, -19 %, -20 %, -18 % (0 of 6), spread no
