@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.async_api import BrowserContext, Page, Response, Route
+from playwright.async_api import BrowserContext, Frame, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel
 
@@ -132,12 +132,22 @@ class Exerciser:
         page = await tab.page_for(entry.page_url)
         responses: list[Response] = []
 
+        # In a reused tab the previous document runs on until the entry page commits: what it
+        # throws till then is not this use's (a use with page errors counts as crashed).
+        committed = False
+
+        def on_navigated(frame: Frame) -> None:
+            nonlocal committed
+            committed = committed or frame == page.main_frame
+
         def on_response(response: Response) -> None:
             responses.append(response)
 
         def on_error(error: Exception) -> None:
-            use.page_errors.append(str(error)[:300])
+            if committed:
+                use.page_errors.append(str(error)[:300])
 
+        page.on("framenavigated", on_navigated)
         page.on("response", on_response)
         page.on("pageerror", on_error)
         try:
@@ -166,6 +176,7 @@ class Exerciser:
             use.screenshot = await self.shoot(page, shot)
             await tab.close()
         finally:
+            page.remove_listener("framenavigated", on_navigated)
             page.remove_listener("response", on_response)
             page.remove_listener("pageerror", on_error)
         return use

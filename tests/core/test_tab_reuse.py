@@ -218,6 +218,23 @@ def test_a_form_use_that_fails_closes_its_tab_and_leaves_nothing_to_the_next(tmp
     assert counted == "Lượt 2"
 
 
+def test_errors_the_previous_document_throws_while_leaving_are_not_the_next_form_use_s(tmp_path: Path) -> None:
+    leaving = """<html><head><title>Trang trước</title><script>
+        setInterval(() => { throw new Error('lỗi của trang trước'); }, 2);
+        addEventListener('pagehide', () => { throw new Error('lỗi của trang trước khi rời đi'); });
+        </script></head><body>Trang trước</body></html>"""
+    with serve_site({"/truoc": (200, {}, leaving), "/tra-cuu": (200, {}, COUNTED_FORM),
+                     "/ket-qua?ma=X1": (200, {}, "<html><head><title>Kết quả</title></head></html>")}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> FormUse:
+            exerciser = Exerciser(blank_snapshot(base), ctx, context)
+            await exerciser.read_page(base + "/truoc", None)
+            return await exerciser.use_form("lookup", form_entry(base + "/tra-cuu"), "X1", "tra-cuu")
+
+        use = in_browser(tmp_path, work)
+    assert use.error is None and use.status == 200
+    assert use.page_errors == []  # the search would count as crashed
+
+
 def test_reflow_in_a_tab_navigated_on_measures_every_page_at_the_narrow_width(tmp_path: Path) -> None:
     wide = "<html><head><title>Rộng</title></head><body><div style='width: 600px'>Bảng rộng</div></body></html>"
     with serve_site({"/mot": (200, {}, NORMAL), "/hai": (200, {}, wide)}) as base:
