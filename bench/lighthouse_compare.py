@@ -77,9 +77,13 @@ for both profiles): slow -4 %, -3 %, -3 % (6 of 6), spread no wider on 6 of 6 (h
 against 1.1 %); good 170/156/154 ms against 209/196/188 ms, -19 %, -20 %, -18 % (0 of 6), spread no
 wider on 2 of 6 (lookup 6.7 % against 12.1 %, narrower beyond noise at 0.37-0.77; home 8.5 % against
 7.4 %, search 9.7 % against 7.4 %), wider beyond noise on 0 of 12. Ours paints 35-40 ms earlier on
-every good page. Not the lab's warm-up (a spare renderer before each run at `concurrency: 1`): with
-it turned off (10 runs, good) ours was still -22 %, -17 %, -15 %. The constant goes with the
-browser: assessor on the full Chromium paints 12-19 % later than Lighthouse (above).
+every good page. What it is not (10 runs of good each, 2026-11-30): the lab's warm-up (a spare
+renderer before each run at `concurrency: 1`; turned off, ours -22 %, -17 %, -15 %); the browser
+binary (Lighthouse fresh on the headless shell too: -20 %, -17 %, -22 %); assessor keeping one
+browser for all runs (a new browser for each of our runs, Lighthouse on the headless shell: -21 %,
+-20 %, -19 %). Nor an earlier paint time: ours reads the paint entry's startTime, which in this
+Chromium equals its presentationTime (paintTime comes about 30 ms before). Still to check: where
+each tool starts the clock (the trace's navigationStart against the document's timeOrigin).
 
 Lighthouse's command line starts a new browser for every run; assessor keeps one browser and opens
 a fresh context per run. `--lighthouse-browser warm` has Lighthouse connect (`--port`) to a browser
