@@ -35,7 +35,7 @@ from assessor.perf.cli import AllowLoadTestOption, LoadDurationOption, LoadUsers
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
-from assessor.stopping import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, stopped_by_sigterm_too
+from assessor.stopping import stopped_by_sigterm_too, stops_reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -244,12 +244,8 @@ def run(
 
 def assess_until_stopped(portal: PortalRef, options: RunOptions, progress: Callable[[str], None]) -> Assessment:
     """Assess one portal; Ctrl-C or SIGTERM stop it (browser and load test taken down) with one line."""
-    try:
+    with stops_reported(lambda: "no report was written"):
         return asyncio.run(stopped_by_sigterm_too(assess_portal(portal, options, progress)))[0]
-    except KeyboardInterrupt:
-        raise fail("interrupted: no report was written", EXIT_INTERRUPTED) from None
-    except Terminated:
-        raise fail("stopped by SIGTERM: no report was written", EXIT_TERMINATED) from None
 
 
 DEMO_LOAD_USERS = 10

@@ -25,7 +25,7 @@ from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
 from assessor.model import Review
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
-from assessor.stopping import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, stopped_by_sigterm_too
+from assessor.stopping import stopped_by_sigterm_too, stops_reported
 from assessor.store import CampaignRow, Store, StoreError, open_store
 
 campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
@@ -114,11 +114,6 @@ class LiveDisplay:
         return Group(self.bar, summary, RichText(f"running: {running}"))
 
 
-def stopped(store: Store, campaign: CampaignRow, how: str, code: int) -> typer.Exit:
-    kept = len(store.results(campaign))
-    return fail(f"{how}: {kept} portal result(s) are stored; continue with --resume", code)
-
-
 def say_how_to_stop_if_ctrl_c_is_ignored() -> None:
     """A shell without job control starts background commands with Ctrl-C ignored (`cmd &` in a
     script); the campaign then goes on through it, as any program would. Say so, and how to stop it."""
@@ -187,15 +182,15 @@ def campaign_run(
         display = LiveDisplay(len(portals.portals), concurrency)
         live = live_progress_wanted(no_progress)
         say_how_to_stop_if_ctrl_c_is_ignored()
-        try:
-            with Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext():
-                state = asyncio.run(stopped_by_sigterm_too(
-                    run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
-                ))
-        except KeyboardInterrupt:
-            raise stopped(store, campaign, "interrupted", EXIT_INTERRUPTED) from None
-        except Terminated:
-            raise stopped(store, campaign, "stopped by SIGTERM", EXIT_TERMINATED) from None
+
+        def kept() -> str:
+            return f"{len(store.results(campaign))} portal result(s) are stored; continue with --resume"
+
+        shown = Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext()
+        with stops_reported(kept), shown:
+            state = asyncio.run(stopped_by_sigterm_too(
+                run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
+            ))
         paths = write_campaign_report(store, campaign, lang)
         console.print(
             f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",

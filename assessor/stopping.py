@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any, TypeVar
+
+from assessor.console import fail
 
 # Like a shell's exit status after Ctrl-C, and after SIGTERM.
 EXIT_INTERRUPTED = 130
@@ -56,3 +58,15 @@ def sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def stops_reported(outcome: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C and SIGTERM end the command with one line, `how: outcome()` (what was kept), and the
+    exit status a shell gives either."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise fail(f"interrupted: {outcome()}", EXIT_INTERRUPTED) from None
+    except Terminated:
+        raise fail(f"stopped by SIGTERM: {outcome()}", EXIT_TERMINATED) from None

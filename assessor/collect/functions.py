@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.async_api import BrowserContext, Frame, Page, Response, Route
+from playwright.async_api import BrowserContext, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel
 
@@ -38,7 +38,7 @@ from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
 from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
-from assessor.collect.page_visit import Tab, first_line
+from assessor.collect.page_visit import PageRecorder, Tab, first_line
 from assessor.collect.tabs import ReusedTab, TabPool
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
@@ -132,24 +132,13 @@ class Exerciser:
         page = await tab.page_for(entry.page_url)
         responses: list[Response] = []
 
-        # In a reused tab the previous document runs on until the entry page commits: what it
-        # throws till then is not this use's (a use with page errors counts as crashed).
-        committed = False
-
-        def on_navigated(frame: Frame) -> None:
-            nonlocal committed
-            committed = committed or frame == page.main_frame
-
         def on_response(response: Response) -> None:
             responses.append(response)
 
-        def on_error(error: Exception) -> None:
-            if committed:
-                use.page_errors.append(str(error)[:300])
-
-        page.on("framenavigated", on_navigated)
+        # The crawl's recorder: in a reused tab it leaves out what the previous document throws
+        # until the entry page commits (a use with page errors counts as crashed).
+        recorder = PageRecorder(page)
         page.on("response", on_response)
-        page.on("pageerror", on_error)
         try:
             await page.goto(entry.page_url, wait_until="load", timeout=self.timeout_ms)
             field = page.locator(entry.selector).first
@@ -176,9 +165,9 @@ class Exerciser:
             use.screenshot = await self.shoot(page, shot)
             await tab.close()
         finally:
-            page.remove_listener("framenavigated", on_navigated)
+            recorder.detach()
             page.remove_listener("response", on_response)
-            page.remove_listener("pageerror", on_error)
+            use.page_errors = recorder.page_errors
         return use
 
     async def follow(self, use: FormUse, rules: ProcedureFieldsParams | None, shot: str) -> None:

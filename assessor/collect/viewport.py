@@ -353,10 +353,11 @@ async def look_up_addresses(snapshot: Snapshot, ctx: CollectContext) -> None:
     host = urlsplit(snapshot.home.final_url if snapshot.home else snapshot.start_url).hostname or ""
     facts = AddressFacts(host=host)
     facts_of(snapshot).addresses = facts
-    if ip_version(host) == 6:
+    version = ip_version(host)
+    if version == 6:
         facts.ipv6 = [host]
         return
-    if ip_version(host) == 4:
+    if version == 4:
         facts.not_looked_up = "địa chỉ IP, không phải tên miền / an IP address, not a host name"
         return
     if host in ctx.settings.resolve:

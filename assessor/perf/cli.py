@@ -29,7 +29,7 @@ from assessor.perf.chart import draw_load_chart
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.snapshot import CollectSettings
-from assessor.stopping import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_raises
+from assessor.stopping import sigterm_raises, stops_reported
 
 LOAD_CHECK = "performance.load_metric"
 LAB_CHECK = "performance.lab_metric"
@@ -158,13 +158,8 @@ def load_command(
     if remote_workers:
         console.print(f"ASSESSOR_LOAD_PLAN='{plan.environment()['ASSESSOR_LOAD_PLAN']}'", highlight=False, markup=False)
     console.print(f"load test: {plan.users} users for {plan.duration_s:g} s on {', '.join(paths)}", highlight=False)
-    try:
-        with sigterm_raises():
-            result = run_load_test(plan)
-    except KeyboardInterrupt:
-        raise fail("interrupted: the load test was stopped, no report was written", EXIT_INTERRUPTED) from None
-    except Terminated:
-        raise fail("stopped by SIGTERM: the load test was stopped, no report was written", EXIT_TERMINATED) from None
+    with stops_reported(lambda: "the load test was stopped, no report was written"), sigterm_raises():
+        result = run_load_test(plan)
     report = write_load_report(result, out)
     if result.error or result.total is None:
         raise fail(f"load test failed: {result.error or 'no statistics'} (report: {report})", code=1)
