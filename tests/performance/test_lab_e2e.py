@@ -225,10 +225,13 @@ def test_only_a_pending_image_larger_than_the_largest_paint_keeps_lcp_open(tmp_p
 
 def test_the_slow_profile_s_long_task_always_comes_after_the_first_paint(tmp_path: Path) -> None:
     """On the lookup page the task and the first paint used to race: FCP then swung by the task's
-    length from one load to the next, and the comparison with Lighthouse measured the race."""
+    length from one load to the next, and the comparison with Lighthouse measured the race. Started
+    after the first frame's rendering, the task could still begin before that frame's presentation
+    (FCP) on a loaded machine, and blocking time lost up to 50 ms of it (599 ms): all 650 ms of the
+    700 ms task's blocking time count, bar timer rounding."""
     with SamplePortal(resolve_profile("slow")) as portal:
         lookup = asyncio.run(measure_targets(portal, {"lookup": portal.url.rstrip("/") + portal.paths.lookup},
                                              LabSettings(runs=3, form_factors=[DESKTOP], settle_early=False), tmp_path))
     runs = lookup.pages[0].runs
-    assert all(run.error is None and run.total_blocking_time_ms >= 600 for run in runs), runs
+    assert all(run.error is None and run.total_blocking_time_ms >= 640 for run in runs), runs
     assert max(run.fcp_ms for run in runs) < min(run.fcp_ms for run in runs) + 500, runs
