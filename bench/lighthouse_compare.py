@@ -82,8 +82,22 @@ renderer before each run at `concurrency: 1`; turned off, ours -22 %, -17 %, -15
 binary (Lighthouse fresh on the headless shell too: -20 %, -17 %, -22 %); assessor keeping one
 browser for all runs (a new browser for each of our runs, Lighthouse on the headless shell: -21 %,
 -20 %, -19 %). Nor an earlier paint time: ours reads the paint entry's startTime, which in this
-Chromium equals its presentationTime (paintTime comes about 30 ms before). Still to check: where
-each tool starts the clock (the trace's navigationStart against the document's timeOrigin).
+Chromium equals its presentationTime (paintTime comes about 30 ms before). Nor the clock: traced
+with Lighthouse's own categories, our reported FCP is the trace's firstContentfulPaint counted from
+its navigationStart to within 3 ms, as Lighthouse's is in its `--save-assets` trace. Nor Lighthouse's
+other audits (`--only-audits` of the three paint metrics: 192 ms against 186 ms for the whole
+category, 8 runs), nor the Chromium switches Playwright adds and Lighthouse's browser lacks (given to
+Lighthouse too: 207 ms), nor our screencast (without it ours paints 8 ms earlier still).
+
+What it is, from the traces (2026-11-30, good home, 4 Lighthouse and 5 assessor runs): the same page
+loads more slowly under Lighthouse. Every fetch on the path to the first paint (document, CSS,
+scripts, the EMC tracker, whose script and hit the first paint waits for) takes about 30 % longer,
+the browser process's main thread is busy 73-74 ms before the first paint against our 24-28 ms, and
+the renderer's main thread 121-127 ms against 92-108 ms. On this 2-core machine that is Lighthouse's
+own load (its tracing, its protocol traffic, its Node process reading both) competing with the page:
+tracing alone, with Lighthouse's categories, moves our FCP 10 ms later (164 against 154 ms, 8 runs).
+The 35-40 ms is a constant of the harness, not of the page, which is why the slow profile's pages
+differ by the same 40-60 ms (3-4 %).
 
 Lighthouse's command line starts a new browser for every run; assessor keeps one browser and opens
 a fresh context per run. `--lighthouse-browser warm` has Lighthouse connect (`--port`) to a browser
