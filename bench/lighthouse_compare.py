@@ -100,6 +100,12 @@ with the page; only the tracing's share is measured: with Lighthouse's categorie
 The 35-40 ms is a constant of the harness, not of the page, which is why the slow profile's pages
 differ by the same 40-60 ms (3-4 %).
 
+Since the slow profile's long task waits for the first contentful paint to be reported (it started
+after the first frame's rendering before, which a loaded machine could present later), 10 runs of
+slow (2026-11-30): medians -2 %, -3 %, -3 % (6 of 6), spread no wider on 6 of 6 (1.3 % against
+1.7 %, 0.8 % against 1.0 %, 0.4 % against 0.7 %), Total Blocking Time 649 ms against 650 ms on
+every page, Speed Index within 4 %.
+
 Lighthouse's command line starts a new browser for every run; assessor keeps one browser and opens
 a fresh context per run. `--lighthouse-browser warm` has Lighthouse connect (`--port`) to a browser
 left running instead.
