@@ -17,7 +17,9 @@ row, to see what such a setting changes in the results.
 
 Measured on the idle 2-core build machine, full shipped rubric, 4 pages per portal, "first" on a
 fresh store (portals start in list order), "repeat" a second campaign on the same store (longest
-last time first). 2026-11-30, each sample portal served from a process of its own instead of the
+last time first). Latest (2026-11-30, evening), concurrency 3: first 203.8 s and 207.2 s in two
+invocations, repeat 194.3 s, peak PSS 1.7 GiB (RSS 4.3 GiB); in a first campaign `poor` (90 s) and
+`slow` (94 s) start 72 s and 109 s in, and the last 55 s run on 1-1.5 cores. Earlier on 2026-11-30, each sample portal served from a process of its own instead of the
 worker's threads (fairer to its page timings; no faster): concurrency 3: first 239.7 s, repeat
 218.4 s, PSS 1.7 GiB (RSS 4.1-4.2 GiB). Before that, after the functions and viewport gatherers moved to reused tabs:
 concurrency 2: first 283.3 s, repeat 233.0 s, peak PSS 1.3 GiB (RSS 2.9-3.1 GiB); 3: first 241.3 s,
