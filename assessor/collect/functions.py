@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.async_api import BrowserContext, Page, Response, Route
+from playwright.async_api import BrowserContext, Page, Route
 from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel
 
@@ -130,20 +130,14 @@ class Exerciser:
     async def _use_form(self, tab: ReusedTab, function: str, entry: Entry, value: str, shot: str) -> FormUse:
         use = FormUse(function=function, page_url=entry.page_url, selector=entry.selector, query=value)
         page = await tab.page_for(entry.page_url)
-        responses: list[Response] = []
-
-        def on_response(response: Response) -> None:
-            responses.append(response)
-
         # The crawl's recorder: in a reused tab it leaves out what the previous document throws
         # until the entry page commits (a use with page errors counts as crashed).
         recorder = PageRecorder(page)
-        page.on("response", on_response)
         try:
             await page.goto(entry.page_url, wait_until="load", timeout=self.timeout_ms)
             field = page.locator(entry.selector).first
             await field.wait_for(state="visible", timeout=self.timeout_ms)  # a single-page app renders it late
-            responses.clear()
+            before_submit = len(recorder.requests)
             await field.fill(value, timeout=self.timeout_ms)
             await field.press("Enter", timeout=self.timeout_ms)
             try:
@@ -152,8 +146,9 @@ class Exerciser:
                 pass
             await self.settle(page)
             use.result_url = page.url
-            documents = [r for r in responses if r.request.resource_type == "document"]
-            data = [r for r in responses if r.request.resource_type in ("document", "xhr", "fetch")]
+            answered = [r for r in recorder.requests[before_submit:] if r.status is not None]
+            documents = [r for r in answered if r.resource_type == "document"]
+            data = [r for r in answered if r.resource_type in ("document", "xhr", "fetch")]
             use.status = documents[-1].status if documents else max((r.status for r in data), default=None)
             use.server_errors = [f"HTTP {r.status} {r.url}" for r in data if r.status >= 500][:5]
             use.message = (await page.evaluate(MESSAGE_SCRIPT)) or ""
@@ -166,7 +161,6 @@ class Exerciser:
             await tab.close()
         finally:
             recorder.detach()
-            page.remove_listener("response", on_response)
             use.page_errors = recorder.page_errors
         return use
 
