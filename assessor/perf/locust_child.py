@@ -4,7 +4,8 @@ Locust runs in its own session, so that a Ctrl-C meant for assessor reaches asse
 stops the load test) rather than Locust half-way. The price: nothing would stop the load if
 assessor were killed outright, until Locust's own `-t` ran out, up to the ceiling's five minutes
 of traffic on a public portal. So Locust dies with its parent (`assessor.orphans`) before it is
-even imported.
+even imported. (Not from a `preexec_fn`: the runner starts Locust from a thread, where Python warns
+that one may deadlock.)
 """
 
 from __future__ import annotations
