@@ -273,6 +273,67 @@ def test_sigterm_stops_a_campaign_like_ctrl_c_and_a_background_campaign_says_how
                 if attempt.outcome is not None] == [], "no portal is recorded as failed for being stopped"
 
 
+def rubric_with_a_long_load(folder: Path) -> Path:
+    """The quick rubric with a load test far longer than any test waits: one that ran to its end
+    would fail the test."""
+    data = yaml.safe_load(QUICK_RUBRIC.read_text(encoding="utf-8"))
+    for group in data["groups"]:
+        for criterion in group["criteria"]:
+            if "load" in criterion.get("params", {}):
+                criterion["params"]["load"] = {"users": 2, "spawn_rate": 2, "duration_s": 240,
+                                               "think_min_s": 0.5, "think_max_s": 1}
+    path = folder / "criteria-long-load.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def generating_load(pid: str, within_s: float = 120) -> bool:
+    """Locust `pid` is past its start-up and recording its traffic (rows in its stats history).
+
+    Killed earlier, a Locust could die for an unrelated reason: reading the CA bundle of a sample
+    portal that its worker's end has just removed."""
+    arguments = Path(f"/proc/{pid}/cmdline").read_text(encoding="utf-8").split("\0")
+    history = Path(arguments[arguments.index("--csv") + 1] + "_stats_history.csv")
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if history.is_file() and len(history.read_text(encoding="utf-8").splitlines()) > 1:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_campaign_stopped_during_a_load_test_leaves_no_load_generator(sig: signal.Signals, tmp_path: Path) -> None:
+    """Locust runs in a session of its own, out of reach of the worker's process group that a
+    stopped campaign kills: it must go because its worker went (the kernel's parent-death signal),
+    also when the campaign itself is killed with no chance to clean up."""
+    portals = subset_list(tmp_path / "one.yaml", ["good"])
+    data = yaml.safe_load(portals.read_text(encoding="utf-8"))
+    data["portals"][0]["allow_load_test"] = True
+    portals.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    settings = [*SETTINGS]
+    settings[settings.index("--criteria") + 1] = str(rubric_with_a_long_load(tmp_path))
+    out = tmp_path / "out"
+    process = subprocess.Popen([*COMMAND, "campaign", "run", str(portals), "--name", "load", "--db",
+                                str(tmp_path / "load.sqlite3"), "--out", str(out), *settings],
+                               env=os.environ | {"CI": "true"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        workers = pids_started(f"campaign_worker {out}", 120)
+        assert len(workers) == 1, "the campaign starts one worker"
+        # The worker passes its pid to the Locust it starts (assessor.perf.runner.locust_command).
+        load_generator = f"assessor.perf.locust_child {workers[0]} "
+        locust = pids_started(load_generator, 300)
+        assert locust and generating_load(locust[0]), "the worker's load test runs"
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == (-sig if sig == signal.SIGKILL else 143), stderr
+    assert pids_left(load_generator, 15) == [], "Locust outlived the campaign's worker"
+    assert running_workers(out) == []
+
+
 def test_interrupted_then_killed_then_resumed_gives_the_same_results(fleet: Fleet, tmp_path: Path) -> None:
     ids = ["good", "ladder-3", "poor", "closed"]
     portals = subset_list(tmp_path / "four.yaml", ids)
