@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urljoin, urlsplit
 
+import httpx
 import typer
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -23,13 +24,13 @@ from pydantic import ValidationError
 
 from assessor.artifacts.performance import LabSettings, LoadSettings, LoadTestResult
 from assessor.collect.http import http_client
-from assessor.console import console, fail
+from assessor.console import EXIT_UNREACHABLE, console, fail
 from assessor.criteria import Rubric, load_rubric
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.snapshot import CollectSettings
-from assessor.stopping import sigterm_raises, stops_reported
+from assessor.stopping import sigterm_raises, stopped_by_sigterm_too, stops_reported
 
 LOAD_CHECK = "performance.load_metric"
 LAB_CHECK = "performance.lab_metric"
@@ -75,7 +76,7 @@ async def discover_paths(url: str, lab: LabSettings, ca_bundle: Path | None) -> 
     """The key pages, from the home page and the same-site pages it links to (no browser)."""
     origin = urlsplit(url).netloc
     async with http_client(CollectSettings(), ca_bundle, follow_redirects=True) as client:
-        home = await client.get(url)
+        home = (await client.get(url)).raise_for_status()
         links = [urljoin(str(home.url), anchor["href"]) for anchor in
                  BeautifulSoup(home.text, "lxml").find_all("a", href=True)]
         same_site = list(dict.fromkeys(link.split("#")[0] for link in links if urlsplit(link).netloc == origin))
@@ -88,6 +89,17 @@ async def discover_paths(url: str, lab: LabSettings, ca_bundle: Path | None) -> 
     chosen, _ = choose_key_pages(seen, lab.pages)
     return {kind: (urlsplit(page).path or "/") + (f"?{urlsplit(page).query}" if urlsplit(page).query else "")
             for kind, page in chosen.items()}
+
+
+def discovered_paths_or_exit(url: str, lab: LabSettings, ca_bundle: Path | None) -> dict[str, str]:
+    """The key pages, or a one-line error when the portal cannot show them; Ctrl-C and SIGTERM
+    stop the discovery as they stop the load test."""
+    with stops_reported(lambda: "stopped while finding the key pages, no load was generated"):
+        try:
+            return asyncio.run(stopped_by_sigterm_too(discover_paths(url, lab, ca_bundle)))
+        except httpx.HTTPError as exc:
+            raise fail(f"cannot find the key pages of {url}: {type(exc).__name__}: {exc} "
+                       "(give them with --path KIND=/path)", EXIT_UNREACHABLE) from None
 
 
 def parse_paths(entries: list[str]) -> dict[str, str]:
@@ -147,7 +159,7 @@ def load_command(
     asked = {"users": users, "spawn_rate": spawn_rate, "duration_s": duration, "think_min_s": think_min,
              "think_max_s": think_max}
     sizes = load_settings.model_copy(update={key: value for key, value in asked.items() if value is not None})
-    paths = parse_paths(path) if path else asyncio.run(discover_paths(url, lab_settings, ca_bundle))
+    paths = parse_paths(path) if path else discovered_paths_or_exit(url, lab_settings, ca_bundle)
     try:
         plan = LoadPlan.from_settings(
             url, paths, sizes.model_copy(update={"workers": workers}), remote_workers=remote_workers,

@@ -24,6 +24,7 @@ from assessor.snapshot import CollectSettings
 from tests.builders import make_snapshot, page, quick_rubric_file
 from tests.core.local_site import serve_site
 from tests.processes import pids_left, pids_started
+from tests.zoo.servers import Zoo
 
 # Far longer than any test waits: a load test that ran to its end would fail the test.
 LONG_S = 120
@@ -92,6 +93,22 @@ def test_a_killed_assessor_load_leaves_no_locust_behind(sig: int, code: int, sai
     assert process.returncode == code, stderr
     assert said in stderr
     assert not (tmp_path / "load-report.html").exists()
+
+
+def test_sigterm_stops_assessor_load_while_it_looks_for_the_key_pages(tmp_path: Path) -> None:
+    with Zoo() as zoo:
+        process = subprocess.Popen([*ASSESSOR, "load", zoo.url("silent"), "--allow-load-test", "--out", str(tmp_path)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3)  # the silent portal holds the home page's request for far longer
+            assert process.poll() is None, "still waiting for the home page"
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=15)
+        finally:
+            process.kill()
+    assert process.returncode == 143, stderr
+    assert "stopped by SIGTERM: stopped while finding the key pages, no load was generated" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_sigterm_stops_assessor_run_during_its_load_test(tmp_path: Path) -> None:
