@@ -42,9 +42,10 @@ ReviewsOption = Annotated[
 ]
 
 
-def store_or_exit(db: str | None) -> Store:
+def store_or_exit(db: str | None, create: bool = False) -> Store:
+    """The results store; only `campaign run` makes a new one."""
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except StoreError as exc:
         raise fail(str(exc)) from None
 
@@ -167,7 +168,7 @@ def campaign_run(
         lang=lang,
         browser_path=browser_path,
     )
-    with store_or_exit(db) as store:
+    with store_or_exit(db, create=True) as store:
         campaign = store.campaign(name)
         if campaign is not None and not resume:
             raise fail(f"campaign {name!r} already exists: add --resume to continue it, or pick another --name")

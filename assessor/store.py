@@ -122,9 +122,7 @@ def database_url(db: str | Path | None) -> str:
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     if "://" in text:
         return text
-    path = Path(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{Path(text)}"
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -304,9 +302,17 @@ class Store:
             yield campaign, result
 
 
-def open_store(db: str | Path | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at `db`."""
+def open_store(db: str | Path | None = None, create: bool = True) -> Store:
+    """Open (creating and migrating as needed) the store at `db`. With `create=False` (commands
+    that only read), a SQLite file that does not exist is an error, not a new empty store: a
+    mistyped --db must not look like a store with no campaigns."""
     url = database_url(db)
+    sqlite_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if sqlite_file is not None:
+        if not create and not sqlite_file.is_file():
+            raise StoreError(f"no results store at {sqlite_file}: run a campaign first (assessor campaign run), "
+                             "or give the store with --db or ASSESSOR_DB")
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":

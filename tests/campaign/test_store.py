@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
+from typer.testing import CliRunner
 
+from assessor.cli import app
 from assessor.model import Assessment, PortalRef, RubricRef, Text
 from assessor.store import PortalInfo, StoreError, open_store
 
@@ -92,6 +95,29 @@ def test_last_durations_are_each_portals_most_recent_finished_assessment(db_url:
 def test_an_unreachable_database_is_a_one_line_error() -> None:
     with pytest.raises(StoreError, match="cannot open the results store"):
         open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_a_store_that_does_not_exist_is_made_only_when_asked(tmp_path: Path) -> None:
+    """Commands that only read (status, rescore, report, history) say the store is missing: a
+    mistyped --db must not become a new empty store with "no campaign" of that name."""
+    missing = tmp_path / "mistyped" / "store.sqlite3"
+    with pytest.raises(StoreError, match=f"no results store at {missing}: run a campaign first"):
+        open_store(missing, create=False)
+    assert not missing.parent.exists()
+    with open_store(missing) as store:
+        assert store.campaigns() == []
+    with open_store(missing, create=False) as store:
+        assert store.campaigns() == []
+
+
+def test_read_only_commands_do_not_make_a_store(tmp_path: Path) -> None:
+    missing = tmp_path / "store.sqlite3"
+    for command in (["history", "hanoi"], ["campaign", "status", "x"], ["campaign", "rescore", "x"],
+                    ["campaign", "report", "x"]):
+        result = CliRunner().invoke(app, [*command, "--db", str(missing)])
+        assert result.exit_code == 2, result.output
+        assert f"no results store at {missing}" in " ".join(result.output.split())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_migrations_build_exactly_the_schema_the_code_maps(db_url: str) -> None:
