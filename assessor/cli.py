@@ -19,6 +19,7 @@ from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
 from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
+from assessor.collect.http import ca_bundle_problem
 from assessor.console import (
     EXIT_GATE,
     EXIT_UNREACHABLE,
@@ -200,8 +201,8 @@ def run(
         gates = parse_gates(fail_under, fail_on, rubric)
     except GateError as exc:
         raise fail(str(exc)) from None
-    if ca_bundle is not None and not ca_bundle.is_file():
-        raise fail(f"--ca-bundle file not found: {ca_bundle}")
+    if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):
+        raise fail(f"--ca-bundle {ca_bundle}: {problem}")
     settings = CollectSettings(
         max_pages=max_pages,
         max_depth=max_depth,

@@ -37,6 +37,18 @@ def tls_context(ca_bundle: Path | None) -> ssl.SSLContext:
     return context
 
 
+def ca_bundle_problem(ca_bundle: Path) -> str | None:
+    """Why a certificate-authority file cannot be trusted as given, or None: said before any work,
+    not as a failure half-way through an assessment."""
+    if not ca_bundle.is_file():
+        return "file not found"
+    try:
+        tls_context(ca_bundle)
+    except ssl.SSLError as exc:
+        return f"no certificate in it (PEM expected): {exc.reason or exc}"
+    return None
+
+
 def http_client(settings: CollectSettings, ca_bundle: Path | None = None, **kwargs: Any) -> httpx.AsyncClient:
     context = tls_context(ca_bundle)
     options: dict[str, Any] = {

@@ -64,6 +64,22 @@ def test_missing_browser_names_the_fix(tmp_path: Path) -> None:
     assert_clean_error(result, 2, "does not exist")
 
 
+@pytest.mark.parametrize("command", [["run", "https://a.gov.vn/"], ["load", "https://a.gov.vn/", "--allow-load-test"]])
+@pytest.mark.parametrize(("content", "fragment"), [
+    (None, "file not found"),
+    ("not a certificate\n", "no certificate in it (PEM expected)"),
+])
+def test_a_ca_bundle_it_cannot_use_exits_2(tmp_path: Path, command: list[str], content: str | None, fragment: str) -> None:
+    """Said before any work starts, not as a failure half-way through (or a traceback from the
+    load test's discovery)."""
+    bundle = tmp_path / "ca.pem"
+    if content is not None:
+        bundle.write_text(content, encoding="utf-8")
+    result = run_cli(*command, "--ca-bundle", str(bundle), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert_clean_error(result, 2, f"--ca-bundle {bundle}: {fragment}")
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
     result = run_cli("run", url, "--out", str(tmp_path), "--no-progress", "--id", "gone", cwd=tmp_path)
