@@ -9,6 +9,10 @@ ceiling of what this machine and this server can do.
 
     .venv/bin/python bench/load_vs_wrk.py [--users 50] [--duration 10] [--workers 2]
 
+Latest (2026-11-30, the idle 2-core build machine, two invocations): wrk 2076 and 2053 req/s;
+Locust in one process 1405 and 1273 req/s (ratios 0.68 and 0.62), with 2 local workers 2116 and
+2603 req/s (ratios 1.02 and 1.27), no errors.
+
 Measured on the idle 2-core build machine (2026-11-23), 50 connections, 10 s, with the load
 generator's FastHttpUser (geventhttpclient): wrk 2526 req/s; Locust 1654 req/s in one process
 (ratio 0.65), 2896 req/s with 2 local workers (ratio 1.15), no errors. An earlier run with
