@@ -12,6 +12,8 @@ Two forms:
           date: 2026-11-20
 
 - one CSV for a whole campaign, columns `portal,criterion,points,fraction,note,reviewer,date`.
+  As Excel saves it under Vietnamese regional settings, it may be separated by `;` with decimal
+  commas (`1,5`); it must be UTF-8 (Excel's "CSV UTF-8").
 
 A folder may hold several such files. Points are turned into the fraction scoring uses. A review
 for an unknown criterion, or beyond its points, is an error naming the file and the line.
@@ -20,6 +22,8 @@ for an unknown criterion, or beyond its points, is an error naming the file and 
 from __future__ import annotations
 
 import csv
+import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,9 @@ from assessor.portals import yaml_line
 
 # portal id -> criterion id -> review
 CampaignReviews = dict[str, dict[str, Review]]
+CSV_COLUMNS = ("portal", "criterion", "points", "fraction", "note", "reviewer", "date")
+# Excel writes the decimal separator of the machine's regional settings: a comma in Vietnamese.
+DECIMAL_COMMA = re.compile(r"^\s*(\d+),(\d+)\s*$")
 
 
 class ReviewError(ValueError):
@@ -50,8 +57,11 @@ def _review(rubric: Rubric, row: dict[str, Any], where: str) -> Review:
     fraction = None if fraction in (None, "") else fraction
     if (points is None) == (fraction is None):
         raise ReviewError(f"{where}: criterion {criterion_id}: give either 'points' or 'fraction'")
+    given = points if points is not None else fraction
+    if isinstance(given, str) and (decimal_comma := DECIMAL_COMMA.match(given)):
+        given = ".".join(decimal_comma.groups())
     try:
-        value = float(points if points is not None else fraction)
+        value = float(given)
     except (TypeError, ValueError):
         raise ReviewError(f"{where}: criterion {criterion_id}: not a number: {points or fraction!r}") from None
     if points is not None:
@@ -78,8 +88,17 @@ def _add(reviews: CampaignReviews, portal_id: str, review: Review, where: str) -
     portal[review.criterion] = review
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        hint = ': from Excel, save it as "CSV UTF-8"' if path.suffix == ".csv" else ""
+        raise ReviewError(f"{path}:{line}: not UTF-8 text{hint}") from None
+
+
 def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -96,9 +115,16 @@ def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
         _add(reviews, portal_id, _review(rubric, row, where), where)
 
 
+def _csv_delimiter(header: str) -> str:
+    """The separator that splits the header into our columns: Excel writes the list separator of
+    the machine's regional settings, `;` where the decimal separator is a comma (Vietnamese)."""
+    return max(",;\t", key=lambda candidate: len(set(CSV_COLUMNS) & {name.strip() for name in header.split(candidate)}))
+
+
 def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    text = _read_text(path)
+    with io.StringIO(text, newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=_csv_delimiter(text.partition("\n")[0]), skipinitialspace=True)
         missing = {"portal", "criterion"} - set(reader.fieldnames or [])
         if missing:
             raise ReviewError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")

@@ -11,6 +11,7 @@ from assessor.model import Status
 from assessor.reviews import ReviewError, load_reviews, reviews_for_portal
 from assessor.scoring import score
 from tests.builders import make_snapshot, page
+from tests.zoo.servers import encode_cp1258
 
 RUBRIC = load_rubric()
 MANUAL = [criterion for criterion in RUBRIC.all_criteria() if criterion.method == "manual"]
@@ -50,6 +51,33 @@ def test_csv_holds_a_whole_campaign(tmp_path: Path) -> None:
     assert reviews["hue"][second.id].fraction == 0.25
     assert reviews_for_portal(path, RUBRIC, "hue") == reviews["hue"]
     assert reviews_for_portal(path, RUBRIC, "danang") == {}
+
+
+def test_csv_as_excel_saves_it_under_vietnamese_settings(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" under Vietnamese regional settings: a byte-order mark, `;` between
+    fields (the list separator where the decimal separator is a comma), decimal commas, CRLF."""
+    first, second = MANUAL[0], MANUAL[1]
+    excel = tmp_path / "reviews.csv"
+    excel.write_bytes((
+        "portal;criterion;points;fraction;note;reviewer;date\r\n"
+        f"hanoi;{first.id};;0,5;\"Có; chưa đủ\";Nguyễn Văn A;20/11/2026\r\n"
+        f"hue;{second.id};1,5;;Đủ;Trần Thị B;21/11/2026\r\n"
+    ).encode("utf-8-sig"))
+    reviews = load_reviews(excel, RUBRIC)
+    assert reviews["hanoi"][first.id].fraction == pytest.approx(0.5)
+    assert reviews["hanoi"][first.id].note == "Có; chưa đủ"
+    assert reviews["hanoi"][first.id].reviewer == "Nguyễn Văn A"
+    assert reviews["hue"][second.id].fraction == pytest.approx(1.5 / second.points)
+    quoted = write(tmp_path / "quoted.csv", f'portal,criterion,fraction\nhanoi,{first.id},"0,25"\n')
+    assert load_reviews(quoted, RUBRIC)["hanoi"][first.id].fraction == pytest.approx(0.25)
+
+
+def test_a_csv_not_in_utf8_is_an_error_naming_the_line_and_the_fix(tmp_path: Path) -> None:
+    """Excel's plain "CSV" writes the machine's legacy code page (Windows-1258 for Vietnamese)."""
+    legacy = tmp_path / "reviews.csv"
+    legacy.write_bytes(f"portal,criterion,fraction,note\nhanoi,{MANUAL[0].id},1,".encode() + encode_cp1258("Đủ\n"))
+    with pytest.raises(ReviewError, match=r'reviews\.csv:2: not UTF-8 text: from Excel, save it as "CSV UTF-8"'):
+        load_reviews(legacy, RUBRIC)
 
 
 def test_an_unknown_criterion_is_an_error_naming_the_line(tmp_path: Path) -> None:
