@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessor.checks.registry import registry, validate_params
 from assessor.model import RubricRef, Status, Text
+from assessor.text_files import NotUtf8Error, read_user_text
 
 DEFAULT_CRITERIA = "criteria.yaml"
 
@@ -112,9 +113,11 @@ def default_criteria_path() -> Path:
 def load_rubric(path: Path | str | None = None) -> Rubric:
     path = Path(path) if path else default_criteria_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path)
     except OSError as exc:
         raise CriteriaError(f"{path}: cannot read criteria file: {exc.strerror or exc}") from None
+    except NotUtf8Error as exc:
+        raise CriteriaError(f"{exc}; save the criteria file as UTF-8") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -26,6 +26,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from assessor.text_files import NotUtf8Error, read_user_text
+
 ENV_REFERENCE = re.compile(r"\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 ACTIONS = ("goto", "fill", "click", "wait_for")
 SECRET_FIELD = re.compile(r"pass|mat.?khau|secret|otp|pin", re.IGNORECASE)
@@ -117,9 +119,11 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 def load_recipe(path: Path) -> LoginRecipe:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_user_text(path))
     except OSError as exc:
         raise RecipeError(f"{path}: cannot read login recipe: {exc.strerror or exc}") from None
+    except NotUtf8Error as exc:
+        raise RecipeError(f"{exc}; save the login recipe as UTF-8") from None
     except yaml.YAMLError as exc:
         raise RecipeError(f"{path}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     try:

@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assessor.model import PortalRef
+from assessor.text_files import NotUtf8Error, read_user_text
 
 SAMPLE_SCHEME = "sample"
 PortalKind = Literal["ministry", "province", "other"]
@@ -195,9 +196,11 @@ def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
 def load_portals(path: Path | str) -> PortalList:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path)
     except OSError as exc:
         raise PortalsError([f"{path}: cannot read the portal list: {exc.strerror or exc}"]) from None
+    except NotUtf8Error as exc:
+        raise PortalsError([f"{path}: line {exc.line}: not UTF-8 text; save the list as UTF-8"]) from None
     portals = parse_portals(text, str(path))
     for entry in portals.portals:
         if isinstance(entry.login, str) and not Path(entry.login).is_absolute():

@@ -32,6 +32,7 @@ import yaml
 from assessor.criteria import Rubric
 from assessor.model import Review
 from assessor.portals import yaml_line
+from assessor.text_files import NotUtf8Error, read_user_text
 
 # portal id -> criterion id -> review
 CampaignReviews = dict[str, dict[str, Review]]
@@ -90,11 +91,10 @@ def _add(reviews: CampaignReviews, portal_id: str, review: Review, where: str) -
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return read_user_text(path)
+    except NotUtf8Error as exc:
         hint = ': from Excel, save it as "CSV UTF-8"' if path.suffix == ".csv" else ""
-        raise ReviewError(f"{path}:{line}: not UTF-8 text{hint}") from None
+        raise ReviewError(f"{exc}{hint}") from None
 
 
 def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:

@@ -138,10 +138,12 @@ def encode_cp1258(text: str) -> bytes:
         try:
             out += char.encode("cp1258")
         except UnicodeEncodeError:
+            # Hats and horns (circumflex, breve, horn) stay on the letter; the tone is written
+            # after it. NFD may put a dot below before the hat ('ộ' is o, dot below, circumflex).
             base, *marks = unicodedata.normalize("NFD", char)
-            vowel = unicodedata.normalize("NFC", base + marks[0]) if marks and marks[0] in "\u0302\u0306\u031b" else base
-            tones = marks[1:] if vowel != base else marks
-            out += (vowel + "".join(tones)).encode("cp1258")
+            hats = "".join(mark for mark in marks if mark in "\u0302\u0306\u031b")
+            tones = "".join(mark for mark in marks if mark not in hats)
+            out += (unicodedata.normalize("NFC", base + hats) + tones).encode("cp1258")
     return bytes(out)
 
 
