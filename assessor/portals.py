@@ -202,10 +202,31 @@ def load_portals(path: Path | str) -> PortalList:
     except NotUtf8Error as exc:
         raise PortalsError([f"{path}: line {exc.line}: not UTF-8 text; save the list as UTF-8"]) from None
     portals = parse_portals(text, str(path))
-    for entry in portals.portals:
-        if isinstance(entry.login, str) and not Path(entry.login).is_absolute():
-            entry.login = str((path.parent / entry.login).resolve())
+    root = yaml.compose(text)
+    problems = []
+    for index, entry in enumerate(portals.portals):
+        if isinstance(entry.login, str):
+            if not Path(entry.login).is_absolute():
+                entry.login = str((path.parent / entry.login).resolve())
+            # A recipe file that cannot be used is the list's mistake, found now rather than
+            # when its portal's turn comes in the campaign.
+            problem = _recipe_problem(Path(entry.login))
+            if problem:
+                line = yaml_line(root, ("portals", index, "login"))
+                problems.append(f"{path}: line {line}: portal {entry.id}: login: {problem}")
+    if problems:
+        raise PortalsError(problems)
     return portals
+
+
+def _recipe_problem(recipe: Path) -> str | None:
+    from assessor.login_recipe import RecipeError, load_recipe
+
+    try:
+        load_recipe(recipe)
+    except RecipeError as exc:
+        return str(exc)
+    return None
 
 
 def example_portals_path() -> Path:

@@ -87,3 +87,35 @@ def test_the_shipped_example_fleet_is_valid_and_varied(tmp_path: Path) -> None:
 def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PortalsError, match="cannot read the portal list"):
         load_portals(tmp_path / "absent.yaml")
+
+
+RECIPE = "steps:\n  - goto: /dang-nhap\n  - fill: '#user'\n    value: '{env:P_USER}'\n  - click: button\nlogged_in_marker: '#me'\n"
+
+
+def list_with_logins(folder: Path, *logins: str) -> Path:
+    entries = "".join(f"  - id: p{index}\n    name: Cổng {index}\n    kind: province\n"
+                      f"    url: https://p{index}.gov.vn/\n    login: {login}\n" for index, login in enumerate(logins))
+    path = folder / "portals.yaml"
+    path.write_text("portals:\n" + entries, encoding="utf-8")
+    return path
+
+
+def test_a_login_recipe_is_inline_or_a_file_next_to_the_list(tmp_path: Path) -> None:
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "p0.yaml").write_text(RECIPE, encoding="utf-8")
+    inline = "{steps: [{goto: /dang-nhap}, {click: button}], logged_in_marker: '#me'}"
+    portals = load_portals(list_with_logins(tmp_path, "recipes/p0.yaml", inline))
+    from_file, written_inline = (entry.login_recipe() for entry in portals.portals)
+    assert portals.portals[0].login == str(tmp_path / "recipes" / "p0.yaml")
+    assert [step.goto or step.fill or step.click for step in from_file.steps] == ["/dang-nhap", "#user", "button"]
+    assert written_inline.logged_in_marker == "#me"
+
+
+def test_a_login_recipe_file_it_cannot_use_names_the_portal_and_the_line(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text("steps: []\nlogged_in_marker: '#me'\n", encoding="utf-8")
+    with pytest.raises(PortalsError) as caught:
+        load_portals(list_with_logins(tmp_path, "absent.yaml", "empty.yaml"))
+    missing, unusable = caught.value.problems
+    assert missing.startswith(f"{tmp_path / 'portals.yaml'}: line 6: portal p0: login: {tmp_path / 'absent.yaml'}: "
+                              "cannot read login recipe")
+    assert unusable.startswith(f"{tmp_path / 'portals.yaml'}: line 11: portal p1: login: {tmp_path / 'empty.yaml'}: steps")
