@@ -27,6 +27,7 @@ from assessor.console import (
     fail,
     live_progress_wanted,
     progress_line,
+    writable_folder_or_exit,
 )
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
@@ -203,6 +204,7 @@ def run(
         raise fail(str(exc)) from None
     if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):
         raise fail(f"--ca-bundle {ca_bundle}: {problem}")
+    writable_folder_or_exit(out)
     settings = CollectSettings(
         max_pages=max_pages,
         max_depth=max_depth,
@@ -270,6 +272,7 @@ def demo(
     except ValueError as exc:
         raise fail(str(exc)) from None
     rubric = rubric_or_exit(None)
+    writable_folder_or_exit(out)
     # The sample portal is ours and on loopback: the demo may load-test it, briefly.
     apply_load_overrides(rubric, DEMO_LOAD_USERS, DEMO_LOAD_SECONDS)
     # Served from its own process, as a real portal is from another machine (`sample_portal.process`).

@@ -19,7 +19,7 @@ from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
 from assessor.collect.browser import BROWSER_ENV
-from assessor.console import console, error_console, fail, live_progress_wanted
+from assessor.console import console, error_console, fail, live_progress_wanted, writable_folder_or_exit
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
@@ -157,6 +157,7 @@ def campaign_run(
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
     browser_path = browser_or_exit(browser)
+    writable_folder_or_exit(out)
     options = CampaignOptions(
         concurrency=concurrency,
         max_pages=max_pages,

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from assessor.artifacts.performance import LabSettings, LoadSettings, LoadTestResult
 from assessor.collect.http import ca_bundle_problem, http_client
-from assessor.console import EXIT_UNREACHABLE, console, fail
+from assessor.console import EXIT_UNREACHABLE, console, fail, writable_folder_or_exit
 from assessor.criteria import Rubric, load_rubric
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.key_pages import SeenPage, choose_key_pages
@@ -157,6 +157,7 @@ def load_command(
         raise fail("a load test needs the portal owner's permission: pass --allow-load-test")
     if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):
         raise fail(f"--ca-bundle {ca_bundle}: {problem}")
+    writable_folder_or_exit(out)
     load_settings, lab_settings = rubric_settings(load_rubric())
     asked = {"users": users, "spawn_rate": spawn_rate, "duration_s": duration, "think_min_s": think_min,
              "think_max_s": think_max}

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from assessor.portals import example_portals_path
+
 ASSESSOR = [sys.executable, "-m", "assessor"]
 
 
@@ -78,6 +80,22 @@ def test_a_ca_bundle_it_cannot_use_exits_2(tmp_path: Path, command: list[str], c
     result = run_cli(*command, "--ca-bundle", str(bundle), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert_clean_error(result, 2, f"--ca-bundle {bundle}: {fragment}")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "https://127.0.0.1:9/"],
+    ["demo"],
+    ["load", "https://127.0.0.1:9/", "--allow-load-test", "--path", "home=/"],
+    ["campaign", "run", str(example_portals_path()), "--name", "x", "--db", "store.sqlite3"],
+], ids=["run", "demo", "load", "campaign"])
+@pytest.mark.parametrize(("out", "fragment"), [("a-file", "is a file, not a folder"),
+                                               ("a-file/reports", "cannot write there: Not a directory")])
+def test_an_out_folder_it_cannot_write_exits_2_before_any_work(tmp_path: Path, command: list[str], out: str,
+                                                                fragment: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = run_cli(*command, "--out", out, cwd=tmp_path)
+    assert_clean_error(result, 2, f"--out {out}: {fragment}")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"], "nothing made, nothing started"
 
 
 def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
