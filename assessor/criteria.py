@@ -152,7 +152,29 @@ def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
     return f"{where}: {error['msg']}{more}"
 
 
+def _check_grade_bands(rubric: Rubric, path: Path) -> None:
+    """Bands listed best first, each starting below the one before: the order a reader of the file
+    takes for the ranking, which scoring and ranking follow by `min`. A typo otherwise ranks B
+    above A without a word."""
+    if not rubric.grades:
+        raise CriteriaError(f"{path}: grades: at least one grade band is needed")
+    names = [band.grade for band in rubric.grades]
+    if len(set(names)) != len(names):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise CriteriaError(f"{path}: grades: grade {', '.join(twice)} is listed twice")
+    for better, worse in zip(rubric.grades, rubric.grades[1:]):
+        if worse.min >= better.min:
+            raise CriteriaError(
+                f"{path}: grades: {worse.grade} (min {worse.min:g}) must start below {better.grade} (min {better.min:g}): "
+                "list the bands best first"
+            )
+    for band in rubric.grades:
+        if not 0 <= band.min <= rubric.total:
+            raise CriteriaError(f"{path}: grades: {band.grade}: min {band.min:g} is outside 0-{rubric.total:g}")
+
+
 def _check_consistency(rubric: Rubric, path: Path) -> None:
+    _check_grade_bands(rubric, path)
     checks = registry()
     seen: set[str] = set()
     grades = {band.grade for band in rubric.grades}

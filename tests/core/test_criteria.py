@@ -49,6 +49,10 @@ def test_a_valid_rubric_loads(tmp_path: Path) -> None:
         (lambda d: d["groups"][0]["criteria"][0].update(method="sometimes"), "criterion a.one: method"),
         (lambda d: d.update(caps=[{"criterion": "zz", "grade": "C", "reason": {"vi": "x", "en": "x"}}]), "cap names unknown criterion 'zz'"),
         (lambda d: d.update(caps=[{"criterion": "a.one", "grade": "Z", "reason": {"vi": "x", "en": "x"}}]), "grade 'Z' is not one of the grade bands"),
+        (lambda d: d["grades"][1].update(min=95), "grades: B (min 95) must start below A (min 90): list the bands best first"),
+        (lambda d: d["grades"][1].update(grade="A"), "grades: grade A is listed twice"),
+        (lambda d: d.update(grades=[]), "grades: at least one grade band is needed"),
+        (lambda d: d["grades"][-1].update(min=-5), "grades: E: min -5 is outside 0-100"),
     ],
 )
 def test_mistakes_are_named_with_file_and_criterion(tmp_path: Path, mutate, expected: str) -> None:
