@@ -361,4 +361,8 @@ def sample_portal_serve(
         chosen = resolve_profile(profile, **parse_overrides(set_ or []))
     except ValueError as exc:
         raise fail(str(exc)) from None
-    serve(chosen, host, port, http_port)
+    try:
+        serve(chosen, host, port, http_port)
+    except OSError as exc:  # the ports are taken, or the address is not this machine's
+        raise fail(f"cannot listen on {host} (HTTPS port {port}, HTTP port {http_port}): {exc.strerror or exc}; "
+                   "--port 0 --http-port 0 take free ports") from None

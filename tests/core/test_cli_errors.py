@@ -98,6 +98,15 @@ def test_an_out_folder_it_cannot_write_exits_2_before_any_work(tmp_path: Path, c
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"], "nothing made, nothing started"
 
 
+def test_a_sample_portal_port_already_taken_exits_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("sample-portal", "serve", "--port", str(port), "--http-port", "0", cwd=tmp_path)
+    assert_clean_error(result, 2, f"cannot listen on 127.0.0.1 (HTTPS port {port}, HTTP port 0): Address already in use")
+
+
 def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
     result = run_cli("run", url, "--out", str(tmp_path), "--no-progress", "--id", "gone", cwd=tmp_path)
