@@ -117,7 +117,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
 def recipe_or_exit(path: Path) -> LoginRecipe:
     try:
         recipe = load_recipe(path)
-        missing = [name for name in recipe.env_names() if name not in os.environ]
+        missing = recipe.missing_env()
     except RecipeError as exc:
         raise fail(str(exc)) from None
     if missing:

@@ -58,6 +58,18 @@ def campaign_or_exit(store: Store, name: str) -> CampaignRow:
     return campaign
 
 
+def logins_ready_or_exit(portals: PortalList) -> None:
+    """Every login recipe finds its secrets in the environment. Otherwise those portals would be
+    assessed without logging in, which their reports would show only once the campaign is over."""
+    problems = [
+        f"portal {entry.id}: its login recipe needs environment variable(s) {', '.join(missing)}"
+        for entry in portals.portals
+        if entry.login is not None and (missing := entry.login_recipe().missing_env())
+    ]
+    if problems:
+        raise fail("; ".join(problems))
+
+
 def portals_or_exit(path: Path) -> PortalList:
     try:
         return load_portals(path)
@@ -152,6 +164,7 @@ def campaign_run(
     """Assess every portal of the list; results are stored as each portal finishes."""
     lang = _lang_or_exit(lang)
     portals = portals_or_exit(portals_file)
+    logins_ready_or_exit(portals)
     rubric = rubric_or_exit(criteria)
     campaign_reviews = campaign_reviews_or_exit(reviews, rubric)
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time

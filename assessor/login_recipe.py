@@ -90,6 +90,11 @@ class LoginRecipe(BaseModel):
         names = [match for step in self.steps for match in ENV_REFERENCE.findall(step.value or "")]
         return list(dict.fromkeys(names))
 
+    def missing_env(self, environ: dict[str, str] | None = None) -> list[str]:
+        """The environment variables the recipe refers to that are not set."""
+        environ = dict(os.environ) if environ is None else environ
+        return [name for name in self.env_names() if name not in environ]
+
     def secrets(self, environ: dict[str, str] | None = None) -> list[str]:
         """The values the recipe's environment references resolve to (never stored)."""
         environ = dict(os.environ) if environ is None else environ

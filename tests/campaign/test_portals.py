@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from assessor.cli import app
 from assessor.portals import PortalsError, example_portals_path, load_portals, parse_portals
 
 VALID = """\
@@ -119,3 +121,16 @@ def test_a_login_recipe_file_it_cannot_use_names_the_portal_and_the_line(tmp_pat
     assert missing.startswith(f"{tmp_path / 'portals.yaml'}: line 6: portal p0: login: {tmp_path / 'absent.yaml'}: "
                               "cannot read login recipe")
     assert unusable.startswith(f"{tmp_path / 'portals.yaml'}: line 11: portal p1: login: {tmp_path / 'empty.yaml'}: steps")
+
+
+def test_a_campaign_whose_login_recipe_lacks_its_secrets_does_not_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `assessor run --login-recipe` refuses: otherwise the portal would be assessed without
+    logging in, which would show only in its report once the campaign is over."""
+    (tmp_path / "login.yaml").write_text(RECIPE, encoding="utf-8")
+    portals = list_with_logins(tmp_path, "login.yaml")
+    monkeypatch.delenv("P_USER", raising=False)
+    result = CliRunner().invoke(app, ["campaign", "run", str(portals), "--name", "x", "--db",
+                                      str(tmp_path / "store.sqlite3"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "portal p0: its login recipe needs environment variable(s) P_USER" in " ".join(result.output.split())
+    assert not (tmp_path / "store.sqlite3").exists() and not (tmp_path / "out").exists()
