@@ -95,6 +95,16 @@ def campaign_reviews_or_exit(path: Path | None, rubric: Rubric) -> CampaignRevie
         raise fail(str(exc)) from None
 
 
+def campaign_name_or_exit(name: str) -> str:
+    """A new campaign's name is also its folder under --out: one folder, inside --out."""
+    if not name.strip() or name in (".", "..") or name.startswith(".") or any(
+        char in name for char in '/\\') or not name.isprintable() or len(name) > 100:
+        raise fail(f"--name {name!r}: a campaign's name is also its folder under --out, so it must be one "
+                   "folder name: not empty, no '/' or '\\', no leading dot, at most 100 characters "
+                   "(for example dot-1-2026)")
+    return name
+
+
 def _lang_or_exit(lang: str) -> str:
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
@@ -163,6 +173,7 @@ def campaign_run(
 ) -> None:
     """Assess every portal of the list; results are stored as each portal finishes."""
     lang = _lang_or_exit(lang)
+    campaign_name_or_exit(name)
     portals = portals_or_exit(portals_file)
     logins_ready_or_exit(portals)
     rubric = rubric_or_exit(criteria)

@@ -134,3 +134,23 @@ def test_a_campaign_whose_login_recipe_lacks_its_secrets_does_not_start(tmp_path
     assert result.exit_code == 2, result.output
     assert "portal p0: its login recipe needs environment variable(s) P_USER" in " ".join(result.output.split())
     assert not (tmp_path / "store.sqlite3").exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["", "../outside", "Đợt 1/2026", ".hidden", "a\\b"])
+def test_a_campaign_name_that_is_not_one_folder_name_is_refused(name: str, tmp_path: Path) -> None:
+    """The name is the campaign's folder under --out: '../outside' would write beside it, '' into it."""
+    portals = tmp_path / "lists" / "portals.yaml"
+    portals.parent.mkdir()
+    portals.write_text("portals:\n  - {id: closed, name: Cổng, kind: other, url: 'http://127.0.0.1:9/'}\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(app, ["campaign", "run", str(portals), "--name", name,
+                                      "--db", str(tmp_path / "store.sqlite3"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "a campaign's name is also its folder under --out" in " ".join(result.output.split())
+    assert [path.name for path in tmp_path.iterdir()] == ["lists"]
+
+
+def test_a_campaign_name_may_be_vietnamese_with_spaces() -> None:
+    from assessor.cli_campaign import campaign_name_or_exit
+
+    assert campaign_name_or_exit("Đợt 1 năm 2026") == "Đợt 1 năm 2026"
