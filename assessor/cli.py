@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
@@ -33,7 +34,14 @@ from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
 from assessor.login_recipe import LoginRecipe, RecipeError, load_recipe
 from assessor.model import Assessment, PortalRef
-from assessor.perf.cli import AllowLoadTestOption, LoadDurationOption, LoadUsersOption, apply_load_overrides, load_command
+from assessor.perf.cli import (
+    AllowLoadTestOption,
+    LoadDurationOption,
+    LoadUsersOption,
+    apply_load_overrides,
+    load_command,
+)
+from assessor.portals import PORTAL_ID_PATTERN
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
@@ -195,6 +203,9 @@ def run(
 ) -> None:
     """Assess one portal and write its report."""
     check_url(url)
+    if portal_id is not None and not re.fullmatch(PORTAL_ID_PATTERN, portal_id):
+        raise fail(f"--id {portal_id!r}: lowercase letters, digits, '-' and '_' (up to 64), as ids in portals.yaml; "
+                   "it names the report's folder under --out")
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
     rubric = rubric_or_exit(criteria)

@@ -35,6 +35,10 @@ SAMPLE_SCHEME = "sample"
 PortalKind = Literal["ministry", "province", "other"]
 
 
+# A portal's id names its folder under --out and its rows in the store's history.
+PORTAL_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
 class PortalsError(ValueError):
     """A portal list that cannot be used; `problems` holds one line per mistake."""
 
@@ -46,7 +50,7 @@ class PortalsError(ValueError):
 class PortalEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    id: str = Field(pattern=PORTAL_ID_PATTERN)
     name: str = Field(min_length=1)
     kind: PortalKind
     url: str

@@ -107,6 +107,14 @@ def test_a_sample_portal_port_already_taken_exits_2(tmp_path: Path) -> None:
     assert_clean_error(result, 2, f"cannot listen on 127.0.0.1 (HTTPS port {port}, HTTP port 0): Address already in use")
 
 
+@pytest.mark.parametrize("portal_id", ["../outside", "a/b", "Cổng", ""])
+def test_an_id_that_is_not_a_portal_id_exits_2(tmp_path: Path, portal_id: str) -> None:
+    """The id names the report's folder under --out: '../outside' would write beside it."""
+    result = run_cli("run", "http://127.0.0.1:9/", "--id", portal_id, "--out", "out", cwd=tmp_path)
+    assert_clean_error(result, 2, f"--id {portal_id!r}: lowercase letters, digits")
+    assert list(tmp_path.iterdir()) == [], "nothing written, inside --out or beside it"
+
+
 def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
     result = run_cli("run", url, "--out", str(tmp_path), "--no-progress", "--id", "gone", cwd=tmp_path)
