@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Group
 from rich.live import Live
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text as RichText
@@ -21,9 +22,9 @@ from assessor.campaign import CampaignOptions, CampaignProgress, default_concurr
 from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted, writable_folder_or_exit
 from assessor.criteria import CriteriaError, Rubric, load_rubric
+from assessor.model import Review
 from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
-from assessor.model import Review
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.stopping import stopped_by_sigterm_too, stops_reported
 from assessor.store import CampaignRow, Store, StoreError, open_store
@@ -75,7 +76,7 @@ def portals_or_exit(path: Path) -> PortalList:
         return load_portals(path)
     except PortalsError as exc:
         for problem in exc.problems[:-1]:
-            error_console.print(f"[bold red]error:[/] {problem}", highlight=False)
+            error_console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False)
         raise fail(exc.problems[-1]) from None
 
 
@@ -235,7 +236,7 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
             expected = [entry.id for entry in load_portals(campaign.portals_file).portals]
         except PortalsError:
             expected = list(results)
-        table = Table(title=f"campaign {name}", title_justify="left")
+        table = Table(title=f"campaign {escape(name)}", title_justify="left")
         for column in ("portal", "outcome", "score", "grade", "error"):
             table.add_column(column)
         for portal_id in expected:
@@ -244,7 +245,9 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
                 table.add_row(portal_id, "pending", "", "", "")
             else:
                 score = f"{row.score:.1f}" if row.score is not None and row.grade else ""
-                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", (row.error or "")[:80])
+                # The error is a worker's last log line: shown as it is, never read as Rich markup.
+                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "",
+                              escape((row.error or "")[:80]))
         console.print(table)
         done = sum(1 for pid in expected if pid in results and results[pid].outcome == "done")
         failed = sum(1 for pid in expected if pid in results and results[pid].outcome == "failed")
@@ -311,7 +314,7 @@ def history(
         change = f"{result.score - previous:+.1f}" if graded and previous is not None else ""
         bar = "█" * round(result.score / 2) if graded else ""
         table.add_row(
-            campaign.name,
+            escape(campaign.name),
             campaign.created_at.strftime("%Y-%m-%d"),
             f"{result.score:.1f}" if graded else (result.status or result.outcome),
             result.grade or "–",

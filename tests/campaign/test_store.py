@@ -129,3 +129,16 @@ def test_the_migrations_build_exactly_the_schema_the_code_maps(db_url: str) -> N
     with open_store(db_url) as store, store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_status_shows_a_stored_error_as_it_is(tmp_path: Path) -> None:
+    """An error is a worker's last log line: text such as `[/path]` is not Rich markup (a closing
+    tag with nothing open would crash `campaign status`)."""
+    db = str(tmp_path / "store.sqlite3")
+    error = "worker exited with 1: ValueError: locator('[/dang-nhap]') [bold"
+    with open_store(db) as store:
+        campaign = store.create_campaign("c", str(tmp_path / "absent.yaml"), str(tmp_path / "out"), None, {})
+        store.save_result(campaign, HANOI, datetime.now(UTC), error=error)
+    result = CliRunner().invoke(app, ["campaign", "status", "c", "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert error in result.output

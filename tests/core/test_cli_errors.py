@@ -115,6 +115,13 @@ def test_an_id_that_is_not_a_portal_id_exits_2(tmp_path: Path, portal_id: str) -
     assert list(tmp_path.iterdir()) == [], "nothing written, inside --out or beside it"
 
 
+def test_an_error_quoting_square_brackets_is_printed_as_it_is(tmp_path: Path) -> None:
+    """Error lines quote what the user gave: `[/x]` is a path here, not Rich markup (a closing tag
+    with nothing open made the error reporter itself crash)."""
+    result = run_cli("criteria", "validate", "[/x].yaml", cwd=tmp_path)
+    assert_clean_error(result, 2, "[/x].yaml: cannot read criteria file")
+
+
 def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
     result = run_cli("run", url, "--out", str(tmp_path), "--no-progress", "--id", "gone", cwd=tmp_path)
