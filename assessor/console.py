@@ -55,7 +55,9 @@ def progress_line(description: str, enabled: bool) -> Iterator[callable]:
         yield lambda message: None
         return
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=error_console, transient=True
+        # The description quotes URLs a portal links to: shown as they are, never read as markup.
+        SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(), console=error_console,
+        transient=True,
     ) as progress:
         task = progress.add_task(description)
         yield lambda message: progress.update(task, description=f"{description}: {message}"[:120])
