@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
@@ -156,12 +157,14 @@ def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
         if assessment.status == "incomplete":
             flags.append("incomplete" if lang == "en" else "chưa đầy đủ")
         suffix = f" ({', '.join(flags)})" if flags else ""
-        console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.score:.1f}/100, grade {assessment.grade}[/]{suffix}")
+        console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.score:.1f}/100, grade {assessment.grade}[/]{suffix}",
+                      markup=True)
         for group in assessment.groups:
-            console.print(f"  {escape(group.title.in_(lang))}: {group.score:.2f}/{group.points:g}", highlight=False)
+            console.print(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}", highlight=False)
     else:
         message = assessment.message.in_(lang) if assessment.message else assessment.status
-        console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.status}[/]: {escape(message)}", highlight=False)
+        console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.status}[/]: {escape(message)}", highlight=False,
+                      markup=True)
     console.print(f"report: {folder / 'report.html'}", highlight=False)
 
 
@@ -308,20 +311,20 @@ def doctor(browser: BrowserOption = None) -> None:
         choice = find_browser(browser)
         table.add_row("browser", f"{choice.path} (from {choice.source})")
     except BrowserNotFound as exc:
-        table.add_row("browser", f"[red]{escape(str(exc))}[/]")
+        table.add_row("browser", Text(str(exc), style="red"))
         problems += 1
     try:
         from assessor.collect.axe import axe_source_path
 
         table.add_row("axe-core", str(axe_source_path()))
     except (ImportError, FileNotFoundError) as exc:
-        table.add_row("axe-core", f"[red]missing: {escape(str(exc))}[/]")
+        table.add_row("axe-core", Text(f"missing: {exc}", style="red"))
         problems += 1
     try:
         rubric = load_rubric()
         table.add_row("criteria", f"{rubric.id} {rubric.version}: {len(rubric.all_criteria())} criteria")
     except CriteriaError as exc:
-        table.add_row("criteria", f"[red]{escape(str(exc))}[/]")
+        table.add_row("criteria", Text(str(exc), style="red"))
         problems += 1
     table.add_row("python", os.sys.version.split()[0])
     console.print(table)
@@ -343,7 +346,7 @@ def criteria_show(
 ) -> None:
     """Print the criteria, their points and how each is judged."""
     rubric = rubric_or_exit(file)
-    console.print(f"[bold]{escape(rubric.title.in_(lang))}[/] ({escape(rubric.id)} {escape(rubric.version)})")
+    console.print(f"[bold]{escape(rubric.title.in_(lang))}[/] ({escape(rubric.id)} {escape(rubric.version)})", markup=True)
     console.print("  ".join(f"{band.grade} ≥ {band.min:g}" for band in rubric.grades))
     for group in rubric.groups:
         table = Table(title=f"{group.title.in_(lang)} ({group.points:g})", show_lines=False, title_justify="left")
@@ -353,7 +356,7 @@ def criteria_show(
         table.add_column("how")
         for criterion in group.criteria:
             how = "manual" if criterion.method == "manual" else (criterion.check or "not automated yet")
-            table.add_row(criterion.id, escape(criterion.title.in_(lang)), f"{criterion.points:g}", how)
+            table.add_row(criterion.id, criterion.title.in_(lang), f"{criterion.points:g}", how)
         console.print(table)
 
 

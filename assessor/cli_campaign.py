@@ -76,7 +76,7 @@ def portals_or_exit(path: Path) -> PortalList:
         return load_portals(path)
     except PortalsError as exc:
         for problem in exc.problems[:-1]:
-            error_console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False)
+            error_console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False, markup=True)
         raise fail(exc.problems[-1]) from None
 
 
@@ -236,7 +236,7 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
             expected = [entry.id for entry in load_portals(campaign.portals_file).portals]
         except PortalsError:
             expected = list(results)
-        table = Table(title=f"campaign {escape(name)}", title_justify="left")
+        table = Table(title=f"campaign {name}", title_justify="left")
         for column in ("portal", "outcome", "score", "grade", "error"):
             table.add_column(column)
         for portal_id in expected:
@@ -245,9 +245,7 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
                 table.add_row(portal_id, "pending", "", "", "")
             else:
                 score = f"{row.score:.1f}" if row.score is not None and row.grade else ""
-                # The error is a worker's last log line: shown as it is, never read as Rich markup.
-                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "",
-                              escape((row.error or "")[:80]))
+                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", (row.error or "")[:80])
         console.print(table)
         done = sum(1 for pid in expected if pid in results and results[pid].outcome == "done")
         failed = sum(1 for pid in expected if pid in results and results[pid].outcome == "failed")
@@ -314,7 +312,7 @@ def history(
         change = f"{result.score - previous:+.1f}" if graded and previous is not None else ""
         bar = "█" * round(result.score / 2) if graded else ""
         table.add_row(
-            escape(campaign.name),
+            campaign.name,
             campaign.created_at.strftime("%Y-%m-%d"),
             f"{result.score:.1f}" if graded else (result.status or result.outcome),
             result.grade or "–",

@@ -14,8 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-console = Console()
-error_console = Console(stderr=True)
+# Markup only where a print asks for it (markup=True, dynamic parts escaped): what is printed
+# quotes paths, URLs and portals' text, in which `[/x]` is text, not a closing tag.
+console = Console(markup=False)
+error_console = Console(stderr=True, markup=False)
 
 EXIT_OK = 0
 EXIT_GATE = 1

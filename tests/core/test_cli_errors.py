@@ -120,6 +120,11 @@ def test_an_error_quoting_square_brackets_is_printed_as_it_is(tmp_path: Path) ->
     with nothing open made the error reporter itself crash)."""
     result = run_cli("criteria", "validate", "[/x].yaml", cwd=tmp_path)
     assert_clean_error(result, 2, "[/x].yaml: cannot read criteria file")
+    good = Path(__file__).parents[2] / "assessor" / "criteria.yaml"
+    (tmp_path / "[red]").mkdir()
+    (tmp_path / "[red]" / "[bold]x.yaml").write_text(good.read_text(encoding="utf-8"), encoding="utf-8")
+    ok = run_cli("criteria", "validate", "[red]/[bold]x.yaml", cwd=tmp_path)
+    assert ok.returncode == 0 and "[red]/[bold]x.yaml: ok" in ok.stdout, ok.stderr
 
 
 def test_an_unreachable_portal_exits_3_with_a_report(tmp_path: Path) -> None:
