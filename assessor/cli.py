@@ -11,7 +11,6 @@ import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.markup import escape
@@ -43,7 +42,7 @@ from assessor.perf.cli import (
     apply_load_overrides,
     load_command,
 )
-from assessor.portals import PORTAL_ID_PATTERN
+from assessor.portals import PORTAL_ID_PATTERN, http_url_problem
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
@@ -136,9 +135,11 @@ def recipe_or_exit(path: Path) -> LoginRecipe:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise fail(f"not an http(s) URL: {url!r} (example: https://dichvucong.example.gov.vn/)")
+    problem = http_url_problem(url)
+    if problem and problem.startswith("not an http(s) URL"):
+        raise fail(f"{problem} (example: https://dichvucong.example.gov.vn/)")
+    if problem:
+        raise fail(problem)
     return url
 
 

@@ -111,10 +111,23 @@ class SampleSpec:
     overrides: dict[str, str]
 
 
-def _http_url(value: str) -> str:
+def http_url_problem(value: str) -> str | None:
+    """Why `value` cannot be a portal's URL, or None."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {value!r}")
+        return f"not an http(s) URL: {value!r}"
+    if parts.username is not None or parts.password is not None:
+        # Quoted without them: an error line must not print the password either.
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        return (f"the URL holds credentials (user:password@ before {bare}): they would be written into every "
+                "report and snapshot; remove them")
+    return None
+
+
+def _http_url(value: str) -> str:
+    problem = http_url_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -29,6 +29,7 @@ from assessor.criteria import Rubric, load_rubric
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from assessor.perf.runner import LoadPlan, run_load_test
+from assessor.portals import http_url_problem
 from assessor.snapshot import CollectSettings
 from assessor.stopping import sigterm_raises, stopped_by_sigterm_too, stops_reported
 
@@ -151,8 +152,8 @@ def load_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the load report.")] = Path("reports/load"),
 ) -> None:
     """Load-test one portal with simulated citizens (needs --allow-load-test)."""
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-        raise fail(f"not an http(s) URL: {url!r}")
+    if problem := http_url_problem(url):
+        raise fail(problem)
     if not allow_load_test:
         raise fail("a load test needs the portal owner's permission: pass --allow-load-test")
     if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):

@@ -38,6 +38,16 @@ def test_a_non_http_url_exits_2(tmp_path: Path, url: str) -> None:
     assert_clean_error(run_cli("run", url, "--out", str(tmp_path), cwd=tmp_path), 2, "not an http(s) URL")
 
 
+@pytest.mark.parametrize("command", [["run"], ["load", "--allow-load-test"]], ids=["run", "load"])
+def test_a_url_holding_credentials_exits_2_without_printing_them(tmp_path: Path, command: list[str]) -> None:
+    """They would be written into every report and snapshot."""
+    result = run_cli(command[0], "https://canbo:matkhau123@dichvucong.example.gov.vn/", *command[1:],
+                     "--out", "out", cwd=tmp_path)
+    assert_clean_error(result, 2, "the URL holds credentials (user:password@ before https://dichvucong.example.gov.vn/)")
+    assert "matkhau123" not in result.stdout + result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_bad_criteria_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\nversion: '1'\ntitle: {vi: a, en: a}\ngrades: []\ngroups:\n - id: g\n   points: 5\n", encoding="utf-8")
