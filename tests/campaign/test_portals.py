@@ -54,8 +54,8 @@ def test_bad_kind_url_and_unknown_field_are_reported_with_line_and_field() -> No
 
 def test_a_url_holding_credentials_is_refused_without_repeating_them() -> None:
     problems = problems_of("portals:\n  - {id: a, name: A, kind: other, url: 'https://canbo:matkhau@a.gov.vn/'}\n")
-    assert problems == ["p.yaml: line 2: portal a: url: the URL holds credentials (user:password@ before "
-                        "https://a.gov.vn/): they would be written into every report and snapshot; remove them"]
+    assert problems == [("p.yaml: line 2: portal a: url: the URL holds credentials (user:password@ before "
+                         "https://a.gov.vn/): they would be written into every report and snapshot; remove them")]
 
 
 def test_a_missing_field_names_the_entry_and_the_field() -> None:
