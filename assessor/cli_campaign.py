@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import time
+from collections.abc import Collection
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
@@ -87,13 +88,23 @@ def rubric_or_exit(path: Path | str | None) -> Rubric:
         raise fail(str(exc)) from None
 
 
-def campaign_reviews_or_exit(path: Path | None, rubric: Rubric) -> CampaignReviews:
+def campaign_reviews_or_exit(path: Path | None, rubric: Rubric, portals: Collection[str]) -> CampaignReviews:
     if path is None:
         return {}
     try:
-        return load_reviews(path, rubric)
+        return load_reviews(path, rubric, portals)
     except ReviewError as exc:
         raise fail(str(exc)) from None
+
+
+def campaign_portal_ids(store: Store, campaign: CampaignRow) -> set[str]:
+    """The portals a campaign holds results for, and those its list still names."""
+    ids = {row.portal_id for row in store.results(campaign)}
+    try:
+        ids |= {entry.id for entry in load_portals(campaign.portals_file).portals}
+    except PortalsError:
+        pass  # the list has moved or changed since: the stored results still say which portals
+    return ids
 
 
 def campaign_name_or_exit(name: str) -> str:
@@ -178,7 +189,7 @@ def campaign_run(
     portals = portals_or_exit(portals_file)
     logins_ready_or_exit(portals)
     rubric = rubric_or_exit(criteria)
-    campaign_reviews = campaign_reviews_or_exit(reviews, rubric)
+    campaign_reviews = campaign_reviews_or_exit(reviews, rubric, [entry.id for entry in portals.portals])
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
     browser_path = browser_or_exit(browser)
@@ -267,9 +278,9 @@ def campaign_rescore(
     """Recompute every score from the stored snapshots (another rubric, new reviews); no crawl."""
     lang = _lang_or_exit(lang)
     rubric = rubric_or_exit(criteria)
-    campaign_reviews = campaign_reviews_or_exit(reviews, rubric)
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
+        campaign_reviews = campaign_reviews_or_exit(reviews, rubric, campaign_portal_ids(store, campaign))
         rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
         paths = write_campaign_report(store, campaign, lang)
         console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}", highlight=False)

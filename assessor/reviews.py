@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,11 @@ def _review(rubric: Rubric, row: dict[str, Any], where: str) -> Review:
     )
 
 
-def _add(reviews: CampaignReviews, portal_id: str, review: Review, where: str) -> None:
+def _add(reviews: CampaignReviews, portal_id: str, review: Review, where: str, portals: Collection[str] | None) -> None:
+    if portals is not None and portal_id not in portals:
+        # A mistyped id would drop a reviewer's score without a word and leave the grade provisional.
+        known = ", ".join(sorted(portals)[:10]) + (", ..." if len(portals) > 10 else "")
+        raise ReviewError(f"{where}: portal {portal_id!r} is not in the campaign (its portals: {known})")
     portal = reviews.setdefault(portal_id, {})
     if review.criterion in portal:
         raise ReviewError(f"{where}: criterion {review.criterion} of portal {portal_id} is reviewed twice")
@@ -97,7 +102,7 @@ def _read_text(path: Path) -> str:
         raise ReviewError(f"{exc}{hint}") from None
 
 
-def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
+def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Collection[str] | None) -> None:
     text = _read_text(path)
     try:
         root = yaml.compose(text)
@@ -112,7 +117,7 @@ def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
         where = f"{path}:{yaml_line(root, ('reviews', index))}"
         if not isinstance(row, dict):
             raise ReviewError(f"{where}: expected a mapping (criterion, points or fraction, note, reviewer, date)")
-        _add(reviews, portal_id, _review(rubric, row, where), where)
+        _add(reviews, portal_id, _review(rubric, row, where), where, portals)
 
 
 def _csv_delimiter(header: str) -> str:
@@ -121,7 +126,7 @@ def _csv_delimiter(header: str) -> str:
     return max(",;\t", key=lambda candidate: len(set(CSV_COLUMNS) & {name.strip() for name in header.split(candidate)}))
 
 
-def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
+def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Collection[str] | None) -> None:
     text = _read_text(path)
     with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle, delimiter=_csv_delimiter(text.partition("\n")[0]), skipinitialspace=True)
@@ -133,11 +138,12 @@ def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews) -> None:
             portal_id = (row.get("portal") or "").strip()
             if not portal_id:
                 raise ReviewError(f"{where}: missing 'portal'")
-            _add(reviews, portal_id, _review(rubric, row, where), where)
+            _add(reviews, portal_id, _review(rubric, row, where), where, portals)
 
 
-def load_reviews(path: Path | str, rubric: Rubric) -> CampaignReviews:
-    """Reviews from a YAML file, a CSV file, or a folder of them, checked against `rubric`."""
+def load_reviews(path: Path | str, rubric: Rubric, portals: Collection[str] | None = None) -> CampaignReviews:
+    """Reviews from a YAML file, a CSV file, or a folder of them, checked against `rubric` and,
+    when given, the campaign's portal ids."""
     path = Path(path)
     files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".csv")) if path.is_dir() else [path]
     reviews: CampaignReviews = {}
@@ -145,9 +151,9 @@ def load_reviews(path: Path | str, rubric: Rubric) -> CampaignReviews:
         if not file.is_file():
             raise ReviewError(f"{file}: review file not found")
         if file.suffix == ".csv":
-            _load_csv(file, rubric, reviews)
+            _load_csv(file, rubric, reviews, portals)
         else:
-            _load_yaml(file, rubric, reviews)
+            _load_yaml(file, rubric, reviews, portals)
     return reviews
 
 

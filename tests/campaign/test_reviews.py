@@ -80,6 +80,22 @@ def test_a_csv_not_in_utf8_is_an_error_naming_the_line_and_the_fix(tmp_path: Pat
         load_reviews(legacy, RUBRIC)
 
 
+def test_a_review_for_a_portal_not_in_the_campaign_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    """A mistyped portal id would drop the reviewer's score without a word."""
+    criterion = MANUAL[0]
+    csv_file = write(tmp_path / "reviews.csv",
+                     f"portal,criterion,fraction\nhanoi,{criterion.id},1\nhanio,{criterion.id},1\n")
+    with pytest.raises(ReviewError, match=r"reviews\.csv:3: portal 'hanio' is not in the campaign \(its portals: hanoi, hue\)"):
+        load_reviews(csv_file, RUBRIC, portals=["hanoi", "hue"])
+    folder = tmp_path / "per-portal"
+    folder.mkdir()
+    write(folder / "r.yaml", yaml_review(criterion.id, "fraction: 1").replace("portal: hanoi", "portal: danang"))
+    with pytest.raises(ReviewError, match=r"r\.yaml:3: portal 'danang' is not in the campaign"):
+        load_reviews(folder, RUBRIC, portals=["hanoi", "hue"])
+    # Outside a campaign (one portal's run) a campaign-wide file holds other portals' rows.
+    assert set(load_reviews(csv_file, RUBRIC)) == {"hanoi", "hanio"}
+
+
 def test_an_unknown_criterion_is_an_error_naming_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "r.yaml", yaml_review("security.no_such_thing", "points: 1"))
     with pytest.raises(ReviewError, match=r"r\.yaml:3: unknown criterion 'security.no_such_thing'"):

@@ -142,3 +142,15 @@ def test_status_shows_a_stored_error_as_it_is(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["campaign", "status", "c", "--db", db], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert error in result.output
+
+
+def test_rescore_refuses_reviews_for_a_portal_the_campaign_does_not_hold(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.sqlite3")
+    with open_store(db) as store:
+        campaign = store.create_campaign("c", str(tmp_path / "moved.yaml"), str(tmp_path / "out"), None, {})
+        store.save_result(campaign, HANOI, datetime.now(UTC), error="timed out after 210 s")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("portal,criterion,fraction\nhanoii,function.esign,1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db, "--reviews", str(reviews)])
+    assert result.exit_code == 2, result.output
+    assert f"{reviews}:2: portal 'hanoii' is not in the campaign (its portals: hanoi)" in " ".join(result.output.split())
