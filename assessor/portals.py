@@ -176,6 +176,13 @@ def _validation_problems(exc: ValidationError, root: yaml.Node, entries: list[An
     return problems
 
 
+def _as_portals_mapping(root: yaml.Node) -> yaml.Node:
+    """A bare list of entries, seen as `portals:` holding it (so that lines are found alike)."""
+    if not isinstance(root, yaml.SequenceNode):
+        return root
+    return yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "portals"), root)])
+
+
 def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
     try:
         root = yaml.compose(text)
@@ -187,7 +194,7 @@ def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
     if isinstance(data, list):
         # A bare list of entries is accepted too.
         data = {"portals": data}
-        root = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "portals"), root)])
+        root = _as_portals_mapping(root)
     if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
         raise PortalsError([f"{source}: line 1: expected a 'portals:' list of entries"])
     try:
@@ -219,7 +226,7 @@ def load_portals(path: Path | str) -> PortalList:
     except NotUtf8Error as exc:
         raise PortalsError([f"{path}: line {exc.line}: not UTF-8 text; save the list as UTF-8"]) from None
     portals = parse_portals(text, str(path))
-    root = yaml.compose(text)
+    root = _as_portals_mapping(yaml.compose(text))
     problems = []
     for index, entry in enumerate(portals.portals):
         if isinstance(entry.login, str):

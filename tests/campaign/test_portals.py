@@ -160,3 +160,11 @@ def test_a_campaign_name_may_be_vietnamese_with_spaces() -> None:
     from assessor.cli_campaign import campaign_name_or_exit
 
     assert campaign_name_or_exit("Đợt 1 năm 2026") == "Đợt 1 năm 2026"
+
+
+def test_a_bare_list_names_the_line_of_an_unusable_login_recipe(tmp_path: Path) -> None:
+    path = tmp_path / "portals.yaml"
+    path.write_text("- id: a\n  name: A\n  kind: other\n  url: https://a.gov.vn/\n  login: absent.yaml\n",
+                    encoding="utf-8")
+    with pytest.raises(PortalsError, match=r"portals\.yaml: line 5: portal a: login: .*cannot read login recipe"):
+        load_portals(path)
