@@ -20,8 +20,8 @@ from rich.text import Text
 from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
+from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, url_or_exit
 from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
-from assessor.collect.http import ca_bundle_problem
 from assessor.console import (
     EXIT_GATE,
     EXIT_UNREACHABLE,
@@ -29,7 +29,6 @@ from assessor.console import (
     fail,
     live_progress_wanted,
     progress_line,
-    writable_folder_or_exit,
 )
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
@@ -42,7 +41,7 @@ from assessor.perf.cli import (
     apply_load_overrides,
     load_command,
 )
-from assessor.portals import PORTAL_ID_PATTERN, http_url_problem
+from assessor.portals import PORTAL_ID_PATTERN
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
@@ -134,15 +133,6 @@ def recipe_or_exit(path: Path) -> LoginRecipe:
     return recipe
 
 
-def check_url(url: str) -> str:
-    problem = http_url_problem(url)
-    if problem and problem.startswith("not an http(s) URL"):
-        raise fail(f"{problem} (example: https://dichvucong.example.gov.vn/)")
-    if problem:
-        raise fail(problem)
-    return url
-
-
 def browser_or_exit(explicit: str | None) -> str:
     try:
         return find_browser(explicit).path
@@ -207,7 +197,7 @@ def run(
     no_progress: NoProgressOption = False,
 ) -> None:
     """Assess one portal and write its report."""
-    check_url(url)
+    url_or_exit(url)
     if portal_id is not None and not re.fullmatch(PORTAL_ID_PATTERN, portal_id):
         raise fail(f"--id {portal_id!r}: lowercase letters, digits, '-' and '_' (up to 64), as ids in portals.yaml; "
                    "it names the report's folder under --out")
@@ -218,16 +208,15 @@ def run(
         gates = parse_gates(fail_under, fail_on, rubric)
     except GateError as exc:
         raise fail(str(exc)) from None
-    if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):
-        raise fail(f"--ca-bundle {ca_bundle}: {problem}")
-    writable_folder_or_exit(out)
+    ca_bundle_or_exit(ca_bundle)
+    out_folder_or_exit(out)
     settings = CollectSettings(
         max_pages=max_pages,
         max_depth=max_depth,
         time_budget_s=time_budget,
         page_timeout_s=page_timeout,
         resolve=parse_resolve(resolve),
-        http_url=check_url(http_url) if http_url else None,
+        http_url=url_or_exit(http_url) if http_url else None,
         allow_load_test=allow_load_test,
         login_recipe=recipe_or_exit(login_recipe) if login_recipe else None,
     )
@@ -288,7 +277,7 @@ def demo(
     except ValueError as exc:
         raise fail(str(exc)) from None
     rubric = rubric_or_exit(None)
-    writable_folder_or_exit(out)
+    out_folder_or_exit(out)
     # The sample portal is ours and on loopback: the demo may load-test it, briefly.
     apply_load_overrides(rubric, DEMO_LOAD_USERS, DEMO_LOAD_SECONDS)
     # Served from its own process, as a real portal is from another machine (`sample_portal.process`).

@@ -20,8 +20,9 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
+from assessor.cli_inputs import out_folder_or_exit
 from assessor.collect.browser import BROWSER_ENV
-from assessor.console import console, error_console, fail, live_progress_wanted, writable_folder_or_exit
+from assessor.console import console, error_console, fail, live_progress_wanted
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.model import Review
 from assessor.portals import PortalList, PortalsError, load_portals
@@ -193,7 +194,7 @@ def campaign_run(
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
     browser_path = browser_or_exit(browser)
-    writable_folder_or_exit(out)
+    out_folder_or_exit(out)
     options = CampaignOptions(
         concurrency=concurrency,
         max_pages=max_pages,

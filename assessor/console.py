@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -30,20 +28,6 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     # The message often quotes what the user gave or a portal sent: never read as Rich markup.
     error_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code)
-
-
-def writable_folder_or_exit(folder: Path) -> Path:
-    """--out, made now if need be: a folder assessor cannot write to (a file of that name, no
-    permission) is said before any work starts, not as a traceback when the first result is saved."""
-    if folder.exists() and not folder.is_dir():
-        raise fail(f"--out {folder}: is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise fail(f"--out {folder}: cannot write there: {exc.strerror or exc}") from None
-    return folder
 
 
 def live_progress_wanted(no_progress: bool) -> bool:

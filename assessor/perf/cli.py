@@ -23,13 +23,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError
 
 from assessor.artifacts.performance import LabSettings, LoadSettings, LoadTestResult
-from assessor.collect.http import ca_bundle_problem, http_client
-from assessor.console import EXIT_UNREACHABLE, console, fail, writable_folder_or_exit
+from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, url_or_exit
+from assessor.collect.http import http_client
+from assessor.console import EXIT_UNREACHABLE, console, fail
 from assessor.criteria import Rubric, load_rubric
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from assessor.perf.runner import LoadPlan, run_load_test
-from assessor.portals import http_url_problem
 from assessor.snapshot import CollectSettings
 from assessor.stopping import sigterm_raises, stopped_by_sigterm_too, stops_reported
 
@@ -152,13 +152,11 @@ def load_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the load report.")] = Path("reports/load"),
 ) -> None:
     """Load-test one portal with simulated citizens (needs --allow-load-test)."""
-    if problem := http_url_problem(url):
-        raise fail(problem)
+    url_or_exit(url)
     if not allow_load_test:
         raise fail("a load test needs the portal owner's permission: pass --allow-load-test")
-    if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):
-        raise fail(f"--ca-bundle {ca_bundle}: {problem}")
-    writable_folder_or_exit(out)
+    ca_bundle_or_exit(ca_bundle)
+    out_folder_or_exit(out)
     load_settings, lab_settings = rubric_settings(load_rubric())
     asked = {"users": users, "spawn_rate": spawn_rate, "duration_s": duration, "think_min_s": think_min,
              "think_max_s": think_max}

@@ -1,0 +1,37 @@
+"""What the commands are given, checked before any work starts: each problem is one line and
+exit code 2, never a traceback once a crawl or a load test has run."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from assessor.collect.http import ca_bundle_problem
+from assessor.console import fail
+from assessor.portals import http_url_problem
+
+
+def url_or_exit(url: str) -> str:
+    if problem := http_url_problem(url):
+        raise fail(f"{problem} (example: https://dichvucong.example.gov.vn/)")
+    return url
+
+
+def ca_bundle_or_exit(ca_bundle: Path | None) -> Path | None:
+    if ca_bundle is not None and (problem := ca_bundle_problem(ca_bundle)):
+        raise fail(f"--ca-bundle {ca_bundle}: {problem}")
+    return ca_bundle
+
+
+def out_folder_or_exit(folder: Path) -> Path:
+    """--out, made now if need be: a folder assessor cannot write to (a file of that name, no
+    permission) is said now, not when the first result is saved."""
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"--out {folder}: is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise fail(f"--out {folder}: cannot write there: {exc.strerror or exc}") from None
+    return folder
