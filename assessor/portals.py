@@ -176,14 +176,12 @@ def _validation_problems(exc: ValidationError, root: yaml.Node, entries: list[An
     return problems
 
 
-def _as_portals_mapping(root: yaml.Node) -> yaml.Node:
-    """A bare list of entries, seen as `portals:` holding it (so that lines are found alike)."""
-    if not isinstance(root, yaml.SequenceNode):
-        return root
-    return yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "portals"), root)])
-
-
 def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
+    return _parse(text, source)[0]
+
+
+def _parse(text: str, source: str) -> tuple[PortalList, yaml.Node]:
+    """The list, and its YAML nodes for the line of any later problem."""
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -194,7 +192,7 @@ def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
     if isinstance(data, list):
         # A bare list of entries is accepted too.
         data = {"portals": data}
-        root = _as_portals_mapping(root)
+        root = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "portals"), root)])
     if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
         raise PortalsError([f"{source}: line 1: expected a 'portals:' list of entries"])
     try:
@@ -214,7 +212,7 @@ def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
     if problems:
         raise PortalsError(problems)
     portals.source = source
-    return portals
+    return portals, root
 
 
 def load_portals(path: Path | str) -> PortalList:
@@ -225,8 +223,7 @@ def load_portals(path: Path | str) -> PortalList:
         raise PortalsError([f"{path}: cannot read the portal list: {exc.strerror or exc}"]) from None
     except NotUtf8Error as exc:
         raise PortalsError([f"{path}: line {exc.line}: not UTF-8 text; save the list as UTF-8"]) from None
-    portals = parse_portals(text, str(path))
-    root = _as_portals_mapping(yaml.compose(text))
+    portals, root = _parse(text, str(path))
     problems = []
     for index, entry in enumerate(portals.portals):
         if isinstance(entry.login, str):
