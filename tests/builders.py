@@ -72,15 +72,18 @@ def params_of(criterion_id: str) -> Any:
     return load_rubric().criterion(criterion_id).parsed_params
 
 
-def quick_rubric_file(folder: Path) -> Path:
+def quick_rubric_file(folder: Path, load: dict[str, float] | None = None) -> Path:
     """The bundled rubric with one desktop lab run per key page: the same criteria and weights,
     for end-to-end tests about something other than page-load measurement (campaigns), where
-    three desktop-and-mobile runs per page would only cost minutes."""
+    three desktop-and-mobile runs per page would only cost minutes. `load` replaces the load
+    test's sizes."""
     path = default_criteria_path()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for group in data["groups"]:
         for criterion in group["criteria"]:
             lab = criterion.get("params", {}).get("lab")
+            if load is not None and "load" in criterion.get("params", {}):
+                criterion["params"]["load"] = dict(load)
             if lab:
                 lab["runs"] = 1
                 lab["form_factors"] = [factor for factor in lab["form_factors"] if not factor.get("mobile")]

@@ -273,20 +273,6 @@ def test_sigterm_stops_a_campaign_like_ctrl_c_and_a_background_campaign_says_how
                 if attempt.outcome is not None] == [], "no portal is recorded as failed for being stopped"
 
 
-def rubric_with_a_long_load(folder: Path) -> Path:
-    """The quick rubric with a load test far longer than any test waits: one that ran to its end
-    would fail the test."""
-    data = yaml.safe_load(QUICK_RUBRIC.read_text(encoding="utf-8"))
-    for group in data["groups"]:
-        for criterion in group["criteria"]:
-            if "load" in criterion.get("params", {}):
-                criterion["params"]["load"] = {"users": 2, "spawn_rate": 2, "duration_s": 240,
-                                               "think_min_s": 0.5, "think_max_s": 1}
-    path = folder / "criteria-long-load.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def generating_load(pid: str, within_s: float = 120) -> bool:
     """Locust `pid` is past its start-up and recording its traffic (rows in its stats history).
 
@@ -302,6 +288,10 @@ def generating_load(pid: str, within_s: float = 120) -> bool:
     return False
 
 
+# Far longer than any test waits: a load test that ran to its end would fail the test.
+LONG_LOAD = {"users": 2, "spawn_rate": 2, "duration_s": 240, "think_min_s": 0.5, "think_max_s": 1}
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_campaign_stopped_during_a_load_test_leaves_no_load_generator(sig: signal.Signals, tmp_path: Path) -> None:
     """Locust runs in a session of its own, out of reach of the worker's process group that a
@@ -312,7 +302,7 @@ def test_a_campaign_stopped_during_a_load_test_leaves_no_load_generator(sig: sig
     data["portals"][0]["allow_load_test"] = True
     portals.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     settings = [*SETTINGS]
-    settings[settings.index("--criteria") + 1] = str(rubric_with_a_long_load(tmp_path))
+    settings[settings.index("--criteria") + 1] = str(quick_rubric_file(tmp_path, load=LONG_LOAD))
     out = tmp_path / "out"
     process = subprocess.Popen([*COMMAND, "campaign", "run", str(portals), "--name", "load", "--db",
                                 str(tmp_path / "load.sqlite3"), "--out", str(out), *settings],
