@@ -72,6 +72,11 @@ def params_of(criterion_id: str) -> Any:
     return load_rubric().criterion(criterion_id).parsed_params
 
 
+# A load test far longer than any test waits: one that ran to its end would fail the test.
+LONG_LOAD_S = 120
+LONG_LOAD = {"users": 2, "spawn_rate": 2, "duration_s": LONG_LOAD_S, "think_min_s": 0.5, "think_max_s": 1}
+
+
 def quick_rubric_file(folder: Path, load: dict[str, float] | None = None) -> Path:
     """The bundled rubric with one desktop lab run per key page: the same criteria and weights,
     for end-to-end tests about something other than page-load measurement (campaigns), where

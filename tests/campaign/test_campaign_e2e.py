@@ -26,7 +26,7 @@ from assessor.collect.browser import BrowserOptions, BrowserSession, find_browse
 from assessor.model import Status
 from assessor.portals import example_portals_path
 from assessor.store import Store, open_store
-from tests.builders import quick_rubric_file
+from tests.builders import LONG_LOAD, quick_rubric_file
 from tests.processes import pids_left, pids_started
 
 # The shared 12-portal run is set up inside the first test; on a busy machine it outlasts the
@@ -286,10 +286,6 @@ def generating_load(pid: str, within_s: float = 120) -> bool:
             return True
         time.sleep(0.2)
     return False
-
-
-# Far longer than any test waits: a load test that ran to its end would fail the test.
-LONG_LOAD = {"users": 2, "spawn_rate": 2, "duration_s": 240, "think_min_s": 0.5, "think_max_s": 1}
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])

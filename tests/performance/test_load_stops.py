@@ -21,14 +21,12 @@ from assessor.perf.runner import LOCUSTFILE
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings
-from tests.builders import make_snapshot, page, quick_rubric_file
+from tests.builders import LONG_LOAD, LONG_LOAD_S, make_snapshot, page, quick_rubric_file
 from tests.core.local_site import serve_site
 from tests.processes import pids_left, pids_started
 from tests.zoo.servers import Zoo
 
-# Far longer than any test waits: a load test that ran to its end would fail the test.
-LONG_S = 120
-LONG_LOAD = {"users": 2, "spawn_rate": 2, "duration_s": LONG_S, "think_min_s": 0.5, "think_max_s": 1}
+LONG_S = LONG_LOAD_S
 ASSESSOR = [sys.executable, "-m", "assessor"]
 
 
