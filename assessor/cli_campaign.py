@@ -118,6 +118,79 @@ def campaign_name_or_exit(name: str) -> str:
     return name
 
 
+# What decides a portal's results, as CampaignOptions field -> (the run command's parameter, its
+# option): a resumed campaign assesses its remaining portals as it assessed the first ones.
+RESULT_OPTIONS = {
+    "max_pages": ("max_pages", "--max-pages"),
+    "max_depth": ("max_depth", "--max-depth"),
+    "time_budget_s": ("time_budget", "--time-budget"),
+    "page_timeout_s": ("page_timeout", "--page-timeout"),
+    "per_host_concurrency": ("per_host", "--per-host"),
+    "portal_timeout_s": ("portal_timeout", "--portal-timeout"),
+    "lang": ("lang", "--lang"),
+}
+
+
+def given_options(ctx: typer.Context) -> set[str]:
+    """The command's parameters the user gave, on the command line or through the environment.
+    By name: Typer bundles its own copy of Click, whose ParameterSource is not click's."""
+    return {name for name in ctx.params
+            if getattr(ctx.get_parameter_source(name), "name", None) in ("COMMANDLINE", "ENVIRONMENT")}
+
+
+def campaign_to_resume(db: str | None, name: str) -> CampaignRow | None:
+    """The stored campaign that `--resume` continues, if there is one (its store is not made here)."""
+    try:
+        store = open_store(db, create=False)
+    except StoreError:
+        return None  # no store yet, or one that cannot be opened: `campaign run` says which
+    with store:
+        return store.campaign(name)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(its default)"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def continued_settings_or_exit(
+    campaign: CampaignRow, asked: CampaignOptions, criteria: Path | None, out: Path, given: set[str]
+) -> tuple[CampaignOptions, str | None, Path]:
+    """The options, criteria file and --out folder the campaign started with. Mixing settings
+    within one campaign would rank portals assessed differently, so a value given again must agree;
+    how many portals run at once may change."""
+    kept = CampaignOptions.model_validate({**campaign.options, "concurrency": asked.concurrency})
+    conflicts = [f"{flag} {_shown(getattr(kept, field))}" for field, (param, flag) in RESULT_OPTIONS.items()
+                 if param in given and getattr(asked, field) != getattr(kept, field)]
+    if "criteria" in given and (criteria is None or str(criteria.resolve()) != campaign.criteria_file):
+        conflicts.append(f"--criteria {campaign.criteria_file or '(the bundled rubric)'}")
+    started_out = Path(campaign.out_dir).parent
+    if "out" in given and str((out / campaign.name).resolve()) != campaign.out_dir:
+        conflicts.append(f"--out {started_out}")
+    if conflicts:
+        raise fail(f"campaign {campaign.name!r} was started with {', '.join(conflicts)}: --resume assesses its "
+                   "remaining portals as it did the first ones, so give the same values or leave them out "
+                   "(or start a new campaign with another --name)")
+    return kept, campaign.criteria_file, started_out
+
+
+def note_another_list(store: Store, campaign: CampaignRow, portals_file: Path, portals: PortalList) -> None:
+    """A campaign resumed from another list goes on with that list's portals; say so, and which
+    portals it assessed before stay in it though the list no longer names them."""
+    if str(portals_file.resolve()) == campaign.portals_file:
+        return
+    error_console.print(f"note: campaign {campaign.name!r} was started from {campaign.portals_file}; "
+                        f"it goes on with the portals of {portals_file.resolve()}", highlight=False)
+    listed = {entry.id for entry in portals.portals}
+    left_out = sorted(row.portal_id for row in store.results(campaign) if row.portal_id not in listed)
+    if left_out:
+        error_console.print(f"note: {len(left_out)} portal{'s' if len(left_out) > 1 else ''} assessed before and "
+                            f"not in this list {'stay' if len(left_out) > 1 else 'stays'} in the campaign: "
+                            f"{', '.join(left_out)}", highlight=False)
+    store.move_to_list(campaign, str(portals_file.resolve()))
+
+
 def _lang_or_exit(lang: str) -> str:
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
@@ -163,6 +236,7 @@ def say_how_to_stop_if_ctrl_c_is_ignored() -> None:
 
 @campaign_app.command("run")
 def campaign_run(
+    ctx: typer.Context,
     portals_file: Annotated[Path, typer.Argument(help="portals.yaml: the list of portals to assess.")],
     name: Annotated[str, typer.Option("--name", help="The campaign's name, e.g. 2026-Q4.")],
     db: DbOption = None,
@@ -184,17 +258,13 @@ def campaign_run(
     browser: Annotated[str | None, typer.Option("--browser", envvar=BROWSER_ENV, help="Chromium executable.")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")] = False,
 ) -> None:
-    """Assess every portal of the list; results are stored as each portal finishes."""
+    """Assess every portal of the list; results are stored as each portal finishes.
+
+    With --resume, the campaign goes on with the settings it started with (criteria, --out, crawl
+    limits, language); giving one of them again with another value is refused."""
     lang = _lang_or_exit(lang)
-    campaign_name_or_exit(name)
     portals = portals_or_exit(portals_file)
     logins_ready_or_exit(portals)
-    rubric = rubric_or_exit(criteria)
-    campaign_reviews = campaign_reviews_or_exit(reviews, rubric, [entry.id for entry in portals.portals])
-    from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
-
-    browser_path = browser_or_exit(browser)
-    out_folder_or_exit(out)
     options = CampaignOptions(
         concurrency=concurrency,
         max_pages=max_pages,
@@ -204,8 +274,19 @@ def campaign_run(
         per_host_concurrency=per_host,
         portal_timeout_s=portal_timeout,
         lang=lang,
-        browser_path=browser_path,
     )
+    earlier = campaign_to_resume(db, name) if resume else None
+    criteria_file: str | None = str(criteria.resolve()) if criteria else None
+    if earlier is None:
+        campaign_name_or_exit(name)  # a new campaign's name becomes its folder
+    else:
+        options, criteria_file, out = continued_settings_or_exit(earlier, options, criteria, out, given_options(ctx))
+    rubric = rubric_or_exit(criteria_file)
+    campaign_reviews = campaign_reviews_or_exit(reviews, rubric, [entry.id for entry in portals.portals])
+    from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
+
+    options.browser_path = browser_or_exit(browser)
+    out_folder_or_exit(out)
     with store_or_exit(db, create=True) as store:
         campaign = store.campaign(name)
         if campaign is not None and not resume:
@@ -215,9 +296,11 @@ def campaign_run(
                 name,
                 str(portals_file.resolve()),
                 str((out / name).resolve()),
-                str(Path(criteria).resolve()) if criteria else None,
+                criteria_file,
                 options.model_dump(exclude={"browser_path"}),
             )
+        else:
+            note_another_list(store, campaign, portals_file, portals)
         display = LiveDisplay(len(portals.portals), concurrency)
         live = live_progress_wanted(no_progress)
         say_how_to_stop_if_ctrl_c_is_ignored()
@@ -230,7 +313,7 @@ def campaign_run(
             state = asyncio.run(stopped_by_sigterm_too(
                 run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
             ))
-        paths = write_campaign_report(store, campaign, lang)
+        paths = write_campaign_report(store, campaign, options.lang)
         console.print(
             f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",
             highlight=False,

@@ -215,6 +215,12 @@ class Store:
         with self.session() as session, session.begin():
             session.get(CampaignRow, campaign.id).finished_at = _now()
 
+    def move_to_list(self, campaign: CampaignRow, portals_file: str) -> None:
+        """The campaign goes on with the portals of another list."""
+        with self.session() as session, session.begin():
+            session.get(CampaignRow, campaign.id).portals_file = portals_file
+        campaign.portals_file = portals_file
+
     # attempts
     def start_attempt(self, campaign: CampaignRow, portal_id: str) -> int:
         with self.session() as session, session.begin():

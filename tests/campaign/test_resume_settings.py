@@ -1,0 +1,108 @@
+"""`campaign run --resume` assesses the remaining portals as the first ones were assessed.
+
+The portals here are unreachable (a closed port on 127.0.0.1): each takes a few seconds, and its
+snapshot still records the settings it was collected with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assessor.campaign import CampaignOptions
+from assessor.store import open_store
+
+pytestmark = pytest.mark.timeout(300)
+
+ASSESSOR = [sys.executable, "-m", "assessor"]
+FIRST = "portals:\n  - {id: closed-a, name: Cổng A, kind: province, url: \"https://127.0.0.1:9/\"}\n"
+BOTH = FIRST + "  - {id: closed-b, name: Cổng B, kind: ministry, url: \"https://127.0.0.1:9/b\"}\n"
+
+
+def assessor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ASSESSOR, *args], capture_output=True, text=True, timeout=240, cwd=cwd)
+
+
+def collected_with(out: Path, portal_id: str) -> dict[str, object]:
+    return json.loads((out / portal_id / "snapshot" / "snapshot.json").read_text(encoding="utf-8"))["settings"]
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Path:
+    """Campaign `q4`, started with its own settings and stopped before any result was stored."""
+    (tmp_path / "portals.yaml").write_text(BOTH, encoding="utf-8")
+    with open_store(tmp_path / "s.sqlite3") as store:
+        store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
+                              CampaignOptions(max_pages=3, time_budget_s=40).model_dump(exclude={"browser_path"}))
+    return tmp_path
+
+
+def stored_ids(folder: Path) -> list[str]:
+    with open_store(folder / "s.sqlite3", create=False) as store:
+        return sorted(row.portal_id for row in store.results(store.campaign("q4")))
+
+
+def test_a_resumed_campaign_keeps_the_settings_it_started_with(started: Path) -> None:
+    """Those left out come from the store, whatever the defaults; one given again with the same
+    value is accepted, and so is another --concurrency."""
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                      "--out", "out", "--max-pages", "3", "--concurrency", "1", cwd=started)
+    assert result.returncode == 0, result.stderr
+    assert "2 assessed, 0 failed, 0 kept from before" in result.stdout
+    for portal_id in ("closed-a", "closed-b"):
+        settings = collected_with(started / "out" / "q4", portal_id)
+        assert (settings["max_pages"], settings["time_budget_s"]) == (3, 40)
+
+
+@pytest.mark.parametrize(("given", "started_with"), [
+    (["--max-pages", "5"], "--max-pages 3"),
+    (["--time-budget", "40", "--max-depth", "1"], "--max-depth 3"),
+    (["--lang", "en"], "--lang vi"),
+    (["--out", "elsewhere"], "--out "),
+    (["--criteria", "other.yaml"], "--criteria (the bundled rubric)"),
+], ids=["max-pages", "max-depth", "lang", "out", "criteria"])
+def test_resuming_with_other_settings_is_refused_before_any_portal_is_assessed(
+        started: Path, given: list[str], started_with: str) -> None:
+    (started / "other.yaml").write_bytes((Path(__file__).parents[2] / "assessor" / "criteria.yaml").read_bytes())
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", *given,
+                      cwd=started)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    assert message.startswith("error: campaign 'q4' was started with ") and started_with in message, message
+    assert "--resume" in message and "another --name" in message
+    assert stored_ids(started) == []
+    assert not (started / "elsewhere").exists()
+
+
+def test_resuming_from_another_list_says_so_and_names_the_portals_it_no_longer_holds(started: Path) -> None:
+    (started / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    first = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=started)
+    assert first.returncode == 0, first.stderr
+    (started / "renamed.yaml").write_text(
+        "portals:\n  - {id: closed-c, name: Cổng C, kind: other, url: \"https://127.0.0.1:9/c\"}\n", encoding="utf-8")
+    result = assessor("campaign", "run", "renamed.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=started)
+    assert result.returncode == 0, result.stderr
+    notes = " ".join(result.stderr.split())
+    assert f"note: campaign 'q4' was started from {started / 'portals.yaml'}; it goes on with the portals of " \
+           f"{started / 'renamed.yaml'}" in notes
+    assert "note: 1 portal assessed before and not in this list stays in the campaign: closed-a" in notes
+    assert stored_ids(started) == ["closed-a", "closed-c"]
+    status = assessor("campaign", "status", "q4", "--db", "s.sqlite3", cwd=started)
+    assert status.returncode == 0 and "1 done, 0 failed, 0 pending of 1" in status.stdout  # the new list's
+
+
+def test_a_campaign_named_before_names_were_checked_can_still_be_resumed(tmp_path: Path) -> None:
+    """Names holding '/' were accepted until the folder-name rule came in; their folder is stored."""
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    with open_store(tmp_path / "s.sqlite3") as store:
+        store.create_campaign("2025/Q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "2025-Q4"), None,
+                              {"max_pages": 2})
+    result = assessor("campaign", "run", "portals.yaml", "--name", "2025/Q4", "--db", "s.sqlite3", "--resume",
+                      cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert collected_with(tmp_path / "out" / "2025-Q4", "closed-a")["max_pages"] == 2
