@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +35,9 @@ from assessor.perf import PLAN_ENV
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # How often a waiting runner looks whether it has been asked to stop.
 STOP_POLL_S = 0.2
+# A load test works in a temporary folder named after its process: one whose process is gone was
+# abandoned by a `kill -9` (no clean-up code runs) and is removed by the next load test.
+LOAD_FOLDER_PREFIX = "assessor-load-"
 
 
 class LoadPlan(BaseModel):
@@ -168,11 +172,30 @@ def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
     return result
 
 
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_abandoned_load_folders(root: Path | None = None) -> None:
+    """Remove the working folders of load tests whose process has gone."""
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{LOAD_FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(LOAD_FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def run_load_test(plan: LoadPlan, cancel: threading.Event | None = None) -> LoadTestResult:
     """Run the plan to completion, or until `cancel` is set (blocking: async code runs it in a
     thread, which cannot be cancelled, and sets `cancel` instead)."""
     cancel = cancel or threading.Event()
-    with tempfile.TemporaryDirectory(prefix="assessor-load-") as folder:
+    remove_abandoned_load_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{LOAD_FOLDER_PREFIX}{os.getpid()}-") as folder:
         csv_prefix = Path(folder) / "locust"
         log_path = Path(folder) / "locust.log"
         with log_path.open("wb") as log:

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from assessor.collect.context import CollectContext
 from assessor.collect.load_test import load_test
 from assessor.criteria import load_rubric
-from assessor.perf.runner import LOCUSTFILE
+from assessor.perf.runner import LOAD_FOLDER_PREFIX, LOCUSTFILE, remove_abandoned_load_folders
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings
@@ -91,6 +92,28 @@ def test_a_killed_assessor_load_leaves_no_locust_behind(sig: int, code: int, sai
     assert process.returncode == code, stderr
     assert said in stderr
     assert not (tmp_path / "load-report.html").exists()
+    # Its working folder (Locust's statistics and log): removed on SIGTERM; after `kill -9`, which
+    # runs no clean-up code, left for the next load test to remove.
+    left = list(Path(tempfile.gettempdir()).glob(f"{LOAD_FOLDER_PREFIX}{process.pid}-*"))
+    assert len(left) == (1 if sig == signal.SIGKILL else 0)
+    remove_abandoned_load_folders()
+    assert not any(folder.exists() for folder in left)
+
+
+def test_only_the_folders_of_load_tests_whose_process_is_gone_are_removed(tmp_path: Path) -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    folders = {
+        "abandoned": tmp_path / f"{LOAD_FOLDER_PREFIX}{ended.pid}-abc123",
+        "running": tmp_path / f"{LOAD_FOLDER_PREFIX}{os.getpid()}-def456",
+        "other": tmp_path / f"{LOAD_FOLDER_PREFIX}no-pid",
+        "unrelated": tmp_path / f"pytest-{ended.pid}-x",
+    }
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "locust_stats.csv").write_text("Name\n", encoding="utf-8")
+    remove_abandoned_load_folders(tmp_path)
+    assert sorted(name for name, folder in folders.items() if folder.exists()) == ["other", "running", "unrelated"]
 
 
 def test_sigterm_stops_assessor_load_while_it_looks_for_the_key_pages(tmp_path: Path) -> None:
