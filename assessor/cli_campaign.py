@@ -6,8 +6,8 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Collection
-from contextlib import nullcontext
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
+from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
 from assessor.cli_inputs import out_folder_or_exit
 from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted
@@ -50,6 +51,16 @@ def store_or_exit(db: str | None, create: bool = False) -> Store:
     try:
         return open_store(db, create=create)
     except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
+@contextmanager
+def campaign_held_or_exit(store: Store, name: str) -> Iterator[None]:
+    """Work on the campaign alone (assessor.campaign_lock), or say who else does."""
+    try:
+        with campaign_held(store, name):
+            yield
+    except CampaignBusy as exc:
         raise fail(str(exc)) from None
 
 
@@ -287,7 +298,7 @@ def campaign_run(
 
     options.browser_path = browser_or_exit(browser)
     out_folder_or_exit(out)
-    with store_or_exit(db, create=True) as store:
+    with store_or_exit(db, create=True) as store, campaign_held_or_exit(store, name):
         campaign = store.campaign(name)
         if campaign is not None and not resume:
             raise fail(f"campaign {name!r} already exists: add --resume to continue it, or pick another --name")
@@ -344,7 +355,11 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
         console.print(table)
         done = sum(1 for pid in expected if pid in results and results[pid].outcome == "done")
         failed = sum(1 for pid in expected if pid in results and results[pid].outcome == "failed")
-        state = "finished" if campaign.finished_at and done + failed == len(expected) else "not finished"
+        holder = holder_of(store, name)
+        if holder:
+            state = f"running now ({holder})"
+        else:
+            state = "finished" if campaign.finished_at and done + failed == len(expected) else "not finished"
         console.print(
             f"{done} done, {failed} failed, {len(expected) - done - failed} pending of {len(expected)}; {state}",
             highlight=False,
@@ -365,8 +380,9 @@ def campaign_rescore(
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
         campaign_reviews = campaign_reviews_or_exit(reviews, rubric, campaign_portal_ids(store, campaign))
-        rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
-        paths = write_campaign_report(store, campaign, lang)
+        with campaign_held_or_exit(store, name):  # not in the middle of a run: two rubrics in one ranking
+            rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
+            paths = write_campaign_report(store, campaign, lang)
         console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}", highlight=False)
         console.print(f"report: {paths['html']}", highlight=False)
 

@@ -30,8 +30,9 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from assessor.model import Assessment
@@ -144,8 +145,24 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as connection:
+        lock_for_migration(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+# Assessor's own number for PostgreSQL's advisory locks (any number; these are named by numbers):
+# the migration's lock, and, paired with a second number, each campaign's (assessor.campaign_lock).
+ADVISORY_LOCK_KEY = 4732024
+
+
+def lock_for_migration(connection: Connection) -> None:
+    """Hold the database until this migration commits. Processes opening a new store at once (two
+    campaigns started together) would otherwise all create its tables; this way the first creates
+    them and the others, waiting here, find the schema up to date."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")  # waits up to the busy timeout
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
 def _now() -> datetime:

@@ -7,6 +7,8 @@ snapshot still records the settings it was collected with.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from assessor.campaign import CampaignOptions
+from assessor.campaign_lock import campaign_held
 from assessor.store import open_store
 
 pytestmark = pytest.mark.timeout(300)
@@ -106,3 +109,21 @@ def test_a_campaign_named_before_names_were_checked_can_still_be_resumed(tmp_pat
                       cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert collected_with(tmp_path / "out" / "2025-Q4", "closed-a")["max_pages"] == 2
+
+
+def test_a_campaign_in_use_by_another_process_is_neither_run_nor_rescored_and_its_status_says_so(
+        started: Path) -> None:
+    """Two runs of one campaign at once would assess the same portals twice, into the same folders."""
+    with open_store(started / "s.sqlite3", create=False) as store, campaign_held(store, "q4"):
+        run = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=started)
+        rescore = assessor("campaign", "rescore", "q4", "--db", "s.sqlite3", cwd=started)
+        status = assessor("campaign", "status", "q4", "--db", "s.sqlite3", cwd=started)
+    for refused in (run, rescore):
+        assert refused.returncode == 2, refused.stderr
+        assert " ".join(refused.stderr.split()) == (
+            f"error: campaign 'q4' is in use by another assessor (process {os.getpid()} on {socket.gethostname()}): "
+            "wait until it has finished, or stop it first")
+    assert stored_ids(started) == []
+    assert status.returncode == 0 and f"running now (process {os.getpid()} on" in " ".join(status.stdout.split())
+    after = assessor("campaign", "status", "q4", "--db", "s.sqlite3", cwd=started)
+    assert "0 done, 0 failed, 2 pending of 2; not finished" in after.stdout

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
+from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
 from assessor.cli import app
 from assessor.model import Assessment, PortalRef, RubricRef, Text
 from assessor.store import PortalInfo, StoreError, open_store
@@ -154,3 +158,64 @@ def test_rescore_refuses_reviews_for_a_portal_the_campaign_does_not_hold(tmp_pat
     result = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db, "--reviews", str(reviews)])
     assert result.exit_code == 2, result.output
     assert f"{reviews}:2: portal 'hanoii' is not in the campaign (its portals: hanoi)" in " ".join(result.output.split())
+
+
+OPEN_WHEN_TOLD = """\
+import sys, time
+from pathlib import Path
+from assessor.store import open_store
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+with open_store(sys.argv[1]) as store:
+    store.create_campaign(sys.argv[3], "portals.yaml", "/tmp/r", None, {})
+"""
+
+
+def test_processes_opening_a_new_store_at_once_all_find_it_migrated(db_url: str, tmp_path: Path) -> None:
+    """Two campaigns started together on a new store: one creates the tables, the others wait for
+    it and find them there (before, the others failed on 'table campaigns already exists')."""
+    go = tmp_path / "go"
+    openers = [subprocess.Popen([sys.executable, "-c", OPEN_WHEN_TOLD, db_url, str(go), f"c{index}"],
+                                stderr=subprocess.PIPE, text=True) for index in range(4)]
+    time.sleep(1.5)  # every opener has started and waits for the word
+    go.touch()
+    errors = [opener.communicate(timeout=60)[1] for opener in openers]
+    assert [opener.returncode for opener in openers] == [0, 0, 0, 0], errors
+    with open_store(db_url) as store:
+        assert sorted(campaign.name for campaign in store.campaigns()) == ["c0", "c1", "c2", "c3"]
+
+
+HOLD = """\
+import sys, time
+from assessor.campaign_lock import campaign_held
+from assessor.store import open_store
+with open_store(sys.argv[1]) as store, campaign_held(store, sys.argv[2]):
+    print("held", flush=True)
+    time.sleep(300)
+"""
+
+
+def test_a_campaign_is_held_by_one_process_until_it_ends_even_by_kill_9(db_url: str) -> None:
+    name = "2026 Q4/tỉnh"  # any name: not a file name
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, db_url, name], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with open_store(db_url) as store:
+            with pytest.raises(CampaignBusy, match=r"campaign '2026 Q4/tỉnh' is in use by another assessor") as busy:
+                with campaign_held(store, name):
+                    pass
+            if db_url.startswith("postgresql"):
+                assert busy.value.holder == "a session on this database"
+            else:
+                assert busy.value.holder.startswith(f"process {holder.pid} on ")
+            assert holder_of(store, name) == busy.value.holder
+            with campaign_held(store, "2026 Q4/bộ"):  # another campaign is free
+                pass
+            holder.kill()  # runs no clean-up code: the lock goes with the process all the same
+            holder.wait(timeout=10)
+            with campaign_held(store, name):
+                assert holder_of(store, "2026 Q4/bộ") is None
+            assert holder_of(store, name) is None
+    finally:
+        holder.kill()
