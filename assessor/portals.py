@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -32,6 +32,7 @@ from assessor.model import PortalRef
 from assessor.text_files import NotUtf8Error, read_user_text
 
 SAMPLE_SCHEME = "sample"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 PortalKind = Literal["ministry", "province", "other"]
 
 
@@ -124,6 +125,16 @@ def http_url_problem(value: str) -> str | None:
     return None
 
 
+def same_page_key(url: str) -> str:
+    """`url` written one way for every way of writing the same page: scheme and host in lower case,
+    no default port, no last slash."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port if parts.port not in (None, DEFAULT_PORTS.get(scheme)) else None
+    host = (parts.hostname or "") + (f":{port}" if port else "")
+    return urlunsplit((scheme, host, parts.path.rstrip("/"), parts.query, ""))
+
+
 def _http_url(value: str) -> str:
     problem = http_url_problem(value)
     if problem:
@@ -201,12 +212,21 @@ def _parse(text: str, source: str) -> tuple[PortalList, yaml.Node]:
         raise PortalsError([f"{source}: {problem}" for problem in _validation_problems(exc, root, data["portals"])])
     problems = []
     seen: dict[str, int] = {}
+    pages: dict[str, tuple[str, int]] = {}  # page -> the first portal at it, and its line
     for index, entry in enumerate(portals.portals):
         line = yaml_line(root, ("portals", index, "id"))
         if entry.id in seen:
             problems.append(f"{source}: line {line}: portal {entry.id}: id: duplicate id (first on line {seen[entry.id]})")
         else:
             seen[entry.id] = line
+        page = None if entry.is_sample else same_page_key(entry.url)  # each sample entry starts its own
+        url_line = yaml_line(root, ("portals", index, "url"))
+        if page in pages:
+            first, first_line = pages[page]
+            problems.append(f"{source}: line {url_line}: portal {entry.id}: url: the same page as portal {first}'s "
+                            f"(line {first_line}): each portal is listed once")
+        elif page is not None:
+            pages[page] = (entry.id, url_line)
     if not portals.portals:
         problems.append(f"{source}: line 1: the portal list is empty")
     if problems:

@@ -75,6 +75,22 @@ def test_broken_yaml_and_a_wrong_shape_are_one_line_errors() -> None:
     assert problems_of("portals: []\n") == ["p.yaml: line 1: the portal list is empty"]
 
 
+def test_a_portal_listed_twice_under_two_ids_is_refused() -> None:
+    """An entry copied and left with the first one's URL: that portal would be assessed and ranked
+    twice, and the one meant never. Written differently (case, default port, the last slash), it is
+    still the same page."""
+    copied = VALID + ("  - id: ha-noi-2\n    name: Cổng Dịch vụ công Hà Nội (bản sao)\n    kind: province\n"
+                      "    url: HTTPS://DichVuCong.HaNoi.gov.vn:443\n")
+    assert problems_of(copied) == [
+        "p.yaml: line 16: portal ha-noi-2: url: the same page as portal hanoi's (line 5): "
+        "each portal is listed once",
+    ]
+    # Other pages of one host, and sample portals (each entry starts one of its own), are not the same.
+    other_page = VALID + "  - {id: tra-cuu, name: Tra cứu, kind: other, url: 'https://dichvucong.hanoi.gov.vn/tra-cuu'}\n"
+    samples = "portals:\n  - {id: s1, name: A, kind: other, url: 'sample:good'}\n  - {id: s2, name: B, kind: other, url: 'sample:good'}\n"
+    assert len(parse_portals(other_page).portals) == 3 and len(parse_portals(samples).portals) == 2
+
+
 def test_sample_urls_carry_a_profile_and_flag_overrides() -> None:
     entry = parse_portals(
         "- {id: s, name: S, kind: other, url: 'sample:poor?server_delay_ms=10&missing_functions=payment,faq'}"
