@@ -271,8 +271,7 @@ def campaign_run(
 ) -> None:
     """Assess every portal of the list; results are stored as each portal finishes.
 
-    With --resume, the campaign goes on with the settings it started with (criteria, --out, crawl
-    limits, language); giving one of them again with another value is refused."""
+    With --resume it keeps the settings it started with; one given again with another value is refused."""
     lang = _lang_or_exit(lang)
     portals = portals_or_exit(portals_file)
     logins_ready_or_exit(portals)
