@@ -332,6 +332,9 @@ def open_store(db: str | Path | None = None, create: bool = True) -> Store:
     url = database_url(db)
     sqlite_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     if sqlite_file is not None:
+        if sqlite_file.is_dir():
+            raise StoreError(f"cannot open the results store {sqlite_file}: it is a folder; give the store's file, "
+                             "such as reports/assessor.sqlite3")
         if not create and not sqlite_file.is_file():
             raise StoreError(f"no results store at {sqlite_file}: run a campaign first (assessor campaign run), "
                              "or give the store with --db or ASSESSOR_DB")
@@ -342,5 +345,13 @@ def open_store(db: str | Path | None = None, create: bool = True) -> Store:
             _sqlite_pragmas(engine)
         migrate(engine)
     except Exception as exc:  # noqa: BLE001 - any driver error becomes one line for the user
-        raise StoreError(f"cannot open the results store {url.split('@')[-1]}: {exc.__class__.__name__}: {exc}") from exc
+        where = sqlite_file if sqlite_file is not None else url.split("@")[-1]
+        raise StoreError(f"cannot open the results store {where}: {driver_words(exc)}") from exc
     return Store(engine)
+
+
+def driver_words(exc: Exception) -> str:
+    """The database driver's own message on one line: SQLAlchemy's wrapper adds the statement it
+    ran and a link to its documentation, which tell the user nothing."""
+    said = str(getattr(exc, "orig", None) or exc)
+    return " ".join(line.strip() for line in said.splitlines() if line.strip())

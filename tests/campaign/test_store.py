@@ -97,8 +97,23 @@ def test_last_durations_are_each_portals_most_recent_finished_assessment(db_url:
 
 
 def test_an_unreachable_database_is_a_one_line_error() -> None:
-    with pytest.raises(StoreError, match="cannot open the results store"):
+    with pytest.raises(StoreError, match="cannot open the results store") as caught:
         open_store("postgresql://nobody@127.0.0.1:1/none")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("make", "said"), [
+    (lambda path: path.write_text("ghi chú, không phải kho kết quả\n", encoding="utf-8"), "file is not a database"),
+    (lambda path: path.mkdir(), "it is a folder; give the store's file, such as reports/assessor.sqlite3"),
+], ids=["text-file", "folder"])
+def test_a_db_path_that_is_not_a_store_is_one_line_naming_it(tmp_path: Path, make: object, said: str) -> None:
+    """Only the driver's own words: not SQLAlchemy's statement dump nor its link to its docs."""
+    path = tmp_path / "notes.txt"
+    make(path)
+    for create in (False, True):
+        with pytest.raises(StoreError) as caught:
+            open_store(path, create=create)
+        assert str(caught.value) == f"cannot open the results store {path}: {said}"
 
 
 def test_a_store_that_does_not_exist_is_made_only_when_asked(tmp_path: Path) -> None:
