@@ -141,16 +141,32 @@ def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Col
             _add(reviews, portal_id, _review(rubric, row, where), where, portals)
 
 
+# Review files, in any case (saved on Windows, REVIEWS.CSV); a folder's other files are left alone.
+REVIEW_SUFFIXES = (".yaml", ".yml", ".csv")
+# Spreadsheets that are not text: the team fills reviews in Excel or LibreOffice, and a workbook
+# given instead of its CSV export would otherwise read as a YAML file that is not UTF-8.
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
+
+
 def load_reviews(path: Path | str, rubric: Rubric, portals: Collection[str] | None = None) -> CampaignReviews:
     """Reviews from a YAML file, a CSV file, or a folder of them, checked against `rubric` and,
     when given, the campaign's portal ids."""
     path = Path(path)
-    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".csv")) if path.is_dir() else [path]
+    if path.is_dir():
+        workbooks = [file for file in path.iterdir() if file.suffix.lower() in WORKBOOK_SUFFIXES]
+        files = sorted(file for file in path.iterdir() if file.suffix.lower() in REVIEW_SUFFIXES)
+        if not files and not workbooks:
+            raise ReviewError(f"{path}: no review file ({', '.join(REVIEW_SUFFIXES)}) in the folder")
+    else:
+        workbooks, files = ([path], []) if path.suffix.lower() in WORKBOOK_SUFFIXES else ([], [path])
+    if workbooks:
+        raise ReviewError(f"{min(workbooks)}: a spreadsheet workbook is not read: save it as "
+                          "'CSV UTF-8 (comma delimited)' and give that file")
     reviews: CampaignReviews = {}
     for file in files:
         if not file.is_file():
             raise ReviewError(f"{file}: review file not found")
-        if file.suffix == ".csv":
+        if file.suffix.lower() == ".csv":
             _load_csv(file, rubric, reviews, portals)
         else:
             _load_yaml(file, rubric, reviews, portals)

@@ -143,3 +143,31 @@ def test_a_folder_of_review_files_is_read_whole(tmp_path: Path) -> None:
     write(tmp_path / "hanoi.yaml", "reviews:\n  - {criterion: %s, fraction: 1}\n" % MANUAL[0].id)
     write(tmp_path / "hue.yaml", "reviews:\n  - {criterion: %s, fraction: 0}\n" % MANUAL[0].id)
     assert sorted(load_reviews(tmp_path, RUBRIC)) == ["hanoi", "hue"]
+
+
+def test_a_folder_reads_review_files_whatever_the_case_of_their_names_and_leaves_other_files(tmp_path: Path) -> None:
+    """Saved on Windows, DANH-GIA.CSV is a review file like danh-gia.csv; a README beside is not."""
+    write(tmp_path / "hue.YAML", "reviews:\n  - {criterion: %s, fraction: 0}\n" % MANUAL[0].id)
+    write(tmp_path / "DANH-GIA.CSV", f"portal,criterion,fraction\nhanoi,{MANUAL[0].id},1\n")
+    write(tmp_path / "README.txt", "Điểm của người đánh giá\n")
+    assert sorted(load_reviews(tmp_path, RUBRIC)) == ["hanoi", "hue"]
+
+
+@pytest.mark.parametrize("name", ["diem.xlsx", "diem.XLS", "diem.ods"])
+def test_a_spreadsheet_workbook_is_an_error_saying_to_save_it_as_csv(tmp_path: Path, name: str) -> None:
+    """Read as YAML it would be 'not UTF-8'; in a folder it would be left out without a word."""
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    workbook = folder / name
+    workbook.write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    for given in (workbook, folder):
+        with pytest.raises(ReviewError) as caught:
+            load_reviews(given, RUBRIC)
+        assert str(caught.value) == (f"{workbook}: a spreadsheet workbook is not read: save it as "
+                                     "'CSV UTF-8 (comma delimited)' and give that file")
+
+
+def test_a_folder_without_review_files_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "README.txt", "Điểm của người đánh giá\n")
+    with pytest.raises(ReviewError, match=r"no review file \(\.yaml, \.yml, \.csv\) in the folder"):
+        load_reviews(tmp_path, RUBRIC)
