@@ -108,8 +108,8 @@ def parse_resolve(entries: list[str] | None) -> dict[str, str]:
     for entry in entries or []:
         host, sep, target = entry.partition("=")
         address, colon, port = target.rpartition(":")
-        if not sep or not host or not colon or not address or not port.isdigit():
-            raise fail(f"--resolve expects HOST=IP:PORT, got '{entry}'")
+        if not sep or not host.strip() or not colon or not address or not port.isdigit() or not 0 < int(port) < 65536:
+            raise fail(f"--resolve expects HOST=IP:PORT with a port from 1 to 65535, got '{entry}'")
         resolve[host.strip().lower()] = target.strip()
     return resolve
 

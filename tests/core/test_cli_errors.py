@@ -67,8 +67,11 @@ def test_unknown_fail_under_grade_exits_2(tmp_path: Path) -> None:
     assert_clean_error(run_cli("run", "https://127.0.0.1:9/", "--fail-under", "Q", cwd=tmp_path), 2, "--fail-under")
 
 
-def test_bad_resolve_exits_2(tmp_path: Path) -> None:
-    assert_clean_error(run_cli("run", "https://a.gov.vn/", "--resolve", "a.gov.vn", cwd=tmp_path), 2, "HOST=IP:PORT")
+@pytest.mark.parametrize("entry", ["a.gov.vn", "a.gov.vn=127.0.0.1", "a.gov.vn=127.0.0.1:99999",
+                                   "a.gov.vn=127.0.0.1:0", "=127.0.0.1:443"])
+def test_bad_resolve_exits_2(tmp_path: Path, entry: str) -> None:
+    assert_clean_error(run_cli("run", "https://a.gov.vn/", "--resolve", entry, cwd=tmp_path), 2,
+                       f"--resolve expects HOST=IP:PORT with a port from 1 to 65535, got '{entry}'")
 
 
 def test_missing_browser_names_the_fix(tmp_path: Path) -> None:
