@@ -21,7 +21,7 @@ from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
 from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, url_or_exit
-from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, find_browser
+from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, BrowserStartError, find_browser, started_version
 from assessor.console import (
     EXIT_GATE,
     EXIT_UNREACHABLE,
@@ -133,11 +133,16 @@ def recipe_or_exit(path: Path) -> LoginRecipe:
     return recipe
 
 
-def browser_or_exit(explicit: str | None) -> str:
+def browser_or_exit(explicit: str | None, *, must_start: bool = False) -> str:
+    """The browser's path; with `must_start`, once it has been seen to start (a campaign checks it
+    before its first portal, or every portal would fail alike)."""
     try:
-        return find_browser(explicit).path
-    except BrowserNotFound as exc:
+        path = find_browser(explicit).path
+        if must_start:
+            asyncio.run(started_version(path))
+    except (BrowserNotFound, BrowserStartError) as exc:
         raise fail(str(exc)) from None
+    return path
 
 
 def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
@@ -253,7 +258,10 @@ def run(
 def assess_until_stopped(portal: PortalRef, options: RunOptions, progress: Callable[[str], None]) -> Assessment:
     """Assess one portal; Ctrl-C or SIGTERM stop it (browser and load test taken down) with one line."""
     with stops_reported(lambda: "no report was written"):
-        return asyncio.run(stopped_by_sigterm_too(assess_portal(portal, options, progress)))[0]
+        try:
+            return asyncio.run(stopped_by_sigterm_too(assess_portal(portal, options, progress)))[0]
+        except BrowserStartError as exc:
+            raise fail(str(exc)) from None
 
 
 DEMO_LOAD_USERS = 10
@@ -299,8 +307,9 @@ def doctor(browser: BrowserOption = None) -> None:
     problems = 0
     try:
         choice = find_browser(browser)
-        table.add_row("browser", f"{choice.path} (from {choice.source})")
-    except BrowserNotFound as exc:
+        version = asyncio.run(started_version(choice.path))
+        table.add_row("browser", f"{choice.path} (from {choice.source}); starts: version {version}")
+    except (BrowserNotFound, BrowserStartError) as exc:
         table.add_row("browser", Text(str(exc), style="red"))
         problems += 1
     try:

@@ -295,7 +295,7 @@ def campaign_run(
     campaign_reviews = campaign_reviews_or_exit(reviews, rubric, [entry.id for entry in portals.portals])
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
-    options.browser_path = browser_or_exit(browser)
+    options.browser_path = browser_or_exit(browser, must_start=True)
     out_folder_or_exit(out)
     with store_or_exit(db, create=True) as store, campaign_held_or_exit(store, name):
         campaign = store.campaign(name)

@@ -13,11 +13,13 @@ portal it assesses.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 BROWSER_ENV = "ASSESSOR_CHROMIUM"
 SYSTEM_CANDIDATES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -54,6 +56,22 @@ INSTALL_HINT = (
 
 class BrowserNotFound(RuntimeError):
     pass
+
+
+class BrowserStartError(RuntimeError):
+    """The browser is there but would not start (or answer); the message is one line for the user."""
+
+
+def why_it_did_not_start(playwright_message: str) -> str:
+    """What the browser itself said (its stderr, as Playwright's launch log quotes it, each line
+    once) and its exit code; Playwright's first line when the browser said nothing."""
+    said = list(dict.fromkeys(
+        line.split("[err]", 1)[1].strip() for line in playwright_message.splitlines()
+        if "[err]" in line and line.split("[err]", 1)[1].strip()
+    ))
+    exit_code = re.search(r"exitCode=(\d+)", playwright_message)
+    words = "; ".join(said[:3]) or playwright_message.strip().splitlines()[0]
+    return words + (f" (exit code {exit_code.group(1)})" if exit_code else "")
 
 
 @dataclass(frozen=True)
@@ -128,12 +146,22 @@ class BrowserSession:
 
     async def __aenter__(self) -> BrowserSession:
         self._playwright = await async_playwright().start()
-        if self.options.remote_endpoint:
-            self._browser = await self._playwright.chromium.connect(self.options.remote_endpoint)
-        else:
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self.options.executable, args=launch_args(self.options), headless=True
-            )
+        try:
+            if self.options.remote_endpoint:
+                self._browser = await self._playwright.chromium.connect(self.options.remote_endpoint)
+            else:
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=self.options.executable, args=launch_args(self.options), headless=True
+                )
+        except PlaywrightError as exc:
+            await self._playwright.stop()  # its driver process would outlive the session otherwise
+            self._playwright = None
+            which = (f"the remote browser {self.options.remote_endpoint}" if self.options.remote_endpoint
+                     else f"the browser {self.options.executable}")
+            raise BrowserStartError(
+                f"{which} did not start: {why_it_did_not_start(str(exc))}; check the browser with "
+                f"'assessor doctor', or choose another with --browser or {BROWSER_ENV}"
+            ) from None
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -151,3 +179,10 @@ class BrowserSession:
         defaults: dict[str, object] = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
         defaults.update(kwargs)
         return await self.browser.new_context(**defaults)
+
+
+async def started_version(executable: str) -> str:
+    """Start the browser as an assessment does and return its version (BrowserStartError if it
+    will not): `assessor doctor`, and a campaign before it starts any portal."""
+    async with BrowserSession(BrowserOptions(executable=executable)) as session:
+        return session.browser.version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -155,3 +156,41 @@ def test_doctor_lists_browser_axe_and_criteria(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     for word in ("browser", "axe-core", "qd-473-2024"):
         assert word in result.stdout
+    assert re.search(r"starts: version \d+\.\d+", table_text(result.stdout)), result.stdout
+
+
+def table_text(printed: str) -> str:
+    """A Rich table's words, its borders and line wraps taken out."""
+    return " ".join(printed.replace("│", " ").split())
+
+
+def broken_browser(folder: Path) -> Path:
+    """An executable that is there but does not start, as a Chromium missing a library does (or an
+    Ubuntu chromium-browser that only points to its snap)."""
+    path = folder / "chromium"
+    path.write_text("#!/bin/sh\necho 'chromium: error while loading shared libraries: libnss3.so' >&2\nexit 127\n",
+                    encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+BROKEN_SAID = ("did not start: chromium: error while loading shared libraries: libnss3.so (exit code 127); "
+               "check the browser with 'assessor doctor', or choose another with --browser or ASSESSOR_CHROMIUM")
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "https://127.0.0.1:9/"],
+    ["demo"],
+    ["campaign", "run", str(example_portals_path()), "--name", "x", "--db", "store.sqlite3"],
+], ids=["run", "demo", "campaign"])
+def test_a_browser_that_does_not_start_is_one_line_with_its_own_words(tmp_path: Path, command: list[str]) -> None:
+    browser = broken_browser(tmp_path)
+    result = run_cli(*command, "--browser", str(browser), "--out", "out", cwd=tmp_path)
+    assert_clean_error(result, 2, f"the browser {browser} {BROKEN_SAID}")
+    assert not list((tmp_path / "out").rglob("assessment.json"))
+
+
+def test_doctor_says_a_browser_that_does_not_start(tmp_path: Path) -> None:
+    result = run_cli("doctor", "--browser", str(broken_browser(tmp_path)), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error while loading shared libraries: libnss3.so (exit code 127)" in table_text(result.stdout)
