@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
+import psutil
 from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
@@ -172,21 +173,11 @@ def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
     return result
 
 
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
 def remove_abandoned_load_folders(root: Path | None = None) -> None:
     """Remove the working folders of load tests whose process has gone."""
     for folder in Path(root or tempfile.gettempdir()).glob(f"{LOAD_FOLDER_PREFIX}*-*"):
         pid = folder.name.removeprefix(LOAD_FOLDER_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not process_alive(int(pid)):
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
