@@ -16,9 +16,9 @@ measurement setting in seconds); `--scores` prints each campaign's scores and gr
 row, to see what such a setting changes in the results.
 
 Latest (2026-11-30, the idle 2-core build machine, full shipped rubric, 4 pages per portal),
-concurrency 3: first campaign (fresh store, list order) 203.8 s, 207.2 s and 204.2 s in three
-invocations, repeat (same store, longest last time first) 194.3 s and 184.0 s, peak PSS 1.7 GiB
-(RSS 4.2-4.3 GiB). The CPU sets
+concurrency 3: first campaign (fresh store, list order) 203.8 s, 207.2 s, 204.2 s and 214.5 s in
+four invocations, repeat (same store, longest last time first) 194.3 s, 184.0 s and 194.0 s, peak
+PSS 1.7 GiB (RSS 4.2-4.3 GiB). The CPU sets
 the pace: 318-349 CPU-s, about a third of them Chromium's CPU throttling spinning during mobile lab
 runs. Where the time goes, what the `lab` settings would buy and every earlier figure:
 bench/README.md.
