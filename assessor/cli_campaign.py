@@ -338,9 +338,11 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
         campaign = campaign_or_exit(store, name)
         results = {row.portal_id: row for row in store.results(campaign)}
         try:
-            expected = [entry.id for entry in load_portals(campaign.portals_file).portals]
+            listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
         except PortalsError:
-            expected = list(results)
+            listed = []
+        # The list's portals, then any assessed that it no longer names (the report holds them too).
+        expected = listed + sorted(set(results) - set(listed))
         table = Table(title=f"campaign {name}", title_justify="left")
         for column in ("portal", "outcome", "score", "grade", "error"):
             table.add_column(column)

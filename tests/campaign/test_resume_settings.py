@@ -96,7 +96,9 @@ def test_resuming_from_another_list_says_so_and_names_the_portals_it_no_longer_h
     assert "note: 1 portal assessed before and not in this list stays in the campaign: closed-a" in notes
     assert stored_ids(started) == ["closed-a", "closed-c"]
     status = assessor("campaign", "status", "q4", "--db", "s.sqlite3", cwd=started)
-    assert status.returncode == 0 and "1 done, 0 failed, 0 pending of 1" in status.stdout  # the new list's
+    # The new list's portal, and the one assessed before, which the campaign (and its report) keeps.
+    assert status.returncode == 0 and "2 done, 0 failed, 0 pending of 2" in status.stdout
+    assert "closed-a" in status.stdout and "closed-c" in status.stdout and "closed-b" not in status.stdout
 
 
 def test_a_campaign_named_before_names_were_checked_can_still_be_resumed(tmp_path: Path) -> None:
