@@ -42,6 +42,7 @@ from assessor.perf.cli import (
     load_command,
 )
 from assessor.portals import PORTAL_ID_PATTERN
+from assessor.report.i18n import label
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
@@ -155,6 +156,8 @@ def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
         suffix = f" ({', '.join(flags)})" if flags else ""
         console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.score:.1f}/100, grade {assessment.grade}[/]{suffix}",
                       markup=True)
+        if assessment.message:  # graded, yet something the reader must know: a login that failed
+            console.print(f"  {label('note', lang)}: {assessment.message.in_(lang)}", highlight=False)
         for group in assessment.groups:
             console.print(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}", highlight=False)
     else:

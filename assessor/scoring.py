@@ -170,6 +170,20 @@ def score(
         provisional=provisional,
         groups=groups,
         caps=caps,
-        message=Text(vi=snapshot.error, en=snapshot.error) if snapshot.error else None,
+        message=collection_message(snapshot),
         **base,
     )
+
+
+def collection_message(snapshot: Snapshot) -> Text | None:
+    """What went wrong while collecting that the reviewer must know to read the scores: an error,
+    or a login recipe that did not log in (the pages behind the login then went unassessed)."""
+    if snapshot.error:
+        return Text(vi=snapshot.error, en=snapshot.error)
+    login = snapshot.functions.login if snapshot.functions else None
+    if login is not None and login.attempted and not login.logged_in:
+        return Text(vi=f"Không đăng nhập được bằng công thức đăng nhập ({login.error}): "
+                       "các trang sau đăng nhập chưa được đánh giá.",
+                    en=f"Could not log in with the login recipe ({login.error}): "
+                       "the pages behind the login were not assessed.")
+    return None

@@ -56,8 +56,12 @@ async def log_in(context: BrowserContext, recipe: LoginRecipe, start_url: str, c
         outcome.logged_in = True
         outcome.landing_url = scrub(page.url, secrets)
     except (PlaywrightError, RecipeError) as exc:
-        step = recipe.steps[outcome.steps_done].action if outcome.steps_done < len(recipe.steps) else "marker"
-        outcome.error = scrub(f"step {outcome.steps_done + 1} ({step}): {first_line(str(exc))}", secrets)
+        if outcome.steps_done < len(recipe.steps):
+            said = f"step {outcome.steps_done + 1} ({recipe.steps[outcome.steps_done].action}): {first_line(str(exc))}"
+        else:  # every step ran: the page did not show it was logged in
+            said = (f"every step ran, but the logged-in marker {recipe.logged_in_marker} did not appear within "
+                    f"{recipe.timeout_s:g} s: a wrong user name or password, or a recipe the page no longer fits")
+        outcome.error = scrub(said, secrets)
     try:
         path = SHOTS / "login.jpg"
         (ctx.folder / SHOTS).mkdir(parents=True, exist_ok=True)

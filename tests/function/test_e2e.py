@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessor.assess import portal_from_url
+from assessor.report.plain import plain_summary
 from assessor.report.render import write_outputs
 from assessor.scoring import score
 from assessor.checks.registry import run_check
@@ -157,3 +158,26 @@ def test_closed_portal_is_reported_closed(tmp_path: Path) -> None:
         snapshot, _ = asyncio.run(collect_functions(portal, tmp_path, max_pages=3))
     finding = run_check(RUBRIC.closure.check, snapshot, RUBRIC.closure.parsed)
     assert finding.status == Status.FAIL and "dichvucong.gov.vn" in finding.message.en
+
+
+def test_a_login_that_fails_is_said_in_the_report_and_the_summary(tmp_path: Path) -> None:
+    """A wrong password, or a recipe a redesign has outdated: the area behind the login goes
+    unassessed, and the reviewer must see that, not a report that looks whole."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SAMPLE_USER", TEST_USERNAME)
+        env.setenv("SAMPLE_PASSWORD", "sai-mat-khau<script>")
+        with SamplePortal(resolve_profile("good")) as portal:
+            recipe = recipe_for(portal).model_copy(update={"timeout_s": 3})
+            snapshot, _ = asyncio.run(collect_functions(portal, tmp_path / "snapshot", max_pages=3, login_recipe=recipe))
+    login = snapshot.functions.login
+    assert login.attempted and not login.logged_in and login.steps_done == 4 and login.page_indexes == []
+    assessment = score(RUBRIC, snapshot)
+    why = (f"every step ran, but the logged-in marker a[href='{portal.paths.logout}'] did not appear within 3 s: "
+           "a wrong user name or password, or a recipe the page no longer fits")
+    assert assessment.message.en == f"Could not log in with the login recipe ({why}): the pages behind the login were not assessed."
+    assert assessment.message.vi == (f"Không đăng nhập được bằng công thức đăng nhập ({why}): "
+                                     "các trang sau đăng nhập chưa được đánh giá.")
+    write_outputs(assessment, snapshot, RUBRIC, tmp_path, ("json", "html"), "en")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Could not log in with the login recipe" in html and "sai-mat-khau" not in html
+    assert "Could not log in with the login recipe" in plain_summary(assessment, "en")
