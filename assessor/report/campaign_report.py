@@ -145,7 +145,8 @@ def _line(row: ResultRow, out_dir: Path) -> PortalLine:
         score=row.score if row.grade is not None else None,
         grade=row.grade,
         provisional=row.provisional,
-        error=row.error or (assessment.message.vi if assessment and assessment.message and not row.grade else None),
+        # Why a portal has no grade, or what a graded one's reader must know (a login that failed).
+        error=row.error or (assessment.message.vi if assessment and assessment.message else None),
         report_href=f"{row.portal_id}/report.html" if report.is_file() else None,
     )
     if assessment is not None:

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assessor.artifacts.function import FunctionFacts, LoginOutcome
 from assessor.criteria import load_rubric
 from assessor.model import Status
 from assessor.report.campaign_report import build_view, write_campaign_report
@@ -64,3 +65,16 @@ def test_the_view_ranks_graded_portals_and_compares_with_the_previous_campaign(t
     assert {item.id for item in view.failed} <= set(first.failed)
     assert len(view.failed) == min(10, len(first.failed))
     assert sum(count for _, count in view.grades) == 1
+
+
+def test_a_graded_portal_whose_login_failed_says_so_in_the_ranking(tmp_path: Path) -> None:
+    snapshot = make_snapshot(page(html="<html lang='vi'><body>x</body></html>"))
+    snapshot.functions = FunctionFacts(login=LoginOutcome(attempted=True, error="step 2 (fill): <không thấy ô>"))
+    store = open_store(tmp_path / "db.sqlite3")
+    campaign = store.create_campaign("c", "p.yaml", str(tmp_path / "c"), None, {})
+    store.save_result(campaign, PortalInfo("p1", "Cổng", "ministry", "https://a.gov.vn/"), datetime.now(UTC),
+                      assessment=score(RUBRIC, snapshot))
+    line = build_view(store, campaign).lines[0]
+    assert line.grade is not None and line.error.startswith("Không đăng nhập được bằng công thức đăng nhập (step 2")
+    html = write_campaign_report(store, campaign)["html"].read_text(encoding="utf-8")
+    assert "(step 2 (fill): &lt;không thấy ô&gt;)" in html
