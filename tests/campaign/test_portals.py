@@ -82,8 +82,8 @@ def test_a_portal_listed_twice_under_two_ids_is_refused() -> None:
     copied = VALID + ("  - id: ha-noi-2\n    name: Cổng Dịch vụ công Hà Nội (bản sao)\n    kind: province\n"
                       "    url: HTTPS://DichVuCong.HaNoi.gov.vn:443\n")
     assert problems_of(copied) == [
-        "p.yaml: line 16: portal ha-noi-2: url: the same page as portal hanoi's (line 5): "
-        "each portal is listed once",
+        ("p.yaml: line 16: portal ha-noi-2: url: the same page as portal hanoi's (line 5): "
+         "each portal is listed once"),
     ]
     # Other pages of one host, and sample portals (each entry starts one of its own), are not the same.
     other_page = VALID + "  - {id: tra-cuu, name: Tra cứu, kind: other, url: 'https://dichvucong.hanoi.gov.vn/tra-cuu'}\n"
