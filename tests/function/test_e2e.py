@@ -43,8 +43,10 @@ def recipe_for(portal: SamplePortal) -> LoginRecipe:
         "check_urls": [portal.paths.my_dossiers]})
 
 
-async def collect_functions(portal: SamplePortal, folder: Path, **settings: object) -> tuple[Snapshot, float]:
-    """The crawl and the function gatherers only (the other groups' portal gatherers are not needed)."""
+async def collect_functions(portal: SamplePortal, folder: Path, *, functions: bool = True,
+                            **settings: object) -> tuple[Snapshot, float]:
+    """The crawl, the login and the function gatherers only (the other groups' portal gatherers are
+    not needed; with `functions=False`, the crawl and the login alone)."""
     gatherers.load_gatherers()
     settings_model = CollectSettings(resolve=dict(portal.resolve), http_url=portal.http_url, **settings)
     trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
@@ -56,7 +58,8 @@ async def collect_functions(portal: SamplePortal, folder: Path, **settings: obje
                             settings=settings_model, pages=await crawl(portal.url, ctx))
         started = time.monotonic()
         await gather_login(snapshot, ctx)
-        await gather_functions(snapshot, ctx)
+        if functions:
+            await gather_functions(snapshot, ctx)
         spent = time.monotonic() - started
     snapshot.save(folder)
     return snapshot, spent
@@ -168,7 +171,8 @@ def test_a_login_that_fails_is_said_in_the_report_and_the_summary(tmp_path: Path
         env.setenv("SAMPLE_PASSWORD", "sai-mat-khau<script>")
         with SamplePortal(resolve_profile("good")) as portal:
             recipe = recipe_for(portal).model_copy(update={"timeout_s": 3})
-            snapshot, _ = asyncio.run(collect_functions(portal, tmp_path / "snapshot", max_pages=3, login_recipe=recipe))
+            snapshot, _ = asyncio.run(collect_functions(portal, tmp_path / "snapshot", functions=False, max_pages=3,
+                                                        login_recipe=recipe))
     login = snapshot.functions.login
     assert login.attempted and not login.logged_in and login.steps_done == 4 and login.page_indexes == []
     assessment = score(RUBRIC, snapshot)
