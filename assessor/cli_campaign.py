@@ -191,14 +191,15 @@ def note_another_list(store: Store, campaign: CampaignRow, portals_file: Path, p
     portals it assessed before stay in it though the list no longer names them."""
     if str(portals_file.resolve()) == campaign.portals_file:
         return
+    # soft_wrap: the paths stay whole, however narrow the terminal.
     error_console.print(f"note: campaign {campaign.name!r} was started from {campaign.portals_file}; "
-                        f"it goes on with the portals of {portals_file.resolve()}", highlight=False)
+                        f"it goes on with the portals of {portals_file.resolve()}", highlight=False, soft_wrap=True)
     listed = {entry.id for entry in portals.portals}
     left_out = sorted(row.portal_id for row in store.results(campaign) if row.portal_id not in listed)
     if left_out:
         error_console.print(f"note: {len(left_out)} portal{'s' if len(left_out) > 1 else ''} assessed before and "
                             f"not in this list {'stay' if len(left_out) > 1 else 'stays'} in the campaign: "
-                            f"{', '.join(left_out)}", highlight=False)
+                            f"{', '.join(left_out)}", highlight=False, soft_wrap=True)
     store.move_to_list(campaign, str(portals_file.resolve()))
 
 

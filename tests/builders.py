@@ -95,3 +95,9 @@ def quick_rubric_file(folder: Path, load: dict[str, float] | None = None) -> Pat
     target = folder / "criteria-quick.yaml"
     target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
+
+
+def table_text(printed: str) -> str:
+    """A Rich table's words, its borders and line wraps taken out: what it says whatever the
+    terminal's width (a cell too long for its column is wrapped onto the next lines)."""
+    return " ".join(printed.replace("│", " ").split())

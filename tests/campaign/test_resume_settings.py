@@ -90,7 +90,7 @@ def test_resuming_from_another_list_says_so_and_names_the_portals_it_no_longer_h
         "portals:\n  - {id: closed-c, name: Cổng C, kind: other, url: \"https://127.0.0.1:9/c\"}\n", encoding="utf-8")
     result = assessor("campaign", "run", "renamed.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=started)
     assert result.returncode == 0, result.stderr
-    notes = " ".join(result.stderr.split())
+    notes = result.stderr.replace("\n", " ")  # each note on one line, its paths whole
     assert f"note: campaign 'q4' was started from {started / 'portals.yaml'}; it goes on with the portals of " \
            f"{started / 'renamed.yaml'}" in notes
     assert "note: 1 portal assessed before and not in this list stays in the campaign: closed-a" in notes

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessor.portals import example_portals_path
+from tests.builders import table_text
 
 ASSESSOR = [sys.executable, "-m", "assessor"]
 
@@ -157,11 +158,6 @@ def test_doctor_lists_browser_axe_and_criteria(tmp_path: Path) -> None:
     for word in ("browser", "axe-core", "qd-473-2024"):
         assert word in result.stdout
     assert re.search(r"starts: version \d+\.\d+", table_text(result.stdout)), result.stdout
-
-
-def table_text(printed: str) -> str:
-    """A Rich table's words, its borders and line wraps taken out."""
-    return " ".join(printed.replace("│", " ").split())
 
 
 def broken_browser(folder: Path) -> Path:
