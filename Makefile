@@ -15,8 +15,12 @@ APT_PACKAGES_TEST := postgresql
 demo: install
 	$(BIN)/assessor demo
 
+# Two test processes (pytest-xdist), each taking whole files: the suite mostly waits on browsers
+# and servers, so two halve its time on a 2-core machine. TEST_PROCESSES=0 runs it in one.
+TEST_PROCESSES ?= 2
+
 test: install system-test-deps
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_PROCESSES) --dist loadfile
 
 install: $(STAMP) system-browser
 
