@@ -20,10 +20,10 @@ from assessor.artifacts.performance import FormFactor, LabResult, LabSettings, P
 from assessor.checks.performance import as_scored, lab_metric
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
-from assessor.collect.lab import measure_pages, run_lab
+from assessor.collect.lab import lab_scorers, measure_pages, run_lab
 from assessor.collect.run import hosts_to_trust
 from assessor.collect.trust import trusted_spki_hashes
-from assessor.criteria import load_rubric
+from assessor.criteria import Rubric, load_rubric
 from assessor.model import Status
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
@@ -37,13 +37,14 @@ SLOW = dict(server_delay_ms=1000, heavy_images=True, long_task_ms=700, layout_sh
 
 
 @asynccontextmanager
-async def collect_context(portal: SamplePortal, folder: Path) -> AsyncIterator[CollectContext]:
-    """A browser that trusts the sample portal, and the shipped rubric."""
+async def collect_context(portal: SamplePortal, folder: Path,
+                          rubric: Rubric | None = None) -> AsyncIterator[CollectContext]:
+    """A browser that trusts the sample portal, and the shipped rubric unless told otherwise."""
     trusted = trusted_spki_hashes(hosts_to_trust(portal.url, portal.resolve), portal.ca_cert_path)
     options = BrowserOptions(executable=find_browser().path, resolve=portal.resolve, trusted_spki=trusted)
     async with BrowserSession(options) as session:
         yield CollectContext(settings=CollectSettings(resolve=portal.resolve), session=session, folder=folder,
-                             rubric=load_rubric(), ca_bundle=portal.ca_cert_path)
+                             rubric=rubric or load_rubric(), ca_bundle=portal.ca_cert_path)
 
 
 async def measure_home(portal: SamplePortal, settings: LabSettings, folder: Path) -> Snapshot:
@@ -124,20 +125,31 @@ def test_layout_shift_moves_cls(measured: dict[str, Snapshot]) -> None:
 
 
 async def measure_targets(portal: SamplePortal, targets: dict[str, str], settings: LabSettings,
-                          folder: Path) -> LabResult:
-    async with collect_context(portal, folder) as ctx:
+                          folder: Path, rubric: Rubric | None = None) -> LabResult:
+    async with collect_context(portal, folder, rubric) as ctx:
         return await measure_pages(targets, ctx, settings)
 
 
+def rubric_any_load_earns_full_marks() -> Rubric:
+    """The shipped rubric, but a curve score of 0.01 earns a lab criterion's full marks: any page
+    that loads at all does, however busy the machine (the fast page missed full marks once while
+    another test process was loading Chromium too)."""
+    rubric = load_rubric()
+    for params in lab_scorers(rubric):
+        params.full_marks_at = 0.01
+    return rubric
+
+
 def test_runs_stop_once_a_further_run_could_not_change_the_points(tmp_path: Path) -> None:
-    """With the shipped rubric the fast home page earns full marks on every metric after two
-    runs, so a third is not taken; a page whose runs fail stays open to the last run."""
+    """The home page earns full marks on every metric after two runs, so a third is not taken;
+    a page whose runs fail stays open to the last run."""
     settings = LabSettings(runs=3, form_factors=[DESKTOP])
+    rubric = rubric_any_load_earns_full_marks()
     with SamplePortal(resolve_profile("good")) as portal:
         targets = {"home": portal.url, "lookup": "http://127.0.0.1:9/tra-cuu-ho-so"}  # port 9: refused
-        settled = asyncio.run(measure_targets(portal, targets, settings, tmp_path))
+        settled = asyncio.run(measure_targets(portal, targets, settings, tmp_path, rubric))
         every_run = asyncio.run(measure_targets(portal, {"home": portal.url},
-                                                settings.model_copy(update={"settle_early": False}), tmp_path))
+                                                settings.model_copy(update={"settle_early": False}), tmp_path, rubric))
     home, refused = settled.pages
     assert (len(home.runs), home.settled_early) == (2, True)
     assert (len(refused.runs), refused.settled_early) == (3, False) and all(run.error for run in refused.runs)
