@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
 from assessor.perf import limits
-from assessor.perf import PLAN_ENV
+from assessor.perf import FINAL_STATS_SUFFIX, PLAN_ENV
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # How often a waiting runner looks whether it has been asked to stop.
@@ -153,7 +153,7 @@ def page_stats(row: dict[str, str]) -> LoadPageStats:
 def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
     result = LoadTestResult(target=plan.target, users=plan.users, spawn_rate=plan.spawn_rate,
                             duration_s=plan.duration_s, workers=plan.workers + plan.remote_workers, paths=plan.paths)
-    with open(f"{csv_prefix}_stats.csv", encoding="utf-8", newline="") as stats_file:
+    with open(f"{csv_prefix}{FINAL_STATS_SUFFIX}", encoding="utf-8", newline="") as stats_file:
         for row in csv.DictReader(stats_file):
             if row["Name"] == "Aggregated":
                 result.total = page_stats(row)
@@ -202,7 +202,7 @@ def run_load_test(plan: LoadPlan, cancel: threading.Event | None = None) -> Load
         if why_stopped:
             return failed(plan, why_stopped)
         log_tail = log_path.read_text(encoding="utf-8", errors="replace").strip()[-500:]
-        if not Path(f"{csv_prefix}_stats.csv").is_file():
+        if not Path(f"{csv_prefix}{FINAL_STATS_SUFFIX}").is_file():
             return failed(plan, f"Locust wrote no statistics (exit {master.returncode}): {log_tail}")
         result = read_results(plan, csv_prefix)
         if result.total is None or result.total.requests == 0:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -146,3 +151,42 @@ def test_certificates_are_really_verified() -> None:
         untrusted, unverified = (run_load_test(plans[True]), run_load_test(plans[False]))
     assert untrusted.total.requests > 0 and untrusted.total.failures == untrusted.total.requests
     assert unverified.total.requests > 0 and unverified.total.failures == 0
+
+
+@contextmanager
+def counting_site(delay_s: float) -> Iterator[tuple[str, list[float]]]:
+    """A page that answers after `delay_s`, and the times it was answered."""
+    answered: list[float] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            time.sleep(delay_s)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+            answered.append(time.monotonic())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", answered
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_request_to_the_end_of_the_test_is_counted() -> None:
+    """Locust's own CSV file of statistics is rewritten once a second while the test runs and not
+    after its last requests (locustio/locust#1806): the totals are read from a final dump instead.
+    Each user has at most one request cut short when the test stops."""
+    users = 2
+    with counting_site(delay_s=0.02) as (url, answered):
+        result = run_load_test(LoadPlan(target=url, users=users, spawn_rate=users, duration_s=3,
+                                        think_min_s=0, think_max_s=0))
+    assert result.error is None and result.total is not None
+    assert len(answered) - users <= result.total.requests <= len(answered), (result.total.requests, len(answered))
+    assert sum(stats.requests for stats in result.pages) == result.total.requests
