@@ -30,8 +30,7 @@ import psutil
 from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
-from assessor.perf import limits
-from assessor.perf import FINAL_STATS_SUFFIX, PLAN_ENV
+from assessor.perf import FINAL_STATS_SUFFIX, PLAN_ENV, limits
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # How often a waiting runner looks whether it has been asked to stop.

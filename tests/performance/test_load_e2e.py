@@ -159,7 +159,7 @@ def counting_site(delay_s: float) -> Iterator[tuple[str, list[float]]]:
     answered: list[float] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             time.sleep(delay_s)
             self.send_response(200)
             self.send_header("Content-Length", "2")
