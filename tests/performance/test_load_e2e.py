@@ -179,14 +179,16 @@ def counting_site(delay_s: float) -> Iterator[tuple[str, list[float]]]:
         server.server_close()
 
 
-def test_every_request_to_the_end_of_the_test_is_counted() -> None:
+@pytest.mark.parametrize("workers", [0, 2])
+def test_every_request_to_the_end_of_the_test_is_counted(workers: int) -> None:
     """Locust's own CSV file of statistics is rewritten once a second while the test runs and not
-    after its last requests (locustio/locust#1806): the totals are read from a final dump instead.
-    Each user has at most one request cut short when the test stops."""
-    users = 2
+    after its last requests (locustio/locust#1806): the totals are read from a final dump instead,
+    which on a master includes its workers' last reports. Each user has at most one request cut
+    short when the test stops."""
+    users = 4
     with counting_site(delay_s=0.02) as (url, answered):
         result = run_load_test(LoadPlan(target=url, users=users, spawn_rate=users, duration_s=3,
-                                        think_min_s=0, think_max_s=0))
+                                        think_min_s=0, think_max_s=0, workers=workers))
     assert result.error is None and result.total is not None
     assert len(answered) - users <= result.total.requests <= len(answered), (result.total.requests, len(answered))
     assert sum(stats.requests for stats in result.pages) == result.total.requests
