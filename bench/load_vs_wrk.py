@@ -9,7 +9,13 @@ ceiling of what this machine and this server can do.
 
     .venv/bin/python bench/load_vs_wrk.py [--users 50] [--duration 10] [--workers 2]
 
-Latest (2026-11-30, the idle 2-core build machine, two invocations): wrk 2076 and 2053 req/s;
+Latest (2026-12-01, two invocations, after Locust's totals began to be read once it quits, not
+from its once-a-second CSV, which missed the last second): wrk 1360 and 1268 req/s (this
+session's machine; the same script gave wrk 2076 the day before); Locust in one process 826 and
+840 req/s (ratios 0.61 and 0.66), with 2 local workers 1016 and 951 req/s (ratios 0.75 and 0.75),
+no errors.
+
+2026-11-30 (the idle 2-core build machine, two invocations): wrk 2076 and 2053 req/s;
 Locust in one process 1405 and 1273 req/s (ratios 0.68 and 0.62), with 2 local workers 2116 and
 2603 req/s (ratios 1.02 and 1.27), no errors.
 
