@@ -58,6 +58,9 @@ class CampaignOptions(BaseModel):
     # The whole assessment of one portal (browser start, crawl, lab runs, probes, scoring, report)
     # must end within this, or its worker is killed and the portal recorded as failed.
     portal_timeout_s: float | None = Field(default=None, gt=0)
+    # The reviewers' scores merged into every portal's (a file or folder, resolved), kept so that
+    # --resume and rescore merge the same ones unless told otherwise.
+    reviews_file: str | None = None
 
     @property
     def portal_deadline_s(self) -> float:

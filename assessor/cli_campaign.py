@@ -100,7 +100,7 @@ def rubric_or_exit(path: Path | str | None) -> Rubric:
         raise fail(str(exc)) from None
 
 
-def campaign_reviews_or_exit(path: Path | None, rubric: Rubric, portals: Collection[str]) -> CampaignReviews:
+def campaign_reviews_or_exit(path: Path | str | None, rubric: Rubric, portals: Collection[str]) -> CampaignReviews:
     if path is None:
         return {}
     try:
@@ -176,6 +176,8 @@ def continued_settings_or_exit(
                  if param in given and getattr(asked, field) != getattr(kept, field)]
     if "criteria" in given and (criteria is None or str(criteria.resolve()) != campaign.criteria_file):
         conflicts.append(f"--criteria {campaign.criteria_file or '(the bundled rubric)'}")
+    if "reviews" in given and asked.reviews_file != kept.reviews_file:
+        conflicts.append(f"--reviews {kept.reviews_file or '(none)'}")
     started_out = Path(campaign.out_dir).parent
     if "out" in given and str((out / campaign.name).resolve()) != campaign.out_dir:
         conflicts.append(f"--out {started_out}")
@@ -285,6 +287,7 @@ def campaign_run(
         per_host_concurrency=per_host,
         portal_timeout_s=portal_timeout,
         lang=lang,
+        reviews_file=str(reviews.resolve()) if reviews else None,
     )
     earlier = campaign_to_resume(db, name) if resume else None
     criteria_file: str | None = str(criteria.resolve()) if criteria else None
@@ -293,7 +296,7 @@ def campaign_run(
     else:
         options, criteria_file, out = continued_settings_or_exit(earlier, options, criteria, out, given_options(ctx))
     rubric = rubric_or_exit(criteria_file)
-    campaign_reviews = campaign_reviews_or_exit(reviews, rubric, [entry.id for entry in portals.portals])
+    campaign_reviews = campaign_reviews_or_exit(options.reviews_file, rubric, [entry.id for entry in portals.portals])
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
     options.browser_path = browser_or_exit(browser, must_start=True)
@@ -371,21 +374,32 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
 @campaign_app.command("rescore")
 def campaign_rescore(
     name: Annotated[str, typer.Argument(help="Campaign name.")],
-    criteria: CriteriaOption = None,
-    reviews: ReviewsOption = None,
+    criteria: Annotated[
+        Path | None, typer.Option("--criteria", help="Criteria YAML file (default: the campaign's own).")
+    ] = None,
+    reviews: Annotated[
+        Path | None, typer.Option("--reviews", help="Reviewers' scores, a YAML/CSV file or a folder (default: the campaign's own).")
+    ] = None,
     db: DbOption = None,
     lang: LangOption = "vi",
 ) -> None:
-    """Recompute every score from the stored snapshots (another rubric, new reviews); no crawl."""
+    """Recompute every score from the stored snapshots (another rubric, new reviews); no crawl.
+
+    Without --criteria or --reviews, the campaign's own are used; those given become its own."""
     lang = _lang_or_exit(lang)
-    rubric = rubric_or_exit(criteria)
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
-        campaign_reviews = campaign_reviews_or_exit(reviews, rubric, campaign_portal_ids(store, campaign))
+        criteria_file = str(criteria.resolve()) if criteria else campaign.criteria_file
+        reviews_file = str(reviews.resolve()) if reviews else campaign.options.get("reviews_file")
+        rubric = rubric_or_exit(criteria_file)
+        campaign_reviews = campaign_reviews_or_exit(reviews_file, rubric, campaign_portal_ids(store, campaign))
         with campaign_held_or_exit(store, name):  # not in the middle of a run: two rubrics in one ranking
             rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
+            # A later --resume or rescore scores as this one did, not as the campaign started.
+            store.scored_with(campaign, criteria_file, reviews_file)
             paths = write_campaign_report(store, campaign, lang)
-        console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}", highlight=False)
+        console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}, "
+                      f"reviews: {reviews_file or 'none'}", highlight=False)
         console.print(f"report: {paths['html']}", highlight=False)
 
 

@@ -67,10 +67,12 @@ def test_a_resumed_campaign_keeps_the_settings_it_started_with(started: Path) ->
     (["--lang", "en"], "--lang vi"),
     (["--out", "elsewhere"], "--out "),
     (["--criteria", "other.yaml"], "--criteria (the bundled rubric)"),
-], ids=["max-pages", "max-depth", "lang", "out", "criteria"])
+    (["--reviews", "other.csv"], "--reviews (none)"),
+], ids=["max-pages", "max-depth", "lang", "out", "criteria", "reviews"])
 def test_resuming_with_other_settings_is_refused_before_any_portal_is_assessed(
         started: Path, given: list[str], started_with: str) -> None:
     (started / "other.yaml").write_bytes((Path(__file__).parents[2] / "assessor" / "criteria.yaml").read_bytes())
+    (started / "other.csv").write_text("portal,criterion,fraction\nclosed-a,function.esign,1\n", encoding="utf-8")
     result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", *given,
                       cwd=started)
     assert result.returncode == 2, result.stderr
@@ -80,6 +82,22 @@ def test_resuming_with_other_settings_is_refused_before_any_portal_is_assessed(
     assert "--resume" in message and "another --name" in message
     assert stored_ids(started) == []
     assert not (started / "elsewhere").exists()
+
+
+def test_a_resumed_campaign_merges_the_reviews_it_started_with(tmp_path: Path) -> None:
+    """Left out on --resume, the reviews given at the start are read again (here a review for a
+    portal the list does not hold, refused with its line): the portals assessed after the stop
+    get the same reviewers' scores as those before."""
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("portal,criterion,fraction\nclosed-z,function.esign,1\n", encoding="utf-8")
+    with open_store(tmp_path / "s.sqlite3") as store:
+        store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
+                              CampaignOptions(reviews_file=str(reviews)).model_dump(exclude={"browser_path"}))
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                      cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{reviews}:2: portal 'closed-z' is not in the campaign" in " ".join(result.stderr.split())
 
 
 def test_resuming_from_another_list_says_so_and_names_the_portals_it_no_longer_holds(started: Path) -> None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
 from assessor.cli import app
+from assessor.criteria import default_criteria_path
 from assessor.model import Assessment, PortalRef, RubricRef, Text
 from assessor.store import PortalInfo, StoreError, open_store
 from tests.builders import table_text
@@ -235,3 +236,35 @@ def test_a_campaign_is_held_by_one_process_until_it_ends_even_by_kill_9(db_url: 
             assert holder_of(store, name) is None
     finally:
         holder.kill()
+
+
+def test_rescore_keeps_the_campaigns_rubric_and_reviews_unless_given_others(tmp_path: Path) -> None:
+    """Rescoring for new reviews alone must not fall back to the bundled rubric (it did), nor a
+    rescore for a new rubric drop the reviewers' scores; what a rescore is given becomes the
+    campaign's own, for the next rescore and for --resume."""
+    db = str(tmp_path / "store.sqlite3")
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(default_criteria_path().read_text(encoding="utf-8").replace('version: "2024.1"',
+                                                                                  'version: "thu-9"'), encoding="utf-8")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("portal,criterion,fraction\nhanoi,function.esign,1\n", encoding="utf-8")
+    with open_store(db) as store:
+        campaign = store.create_campaign("c", str(tmp_path / "p.yaml"), str(tmp_path / "out"), str(custom),
+                                         {"reviews_file": str(reviews)})
+        store.save_result(campaign, HANOI, datetime.now(UTC), error="timed out after 210 s")
+
+    def rescore(*args: str) -> str:
+        result = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db, *args])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    assert f"rescored with qd-473-2024 thu-9, reviews: {reviews}" in rescore()
+    assert "rescored with qd-473-2024 2024.1, reviews:" in rescore("--criteria", str(default_criteria_path()))
+    assert f"rescored with qd-473-2024 2024.1, reviews: {reviews}" in rescore()
+    with open_store(db, create=False) as store:
+        kept = store.campaign("c")
+        assert (kept.criteria_file, kept.options["reviews_file"]) == (str(default_criteria_path()), str(reviews))
+
+    reviews.write_text("portal,criterion,fraction\nhanoii,function.esign,1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db])
+    assert result.exit_code == 2 and f"{reviews}:2: portal 'hanoii'" in " ".join(result.output.split())
