@@ -164,7 +164,7 @@ def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
         message = assessment.message.in_(lang) if assessment.message else assessment.status
         console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.status}[/]: {escape(message)}", highlight=False,
                       markup=True)
-    console.print(f"report: {folder / 'report.html'}", highlight=False)
+    console.print(f"report: {folder / 'report.html'}", highlight=False, soft_wrap=True)
 
 
 @app.command()

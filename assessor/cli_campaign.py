@@ -332,7 +332,7 @@ def campaign_run(
             f"campaign {name}: {state.done} assessed, {state.failed} failed, {state.skipped} kept from before",
             highlight=False,
         )
-        console.print(f"report: {paths['html']}", highlight=False)
+        console.print(f"report: {paths['html']}", highlight=False, soft_wrap=True)
 
 
 @campaign_app.command("status")
@@ -399,8 +399,8 @@ def campaign_rescore(
             store.scored_with(campaign, criteria_file, reviews_file)
             paths = write_campaign_report(store, campaign, lang)
         console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}, "
-                      f"reviews: {reviews_file or 'none'}", highlight=False)
-        console.print(f"report: {paths['html']}", highlight=False)
+                      f"reviews: {reviews_file or 'none'}", highlight=False, soft_wrap=True)
+        console.print(f"report: {paths['html']}", highlight=False, soft_wrap=True)
 
 
 @campaign_app.command("report")
@@ -411,7 +411,7 @@ def campaign_report(name: Annotated[str, typer.Argument(help="Campaign name.")],
     with store_or_exit(db) as store:
         paths = write_campaign_report(store, campaign_or_exit(store, name), lang)
     for path in paths.values():
-        console.print(str(path), highlight=False)
+        console.print(str(path), highlight=False, soft_wrap=True)
 
 
 @campaign_app.command("validate")

@@ -180,4 +180,4 @@ def load_command(
     total = result.total
     console.print(f"{total.requests} requests, {total.rps:.1f} req/s, p95 {total.p95_ms or 0:.0f} ms, "
                   f"errors {total.error_ratio:.1%}", highlight=False)
-    console.print(f"report: {report}", highlight=False)
+    console.print(f"report: {report}", highlight=False, soft_wrap=True)
