@@ -44,6 +44,11 @@ CriteriaOption = Annotated[Path | None, typer.Option("--criteria", help="Criteri
 ReviewsOption = Annotated[
     Path | None, typer.Option("--reviews", help="Reviewers' scores: a YAML/CSV file or a folder of them.")
 ]
+# For commands on a stored campaign, whose own criteria and reviews are the default.
+OwnCriteriaOption = Annotated[Path | None, typer.Option("--criteria", help="Criteria YAML file (default: the campaign's own).")]
+OwnReviewsOption = Annotated[
+    Path | None, typer.Option("--reviews", help="Reviewers' scores, a YAML/CSV file or a folder (default: the campaign's own).")
+]
 
 
 def store_or_exit(db: str | None, create: bool = False) -> Store:
@@ -374,12 +379,8 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
 @campaign_app.command("rescore")
 def campaign_rescore(
     name: Annotated[str, typer.Argument(help="Campaign name.")],
-    criteria: Annotated[
-        Path | None, typer.Option("--criteria", help="Criteria YAML file (default: the campaign's own).")
-    ] = None,
-    reviews: Annotated[
-        Path | None, typer.Option("--reviews", help="Reviewers' scores, a YAML/CSV file or a folder (default: the campaign's own).")
-    ] = None,
+    criteria: OwnCriteriaOption = None,
+    reviews: OwnReviewsOption = None,
     db: DbOption = None,
     lang: LangOption = "vi",
 ) -> None:
