@@ -121,7 +121,10 @@ def test_sigterm_stops_assessor_load_while_it_looks_for_the_key_pages(tmp_path: 
         process = subprocess.Popen([*ASSESSOR, "load", zoo.url("silent"), "--allow-load-test", "--out", str(tmp_path)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
-            time.sleep(3)  # the silent portal holds the home page's request for far longer
+            # Once the silent portal has the home page's request, which it holds for far longer
+            # (a fixed 3 s wait was outlasted by the start-up on a busy machine: SIGTERM came
+            # before assessor listened for it).
+            assert zoo.wait_for_visit("silent"), "the home page was never asked for"
             assert process.poll() is None, "still waiting for the home page"
             process.send_signal(signal.SIGTERM)
             _, stderr = process.communicate(timeout=15)

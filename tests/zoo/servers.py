@@ -246,6 +246,7 @@ class _Handler(socketserver.BaseRequestHandler):
             if self.server.tls is not None:
                 handler = well_behaved
             exchange = Exchange(connection, path, self.server.zoo.stopping, self.server.zoo.lifetime_s)
+            self.server.zoo.visited(exhibit)
             if handler is None:
                 exchange.send(404, html_page("Không tìm thấy", "<h1>404</h1>"))
             else:
@@ -294,6 +295,20 @@ class Zoo:
         self.stopping = threading.Event()
         self._servers: dict[str, _Server] = {}
         self._folder = tempfile.TemporaryDirectory(prefix="assessor-zoo-")
+        self._visits: dict[str, threading.Event] = {}
+        self._visits_lock = threading.Lock()
+
+    def _visit_event(self, exhibit: str) -> threading.Event:
+        with self._visits_lock:
+            return self._visits.setdefault(exhibit, threading.Event())
+
+    def visited(self, exhibit: str) -> None:
+        self._visit_event(exhibit).set()
+
+    def wait_for_visit(self, exhibit: str, timeout_s: float = 60) -> bool:
+        """Whether a request for the exhibit has arrived (within `timeout_s`): a test that must act
+        while the exhibit misbehaves waits for this, not for a fixed time a busy machine outlasts."""
+        return self._visit_event(exhibit).wait(timeout_s)
 
     def __enter__(self) -> Zoo:
         folder = Path(self._folder.name)
