@@ -45,6 +45,8 @@ from assessor.snapshot import Snapshot
 
 SHOTS = Path("functions")
 SETTLE_MS = 1000
+# How long a form's answer may take to arrive after the submit before it is read as it stands.
+ANSWER_WAIT_S = 8
 # Tabs the gatherer keeps open at once: searches, the lookup and procedure samples run side by side.
 OPEN_PAGES = 3
 # Entry pages opened beyond the crawl at most.
@@ -140,11 +142,16 @@ class Exerciser:
             before_submit = len(recorder.requests)
             await field.fill(value, timeout=self.timeout_ms)
             await field.press("Enter", timeout=self.timeout_ms)
+            # The submit counts as activity: the answer is read once the requests it started
+            # (a new document, or a single-page app's data request) are done and the network
+            # has been quiet since. Playwright's "networkidle" had often been reached before the
+            # submit, so a single-page app's old content was read as the answer on a busy machine.
+            recorder.last_activity = time.monotonic()
             try:
                 await page.wait_for_load_state("load", timeout=self.timeout_ms)
             except PlaywrightError:
                 pass
-            await self.settle(page)
+            await recorder.settled(min(ANSWER_WAIT_S, self.timeout_ms / 1000))
             use.result_url = page.url
             answered = [r for r in recorder.requests[before_submit:] if r.status is not None]
             documents = [r for r in answered if r.resource_type == "document"]

@@ -8,6 +8,7 @@ the SPA, whose JavaScript renders the blocks in the browser. Routing and the fun
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Union
@@ -278,6 +279,8 @@ def catalogue(req: Request, p: Profile, paths: Paths) -> Page:
         page_no = max(1, int(req.query.get("trang", "1")))
     except ValueError:
         page_no = 1
+    if p.search_delay_ms and (q or agency or level):
+        time.sleep(p.search_delay_ms / 1000)  # the server answers each request from its own thread
     found = c.search_procedures(q, agency if agency in c.AGENCIES else "", level if level in c.LEVELS else "")
     if p.search_broken and (q or agency or level):
         found = []

@@ -31,6 +31,8 @@ class Profile:
     theme: Theme = "classic"
     # function
     search_broken: bool = False
+    # A catalogue search with a query answers this much later (a slow search back end).
+    search_delay_ms: int = 0
     lookup_crashes: bool = False
     missing_functions: frozenset[str] = frozenset()
     broken_entries: frozenset[str] = frozenset()

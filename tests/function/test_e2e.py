@@ -185,3 +185,13 @@ def test_a_login_that_fails_is_said_in_the_report_and_the_summary(tmp_path: Path
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Could not log in with the login recipe" in html and "sai-mat-khau" not in html
     assert "Could not log in with the login recipe" in plain_summary(assessment, "en")
+
+
+def test_a_single_page_apps_search_answer_is_waited_for(tmp_path: Path) -> None:
+    """The broken search answers "nothing found" after a slow back end's 1.5 s: its answer, not the
+    catalogue listed before the submit, is what is judged (a busy machine read the old listing)."""
+    profile = resolve_profile("spa", search_broken=True, search_delay_ms=1500)
+    with SamplePortal(profile) as portal:
+        snapshot, _ = asyncio.run(collect_functions(portal, tmp_path, max_pages=3))
+    assert snapshot.functions.searches and all(not use.results for use in snapshot.functions.searches)
+    assert judge(snapshot, "function.catalogue_search").status == Status.FAIL
