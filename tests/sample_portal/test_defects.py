@@ -41,6 +41,18 @@ def search_finds_nothing(portal: SamplePortal, http: httpx.Client) -> None:
     assert page.find(id="no-results") is not None and not page.select("table a")
 
 
+@case(search_delay_ms=1000)
+def search_answers_late(portal: SamplePortal, http: httpx.Client) -> None:
+    http.get("/thu-tuc-hanh-chinh")  # open the connection first
+    start = time.perf_counter()
+    listing = soup(http, "/thu-tuc-hanh-chinh")
+    unsearched = time.perf_counter() - start
+    start = time.perf_counter()
+    found = soup(http, "/thu-tuc-hanh-chinh", params={"q": "khai sinh"})
+    assert time.perf_counter() - start >= 1.0 > unsearched
+    assert listing.select("table a") and found.select("table a")  # late, not broken
+
+
 @case(lookup_crashes=True)
 def lookup_answers_500(portal: SamplePortal, http: httpx.Client) -> None:
     assert http.get("/tra-cuu-ho-so").status_code == 200
