@@ -142,11 +142,11 @@ class Exerciser:
             before_submit = len(recorder.requests)
             await field.fill(value, timeout=self.timeout_ms)
             await field.press("Enter", timeout=self.timeout_ms)
-            # The submit counts as activity: the answer is read once the requests it started
-            # (a new document, or a single-page app's data request) are done and the network
-            # has been quiet since. Playwright's "networkidle" had often been reached before the
-            # submit, so a single-page app's old content was read as the answer on a busy machine.
-            recorder.last_activity = time.monotonic()
+            # The answer is read once the requests the submit started (a new document, or a
+            # single-page app's data request) are done and the network has been quiet since.
+            # Playwright's "networkidle" had often been reached before the submit, so a
+            # single-page app's old content was read as the answer on a busy machine.
+            recorder.expect_activity()
             try:
                 await page.wait_for_load_state("load", timeout=self.timeout_ms)
             except PlaywrightError:

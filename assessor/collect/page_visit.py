@@ -93,6 +93,11 @@ class PageRecorder:
             self._in_flight.discard(request)
             self.last_activity = time.monotonic()
 
+    def expect_activity(self) -> None:
+        """Something that starts requests has just happened (a form's submit): a wait for quiet
+        from now on waits for those requests, though Playwright may not have reported them yet."""
+        self.last_activity = time.monotonic()
+
     async def settled(self, limit_s: float) -> None:
         """Return once no request has been in flight for QUIET_NETWORK_MS, or after `limit_s`."""
         deadline = time.monotonic() + limit_s
