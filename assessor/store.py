@@ -240,12 +240,11 @@ class Store:
 
     def scored_with(self, campaign: CampaignRow, criteria_file: str | None, reviews_file: str | None) -> None:
         """From now on the campaign is scored with this rubric and these reviews (after a rescore)."""
+        options_json = json.dumps({**campaign.options, "reviews_file": reviews_file})
         with self.session() as session, session.begin():
             row = session.get(CampaignRow, campaign.id)
-            row.criteria_file = criteria_file
-            row.options_json = json.dumps({**row.options, "reviews_file": reviews_file})
-        campaign.criteria_file = criteria_file
-        campaign.options_json = json.dumps({**campaign.options, "reviews_file": reviews_file})
+            row.criteria_file, row.options_json = criteria_file, options_json
+        campaign.criteria_file, campaign.options_json = criteria_file, options_json
 
     # attempts
     def start_attempt(self, campaign: CampaignRow, portal_id: str) -> int:
