@@ -4,12 +4,16 @@
 lower); `--fail-on CRITERION_ID` fails when that criterion did not fully pass. A portal that
 earned no grade (closed) fails a --fail-under gate: it cannot be above any threshold. An
 unreachable portal is not judged by the gates at all: it has its own exit code (3).
+
+`assessor load` has gates of its own on the load test's totals: `--max-error-ratio` (default 0, any
+failed request fails the command, as Locust's own exit code does) and `--max-p95` in milliseconds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessor.artifacts.performance import LoadPageStats
 from assessor.criteria import Rubric
 from assessor.model import Assessment, Status
 
@@ -109,3 +113,20 @@ def criterion_result(criterion_id: str, assessment: Assessment) -> GateResult:
 
 def gate_failed(results: list[GateResult]) -> bool:
     return any(not result.passed for result in results)
+
+
+def load_gate_results(totals: LoadPageStats, max_error_ratio: float, max_p95_ms: float | None) -> list[GateResult]:
+    """The load test's gates. A test in which no request was answered passes neither: it shows
+    nothing about the portal's errors or speed."""
+    results = [GateResult(
+        f"--max-error-ratio {max_error_ratio:g}",
+        totals.requests > 0 and totals.error_ratio <= max_error_ratio + 1e-12,
+        f"errors {totals.error_ratio:.1%} of {totals.requests} requests" if totals.requests else "no request was answered",
+    )]
+    if max_p95_ms is not None:
+        results.append(GateResult(
+            f"--max-p95 {max_p95_ms:g}",
+            totals.p95_ms is not None and totals.p95_ms <= max_p95_ms,
+            f"p95 {totals.p95_ms:.0f} ms" if totals.p95_ms is not None else "no latency measured",
+        ))
+    return results

@@ -3,6 +3,7 @@ options of `assessor run`.
 
     assessor load https://dichvucong.example.gov.vn/ --allow-load-test --users 20 --duration 30
     assessor load URL --allow-load-test --workers 2          # Locust master + 2 local workers
+    assessor load URL --allow-load-test --max-error-ratio 0.01 --max-p95 800   # exit 1 beyond either
     assessor load URL --allow-load-test --remote-workers 3 --master-bind-host 0.0.0.0
         # then on each remote machine, with the same ASSESSOR_LOAD_PLAN (printed by this command):
         # python -m locust -f <assessor>/perf/locustfile.py --worker --master-host THIS_MACHINE
@@ -25,8 +26,9 @@ from pydantic import ValidationError
 from assessor.artifacts.performance import LabSettings, LoadSettings, LoadTestResult
 from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, url_or_exit
 from assessor.collect.http import http_client
-from assessor.console import EXIT_UNREACHABLE, console, fail
+from assessor.console import EXIT_GATE, EXIT_UNREACHABLE, console, fail
 from assessor.criteria import Rubric, load_rubric
+from assessor.gates import gate_failed, load_gate_results
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from assessor.perf.runner import LoadPlan, run_load_test
@@ -150,6 +152,13 @@ def load_command(
     path: Annotated[list[str] | None, typer.Option("--path", help="KIND=/path of a key page (repeatable).")] = None,
     ca_bundle: Annotated[Path | None, typer.Option("--ca-bundle", help="Certificate authority (PEM) to trust.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the load report.")] = Path("reports/load"),
+    max_error_ratio: Annotated[float, typer.Option(
+        "--max-error-ratio", min=0, max=1,
+        help="Exit 1 when a larger share of requests failed (default 0: any failure, as Locust does).",
+    )] = 0.0,
+    max_p95: Annotated[float | None, typer.Option(
+        "--max-p95", min=0, help="Exit 1 when the 95th percentile of response times is above this, in ms.",
+    )] = None,
 ) -> None:
     """Load-test one portal with simulated citizens (needs --allow-load-test)."""
     url_or_exit(url)
@@ -180,4 +189,9 @@ def load_command(
     total = result.total
     console.print(f"{total.requests} requests, {total.rps:.1f} req/s, p95 {total.p95_ms or 0:.0f} ms, "
                   f"errors {total.error_ratio:.1%}", highlight=False)
+    gates = load_gate_results(total, max_error_ratio=max_error_ratio, max_p95_ms=max_p95)
+    for gate in gates:
+        console.print(gate.line(), highlight=False)
     console.print(f"report: {report}", highlight=False, soft_wrap=True)
+    if gate_failed(gates):
+        raise typer.Exit(EXIT_GATE)

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from assessor.gates import GateError, Threshold, evaluate, gate_failed, parse_gates, parse_threshold
+from assessor.artifacts.performance import LoadPageStats
+from assessor.gates import (
+    GateError,
+    Threshold,
+    evaluate,
+    gate_failed,
+    load_gate_results,
+    parse_gates,
+    parse_threshold,
+)
 from tests.ci.outputs import closed_assessment, every_status_assessment, every_status_rubric, unreachable_assessment
 
 
@@ -70,3 +79,34 @@ def test_a_portal_without_grade_fails_every_gate(rubric, make) -> None:
     results = evaluate(parse_gates("E", ["a.pass"], rubric), make(rubric), rubric)
     assert [r.passed for r in results] == [False, False]
     assert "no grade" in results[0].detail and "not judged" in results[1].detail
+
+
+def load_totals(requests: int, failures: int, p95_ms: float | None) -> LoadPageStats:
+    return LoadPageStats(name="Aggregated", requests=requests, failures=failures, rps=10.0, p95_ms=p95_ms)
+
+
+@pytest.mark.parametrize(
+    ("totals", "max_error_ratio", "passed", "detail"),
+    [(load_totals(200, 0, 80), 0.0, True, "errors 0.0% of 200 requests"),
+     (load_totals(200, 1, 80), 0.0, False, "errors 0.5% of 200 requests"),
+     (load_totals(200, 1, 80), 0.01, True, "errors 0.5% of 200 requests"),
+     (load_totals(200, 4, 80), 0.01, False, "errors 2.0% of 200 requests"),
+     (load_totals(0, 0, None), 0.0, False, "no request was answered")],
+)
+def test_a_load_test_fails_its_gate_when_too_many_requests_failed(
+    totals: LoadPageStats, max_error_ratio: float, passed: bool, detail: str
+) -> None:
+    (result,) = load_gate_results(totals, max_error_ratio=max_error_ratio, max_p95_ms=None)
+    assert (result.name, result.passed, result.detail) == (f"--max-error-ratio {max_error_ratio:g}", passed, detail)
+
+
+@pytest.mark.parametrize(
+    ("p95_ms", "passed", "detail"),
+    [(80.0, True, "p95 80 ms"), (500.0, True, "p95 500 ms"), (501.0, False, "p95 501 ms"),
+     (None, False, "no latency measured")],
+)
+def test_a_load_test_fails_its_gate_when_p95_is_too_slow(p95_ms: float | None, passed: bool, detail: str) -> None:
+    requests = 0 if p95_ms is None else 200
+    error_gate, latency_gate = load_gate_results(load_totals(requests, 0, p95_ms), max_error_ratio=1.0, max_p95_ms=500)
+    assert (latency_gate.name, latency_gate.passed, latency_gate.detail) == ("--max-p95 500", passed, detail)
+    assert error_gate.passed is (requests > 0)

@@ -192,3 +192,34 @@ def test_every_request_to_the_end_of_the_test_is_counted(workers: int) -> None:
     assert result.error is None and result.total is not None
     assert len(answered) - users <= result.total.requests <= len(answered), (result.total.requests, len(answered))
     assert sum(stats.requests for stats in result.pages) == result.total.requests
+
+
+BRIEF_LOAD = ["--users", "2", "--spawn-rate", "2", "--duration", "1", "--think-min", "0", "--think-max", "0.1",
+              "--path", "home=/"]
+
+
+@pytest.mark.parametrize(("gate", "exit_code"), [([], 1), (["--max-error-ratio", "1"], 0)],
+                         ids=["any failure fails", "failures allowed"])
+def test_load_command_fails_when_requests_failed(gate: list[str], exit_code: int, tmp_path: Path) -> None:
+    """Like Locust's own exit code: a load test in which requests failed fails the command, unless
+    --max-error-ratio allows them. The report is written either way."""
+    with serve_site({"/": (503, {}, "<h1>Quá tải</h1>")}) as failing_site:
+        result = CliRunner().invoke(app, ["load", failing_site + "/", "--allow-load-test", *BRIEF_LOAD, *gate,
+                                          "--out", str(tmp_path)])
+    assert result.exit_code == exit_code, result.output
+    output = " ".join(result.output.split())
+    verdict = "FAILED" if exit_code else "passed"
+    assert f"gate --max-error-ratio {gate[1] if gate else 0}: {verdict} (errors 100.0% of" in output
+    assert (tmp_path / "load-report.html").is_file() and f"report: {tmp_path}" in output
+
+
+@pytest.mark.parametrize(("delay_s", "max_p95_ms", "exit_code"), [(0.0, 2000, 0), (0.3, 150, 1)],
+                         ids=["fast enough", "too slow"])
+def test_load_command_fails_when_p95_is_above_the_limit(delay_s: float, max_p95_ms: int, exit_code: int,
+                                                       tmp_path: Path) -> None:
+    with counting_site(delay_s=delay_s) as (url, _):
+        result = CliRunner().invoke(app, ["load", url, "--allow-load-test", *BRIEF_LOAD,
+                                          "--max-p95", str(max_p95_ms), "--out", str(tmp_path)])
+    assert result.exit_code == exit_code, result.output
+    verdict = "FAILED" if exit_code else "passed"
+    assert f"gate --max-p95 {max_p95_ms}: {verdict} (p95 " in " ".join(result.output.split())
