@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from assessor.collect.gatherers import load_gatherers
-from assessor.criteria import Rubric, load_rubric
+from assessor.criteria import Rubric, load_rubric, parse_rubric
 from assessor.model import Assessment, Review
 from assessor.portals import PortalEntry, PortalList
 from assessor.report.render import write_outputs
@@ -61,6 +61,9 @@ class CampaignOptions(BaseModel):
     # The reviewers' scores merged into every portal's (a file or folder, resolved), kept so that
     # --resume and rescore merge the same ones unless told otherwise.
     reviews_file: str | None = None
+    # The fingerprint of the rubric's text the campaign's portals were scored with: --resume
+    # refuses a criteria file edited since (its ranking would mix two rubrics).
+    rubric_fingerprint: str | None = None
 
     @property
     def portal_deadline_s(self) -> float:
@@ -72,7 +75,10 @@ class WorkerJob(BaseModel):
 
     entry: PortalEntry
     options: CampaignOptions
-    criteria_file: str | None = None
+    # The rubric as the campaign read it when it started this run: a file edited meanwhile
+    # changes no portal's scoring half-way through a campaign.
+    criteria_text: str
+    criteria_source: str
     folder: str
     reviews: dict[str, Review] = Field(default_factory=dict)
 
@@ -93,7 +99,7 @@ def collect_settings(entry: PortalEntry, options: CampaignOptions) -> dict[str, 
 async def _assess_in_this_process(job: WorkerJob) -> Assessment:
     from assessor.assess import RunOptions, assess_portal
 
-    rubric = load_rubric(job.criteria_file)
+    rubric = parse_rubric(job.criteria_text, job.criteria_source)
     folder = Path(job.folder)
     settings = collect_settings(job.entry, job.options)
     formats = tuple(dict.fromkeys(["json", *job.options.formats]))
@@ -232,9 +238,12 @@ async def run_campaign(
     reviews: CampaignReviews | None = None,
     retry_failed: bool = False,
     on_change: Callable[[CampaignProgress], None] = lambda progress: None,
+    rubric: Rubric | None = None,
 ) -> CampaignProgress:
-    """Assess every portal of the list that has no result yet in this campaign."""
+    """Assess every portal of the list that has no result yet in this campaign, with `rubric`
+    (by default the campaign's criteria file, read once here)."""
     reviews = reviews or {}
+    rubric = rubric or load_rubric(campaign.criteria_file)
     out_dir = Path(campaign.out_dir)
     stored = {row.portal_id: row for row in store.results(campaign)}
     finished = {pid for pid, row in stored.items() if row.outcome == "done" or not retry_failed}
@@ -249,7 +258,8 @@ async def run_campaign(
             job = WorkerJob(
                 entry=entry,
                 options=options,
-                criteria_file=campaign.criteria_file,
+                criteria_text=rubric.text,
+                criteria_source=rubric.source,
                 folder=str(out_dir / entry.id),
                 reviews=reviews.get(entry.id, {}),
             )

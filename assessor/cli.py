@@ -20,7 +20,7 @@ from rich.text import Text
 from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
-from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, url_or_exit
+from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, rubric_or_exit, url_or_exit
 from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, BrowserStartError, find_browser, started_version
 from assessor.console import (
     EXIT_GATE,
@@ -30,7 +30,7 @@ from assessor.console import (
     live_progress_wanted,
     progress_line,
 )
-from assessor.criteria import CriteriaError, Rubric, load_rubric
+from assessor.criteria import CriteriaError, load_rubric
 from assessor.gates import GateError, evaluate, gate_failed, parse_gates
 from assessor.login_recipe import LoginRecipe, RecipeError, load_recipe
 from assessor.model import Assessment, PortalRef
@@ -95,13 +95,6 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True)] = False,
 ) -> None:
     """assessor: automated quality assessment of public-service portals."""
-
-
-def rubric_or_exit(path: Path | None) -> Rubric:
-    try:
-        return load_rubric(path)
-    except CriteriaError as exc:
-        raise fail(str(exc)) from None
 
 
 def parse_resolve(entries: list[str] | None) -> dict[str, str]:

@@ -21,10 +21,10 @@ from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
-from assessor.cli_inputs import out_folder_or_exit
+from assessor.cli_inputs import out_folder_or_exit, rubric_or_exit
 from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted
-from assessor.criteria import CriteriaError, Rubric, load_rubric
+from assessor.criteria import Rubric
 from assessor.model import Review
 from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
@@ -96,13 +96,6 @@ def portals_or_exit(path: Path) -> PortalList:
         for problem in exc.problems[:-1]:
             error_console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False, markup=True)
         raise fail(exc.problems[-1]) from None
-
-
-def rubric_or_exit(path: Path | str | None) -> Rubric:
-    try:
-        return load_rubric(path)
-    except CriteriaError as exc:
-        raise fail(str(exc)) from None
 
 
 def campaign_reviews_or_exit(path: Path | str | None, rubric: Rubric, portals: Collection[str]) -> CampaignReviews:
@@ -191,6 +184,18 @@ def continued_settings_or_exit(
                    "remaining portals as it did the first ones, so give the same values or leave them out "
                    "(or start a new campaign with another --name)")
     return kept, campaign.criteria_file, started_out
+
+
+def rubric_unchanged_or_exit(campaign: CampaignRow, rubric: Rubric, scored_with: str | None) -> None:
+    """The campaign's portals were scored with the rubric's text as it was then: one edited since
+    would rank the portals still to come on another rubric. (A campaign stored before the
+    fingerprint was kept has none to compare.)"""
+    if scored_with is None or scored_with == rubric.fingerprint:
+        return
+    what = campaign.criteria_file or "the bundled rubric (another assessor version)"
+    raise fail(f"{what} has changed since campaign {campaign.name!r} was scored with it: run `assessor campaign "
+               f"rescore {campaign.name}` first (its finished portals are scored again from their snapshots, no "
+               "crawl), then --resume; or put the file back as it was")
 
 
 def note_another_list(store: Store, campaign: CampaignRow, portals_file: Path, portals: PortalList) -> None:
@@ -301,6 +306,10 @@ def campaign_run(
     else:
         options, criteria_file, out = continued_settings_or_exit(earlier, options, criteria, out, given_options(ctx))
     rubric = rubric_or_exit(criteria_file)
+    if earlier is None:
+        options.rubric_fingerprint = rubric.fingerprint
+    else:
+        rubric_unchanged_or_exit(earlier, rubric, options.rubric_fingerprint)
     campaign_reviews = campaign_reviews_or_exit(options.reviews_file, rubric, [entry.id for entry in portals.portals])
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
@@ -330,7 +339,7 @@ def campaign_run(
         shown = Live(display, console=error_console, refresh_per_second=4, transient=True) if live else nullcontext()
         with stops_reported(kept), shown:
             state = asyncio.run(stopped_by_sigterm_too(
-                run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update)
+                run_campaign(store, campaign, portals, options, campaign_reviews, retry_failed, display.update, rubric)
             ))
         paths = write_campaign_report(store, campaign, options.lang)
         console.print(
@@ -397,7 +406,7 @@ def campaign_rescore(
         with campaign_held_or_exit(store, name):  # not in the middle of a run: two rubrics in one ranking
             rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
             # A later --resume or rescore scores as this one did, not as the campaign started.
-            store.scored_with(campaign, criteria_file, reviews_file)
+            store.scored_with(campaign, criteria_file, rubric.fingerprint, reviews_file)
             paths = write_campaign_report(store, campaign, lang)
         console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}, "
                       f"reviews: {reviews_file or 'none'}", highlight=False, soft_wrap=True)

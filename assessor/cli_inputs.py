@@ -8,7 +8,16 @@ from pathlib import Path
 
 from assessor.collect.http import ca_bundle_problem
 from assessor.console import fail
+from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.portals import http_url_problem
+
+
+def rubric_or_exit(path: Path | str | None) -> Rubric:
+    """The rubric of `path` (the bundled one without), or its one-line error."""
+    try:
+        return load_rubric(path)
+    except CriteriaError as exc:
+        raise fail(str(exc)) from None
 
 
 def url_or_exit(url: str) -> str:

@@ -6,6 +6,7 @@ evaluation team can fix the YAML without reading a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from importlib import resources
 from pathlib import Path
@@ -80,6 +81,13 @@ class Rubric(_Strict):
     caps: list[Cap] = Field(default_factory=list)
     groups: list[Group]
     source: str = Field(default="", exclude=True)
+    # The file's text as read: a campaign's workers score with it, and its fingerprint tells
+    # whether the file changed since (`campaign run --resume`).
+    text: str = Field(default="", exclude=True)
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
     @property
     def ref(self) -> RubricRef:
@@ -118,6 +126,12 @@ def load_rubric(path: Path | str | None = None) -> Rubric:
         raise CriteriaError(f"{path}: cannot read criteria file: {exc.strerror or exc}") from None
     except NotUtf8Error as exc:
         raise CriteriaError(f"{exc}; save the criteria file as UTF-8") from None
+    return parse_rubric(text, path)
+
+
+def parse_rubric(text: str, path: Path | str) -> Rubric:
+    """The rubric in `text`, read from `path` (named in errors)."""
+    path = Path(path)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -130,7 +144,7 @@ def load_rubric(path: Path | str | None = None) -> Rubric:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         raise CriteriaError(f"{path}: {_describe(exc, data)}") from None
-    rubric.source = str(path)
+    rubric.source, rubric.text = str(path), text
     _check_consistency(rubric, path)
     return rubric
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assessor.campaign import CampaignOptions, longest_first, run_campaign
+from assessor.campaign import CampaignOptions, CampaignProgress, longest_first, run_campaign
 from assessor.collect.browser import find_browser
+from assessor.criteria import default_criteria_path
 from assessor.portals import PortalEntry, parse_portals
 from assessor.store import open_store
 
@@ -51,3 +52,25 @@ def test_portals_start_new_ones_first_then_the_longest_last_time() -> None:
                for name in ("quick", "new-a", "slow", "middling", "new-b")]
     ordered = longest_first(entries, {"quick": 20.0, "slow": 90.0, "middling": 45.0})
     assert [entry.id for entry in ordered] == ["new-a", "new-b", "slow", "middling", "quick"]
+
+
+def test_every_portal_is_scored_with_the_rubric_as_the_campaign_read_it(tmp_path: Path) -> None:
+    """A criteria file edited (here: broken) while a campaign runs changes nothing for the portals
+    still to come: the workers score with the rubric's text as read when the campaign started."""
+    criteria = tmp_path / "mine.yaml"
+    criteria.write_bytes(default_criteria_path().read_bytes())
+    portals = parse_portals(BROKEN.splitlines()[0] + "\n" + "\n".join(
+        f'  - {{id: closed-{n}, name: Cổng {n}, kind: province, url: "https://127.0.0.1:9/{n}"}}' for n in (1, 2)))
+    options = CampaignOptions(concurrency=1, max_pages=1, time_budget_s=30, browser_path=find_browser().path)
+
+    def edit_the_file_once_a_portal_runs(progress: CampaignProgress) -> None:
+        if progress.running:
+            criteria.write_text("groups: [\n", encoding="utf-8")
+
+    with open_store(tmp_path / "db.sqlite3") as store:
+        campaign = store.create_campaign("edited", "p.yaml", str(tmp_path / "out"), str(criteria), {})
+        progress = asyncio.run(run_campaign(store, campaign, portals, options,
+                                            on_change=edit_the_file_once_a_portal_runs))
+        rows = store.results(campaign)
+    assert (progress.done, progress.failed) == (2, 0), [row.error for row in rows]
+    assert {row.status for row in rows} == {"unreachable"}

@@ -17,6 +17,7 @@ import pytest
 
 from assessor.campaign import CampaignOptions
 from assessor.campaign_lock import campaign_held
+from assessor.criteria import default_criteria_path
 from assessor.store import open_store
 
 pytestmark = pytest.mark.timeout(300)
@@ -147,3 +148,47 @@ def test_a_campaign_in_use_by_another_process_is_neither_run_nor_rescored_and_it
     assert status.returncode == 0 and f"running now (process {os.getpid()} on" in " ".join(status.stdout.split())
     after = assessor("campaign", "status", "q4", "--db", "s.sqlite3", cwd=started)
     assert "0 done, 0 failed, 2 pending of 2; not finished" in after.stdout
+
+
+def test_a_criteria_file_edited_since_the_campaign_started_is_refused_until_the_campaign_is_rescored(
+        tmp_path: Path) -> None:
+    """Portals scored before the edit and after it would be ranked on two rubrics. Rescoring the
+    finished portals with the file as it now is makes it the campaign's rubric again."""
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    criteria = tmp_path / "mine.yaml"
+    criteria.write_bytes(default_criteria_path().read_bytes())
+    first = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3",
+                     "--criteria", "mine.yaml", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    criteria.write_text(criteria.read_text(encoding="utf-8").replace("version:", "version: edited-", 1),
+                        encoding="utf-8")
+    (tmp_path / "portals.yaml").write_text(BOTH, encoding="utf-8")
+
+    refused = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                       cwd=tmp_path)
+    assert refused.returncode == 2, refused.stderr
+    assert " ".join(refused.stderr.split()) == (
+        f"error: {criteria} has changed since campaign 'q4' was scored with it: run `assessor campaign rescore q4` "
+        "first (its finished portals are scored again from their snapshots, no crawl), then --resume; "
+        "or put the file back as it was")
+    assert stored_ids(tmp_path) == ["closed-a"]
+
+    rescored = assessor("campaign", "rescore", "q4", "--db", "s.sqlite3", cwd=tmp_path)
+    assert rescored.returncode == 0, rescored.stderr
+    resumed = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                       cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "1 assessed, 0 failed, 1 kept from before" in resumed.stdout
+
+
+def test_a_bundled_rubric_changed_by_an_upgrade_since_the_campaign_started_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    with open_store(tmp_path / "s.sqlite3") as store:
+        store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
+                              CampaignOptions(rubric_fingerprint="0" * 16).model_dump(exclude={"browser_path"}))
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                      cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert " ".join(result.stderr.split()).startswith(
+        "error: the bundled rubric (another assessor version) has changed since campaign 'q4' was scored with it")
+    assert stored_ids(tmp_path) == []
