@@ -44,7 +44,6 @@ from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
 
 SHOTS = Path("functions")
-SETTLE_MS = 1000
 # How long a form's answer may take to arrive after the submit before it is read as it stands.
 ANSWER_WAIT_S = 8
 # Tabs the gatherer keeps open at once: searches, the lookup and procedure samples run side by side.
@@ -65,7 +64,6 @@ MESSAGE_SCRIPT = """() => {
   const main = document.querySelector('main') || document.body;
   return (main ? main.innerText : '').trim().slice(0, 500);
 }"""
-RENDERED_SCRIPT = "() => !!document.body && document.body.innerText.trim().length > 400"
 LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]'))
   .map((a) => [a.href, (a.innerText || a.getAttribute('aria-label') || a.title || '').trim().slice(0, 200)])"""
 
@@ -117,12 +115,6 @@ class Exerciser:
         except PlaywrightError:
             return None
         return str(path)
-
-    async def settle(self, page: Page) -> None:
-        try:
-            await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
-        except PlaywrightError:
-            pass  # still busy: read what is there
 
     async def use_form(self, function: str, entry: Entry, value: str, shot: str) -> FormUse:
         """Fill the entry's field with `value`, submit it, and record how the portal answered."""
@@ -188,10 +180,10 @@ class Exerciser:
     async def _read_page(self, tab: ReusedTab, url: str, shot: str | None) -> SampledPage:
         sampled = SampledPage(url=url)
         page = await tab.page_for(url)
+        recorder = PageRecorder(page)
         try:
             response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
-            if not await page.evaluate(RENDERED_SCRIPT):
-                await self.settle(page)  # a single-page app still fetching its content
+            await recorder.rendered(self.timeout_ms / 1000)  # a single-page app still fetching its content
             sampled.final_url = page.url
             sampled.status = response.status if response else None
             sampled.title = (await page.title())[:300]
@@ -203,6 +195,8 @@ class Exerciser:
         except PlaywrightError as exc:
             sampled.error = first_line(str(exc))
             await tab.close()
+        finally:
+            recorder.detach()
         return sampled
 
 

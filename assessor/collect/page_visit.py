@@ -32,6 +32,11 @@ SETTLE_MS = 1500  # after load, wait this long at most for late requests (SPA da
 # Playwright's "networkidle" (500 ms): a tracker's hit or a single-page app's data request
 # follows the script that sends it within milliseconds, and the crawl waits this on every page.
 QUIET_NETWORK_MS = 300
+# A page with hardly any text is a single-page app's shell until its data has come: while its
+# requests are still going, it is waited for this long at most beyond SETTLE_MS (a slow back end
+# behind a fast shell would otherwise be recorded as an empty page without links).
+RENDERED_SCRIPT = "() => !!document.body && document.body.innerText.trim().length > 400"
+RENDER_WAIT_S = 8.0
 POLL_S = 0.05
 
 
@@ -105,6 +110,12 @@ class PageRecorder:
             if not self._in_flight and (time.monotonic() - self.last_activity) * 1000 >= QUIET_NETWORK_MS:
                 return
             await asyncio.sleep(POLL_S)
+
+    async def rendered(self, limit_s: float) -> None:
+        """Return at once from a page showing its content; from a shell (see RENDERED_SCRIPT) once
+        its requests are done and the network quiet, or after `limit_s` (RENDER_WAIT_S at most)."""
+        if not await self._page.evaluate(RENDERED_SCRIPT):
+            await self.settled(min(RENDER_WAIT_S, limit_s))
 
     def _is_document(self, request: Request) -> bool:
         try:
@@ -216,7 +227,9 @@ async def read_page(page: Page, recorder: PageRecorder, artifact: PageArtifact, 
                     remaining_s: float) -> bool:
     """Record what the loaded page shows; False when a page gatherer failed."""
     if remaining_s > 0:
+        deadline = time.monotonic() + remaining_s
         await recorder.settled(min(SETTLE_MS / 1000, remaining_s))  # still busy after it: record what is there
+        await recorder.rendered(deadline - time.monotonic())
     artifact.final_url = page.url
     artifact.title = (await page.title())[:500]
     artifact.html = await bounded_html(page, artifact)

@@ -194,6 +194,8 @@ class PortalApp:
         if p.server_delay_ms:
             time.sleep(p.server_delay_ms / 1000)
         if p.theme == "spa" and path.startswith("/api/"):
+            if p.api_delay_ms:
+                time.sleep(p.api_delay_ms / 1000)  # the server answers each request from its own thread
             return self._api(req)
         return self._page(req)
 

@@ -54,6 +54,9 @@ class Profile:
     inconsistent_header: bool = False
     # performance
     server_delay_ms: int = 0
+    # The spa theme's data requests (/api/...) answer this much later: a fast shell in front of a
+    # slow back end, the page empty until its data arrives.
+    api_delay_ms: int = 0
     heavy_images: bool = False
     long_task_ms: int = 0
     layout_shift: bool = False

@@ -195,3 +195,14 @@ def test_a_single_page_apps_search_answer_is_waited_for(tmp_path: Path) -> None:
         snapshot, _ = asyncio.run(collect_functions(portal, tmp_path, max_pages=3))
     assert snapshot.functions.searches and all(not use.results for use in snapshot.functions.searches)
     assert judge(snapshot, "function.catalogue_search").status == Status.FAIL
+
+
+def test_a_single_page_app_whose_data_comes_late_is_crawled_once_it_has_rendered(tmp_path: Path) -> None:
+    """Its shell (no text, no link) is not the page: with a back end taking 2.5 s, beyond the
+    crawl's usual wait for a quiet network, the home page is recorded with its links and the
+    crawl goes on through them."""
+    with SamplePortal(resolve_profile("spa", api_delay_ms=2500)) as portal:
+        snapshot, _ = asyncio.run(collect_functions(portal, tmp_path, functions=False, max_pages=3))
+    home = snapshot.pages[0]
+    assert "Đang tải" not in home.html and len(home.links) > 10, home.html[-500:]
+    assert len(snapshot.pages) == 3
