@@ -17,14 +17,20 @@ import fcntl
 import hashlib
 import os
 import socket
+import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import text
 
 from assessor.store import ADVISORY_LOCK_KEY, Store, StoreError
+
+# `campaign status` holds a free campaign's lock for an instant to see that it is free: whoever
+# comes for the lock just then waits that instant out instead of being refused.
+PATIENCE_S = 1.0
+RETRY_S = 0.05
 
 
 class CampaignBusy(StoreError):
@@ -46,17 +52,30 @@ def _lock_file(store: Store, name: str) -> Path | None:
 
 
 @contextmanager
-def campaign_held(store: Store, name: str) -> Iterator[None]:
-    """Hold campaign `name` (it need not exist yet) until the block ends, or raise CampaignBusy."""
+def campaign_held(store: Store, name: str, patience_s: float = PATIENCE_S) -> Iterator[None]:
+    """Hold campaign `name` (it need not exist yet) until the block ends, or raise CampaignBusy
+    when another process still holds it after `patience_s`."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        held = ExitStack()
+        try:
+            held.enter_context(_lock(store, name))
+            break
+        except CampaignBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(RETRY_S)
+    with held:
+        yield
+
+
+def _lock(store: Store, name: str) -> AbstractContextManager[None]:
     lock_file = _lock_file(store, name)
     if lock_file is not None:
-        with _file_lock(lock_file, name):
-            yield
-    elif store.engine.dialect.name == "postgresql":
-        with _advisory_lock(store, name):
-            yield
-    else:
-        yield  # an in-memory store lives in one process
+        return _file_lock(lock_file, name)
+    if store.engine.dialect.name == "postgresql":
+        return _advisory_lock(store, name)
+    return nullcontext()  # an in-memory store lives in one process
 
 
 def holder_of(store: Store, name: str) -> str | None:
@@ -65,7 +84,7 @@ def holder_of(store: Store, name: str) -> str | None:
     if lock_file is not None and not lock_file.exists():
         return None  # never run from this store: nothing to make for asking
     try:
-        with campaign_held(store, name):
+        with campaign_held(store, name, patience_s=0):
             return None
     except CampaignBusy as exc:
         return exc.holder

@@ -268,3 +268,17 @@ def test_rescore_keeps_the_campaigns_rubric_and_reviews_unless_given_others(tmp_
     reviews.write_text("portal,criterion,fraction\nhanoii,function.esign,1\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db])
     assert result.exit_code == 2 and f"{reviews}:2: portal 'hanoii'" in " ".join(result.output.split())
+
+
+def test_a_lock_held_for_an_instant_does_not_refuse_the_campaign(db_url: str) -> None:
+    """`campaign status` holds a free campaign's lock for an instant to see that it is free: a
+    `campaign run` starting just then waits for it instead of being refused."""
+    name = "2026 Q4"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD.replace("time.sleep(300)", "time.sleep(0.5)"), db_url,
+                               name], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with open_store(db_url) as store, campaign_held(store, name):
+            assert holder.poll() is not None or holder.wait(timeout=5) == 0
+    finally:
+        holder.kill()
