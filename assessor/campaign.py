@@ -53,6 +53,7 @@ class CampaignOptions(BaseModel):
     page_timeout_s: float = Field(default=20.0, gt=0)
     per_host_concurrency: int = Field(default=2, ge=1)
     lang: str = "vi"
+    user_agent: str | None = None
     formats: list[str] = Field(default_factory=lambda: ["json", "html"])
     browser_path: str = ""
     # The whole assessment of one portal (browser start, crawl, lab runs, probes, scoring, report)
@@ -93,6 +94,7 @@ def collect_settings(entry: PortalEntry, options: CampaignOptions) -> dict[str, 
         "per_host_concurrency": options.per_host_concurrency,
         "extra_urls": entry.extra_urls,
         "allow_load_test": entry.allow_load_test,
+        "user_agent": options.user_agent,
     }
 
 

@@ -20,7 +20,14 @@ from rich.text import Text
 from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
-from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, rubric_or_exit, url_or_exit
+from assessor.cli_inputs import (
+    UserAgentOption,
+    ca_bundle_or_exit,
+    out_folder_or_exit,
+    rubric_or_exit,
+    url_or_exit,
+    user_agent_or_exit,
+)
 from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, BrowserStartError, find_browser, started_version
 from assessor.console import (
     EXIT_GATE,
@@ -195,6 +202,7 @@ def run(
         typer.Option("--login-recipe", help="YAML login steps; credentials as {env:VAR}, read at run time only."),
     ] = None,
     browser: BrowserOption = None,
+    user_agent: UserAgentOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Assess one portal and write its report."""
@@ -220,6 +228,7 @@ def run(
         http_url=url_or_exit(http_url) if http_url else None,
         allow_load_test=allow_load_test,
         login_recipe=recipe_or_exit(login_recipe) if login_recipe else None,
+        user_agent=user_agent_or_exit(user_agent),
     )
     apply_load_overrides(rubric, load_users, load_duration)
     options = RunOptions(

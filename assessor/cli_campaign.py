@@ -21,7 +21,7 @@ from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
-from assessor.cli_inputs import out_folder_or_exit, rubric_or_exit
+from assessor.cli_inputs import UserAgentOption, out_folder_or_exit, rubric_or_exit, user_agent_or_exit
 from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted
 from assessor.criteria import Rubric
@@ -137,6 +137,7 @@ RESULT_OPTIONS = {
     "per_host_concurrency": ("per_host", "--per-host"),
     "portal_timeout_s": ("portal_timeout", "--portal-timeout"),
     "lang": ("lang", "--lang"),
+    "user_agent": ("user_agent", "--user-agent"),
 }
 
 
@@ -279,6 +280,7 @@ def campaign_run(
     criteria: CriteriaOption = None,
     reviews: ReviewsOption = None,
     lang: LangOption = "vi",
+    user_agent: UserAgentOption = None,
     browser: Annotated[str | None, typer.Option("--browser", envvar=BROWSER_ENV, help="Chromium executable.")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")] = False,
 ) -> None:
@@ -298,6 +300,7 @@ def campaign_run(
         portal_timeout_s=portal_timeout,
         lang=lang,
         reviews_file=str(reviews.resolve()) if reviews else None,
+        user_agent=user_agent_or_exit(user_agent),
     )
     earlier = campaign_to_resume(db, name) if resume else None
     criteria_file: str | None = str(criteria.resolve()) if criteria else None

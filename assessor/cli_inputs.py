@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from assessor.collect.http import ca_bundle_problem
 from assessor.console import fail
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.portals import http_url_problem
+
+
+UserAgentOption = Annotated[str | None, typer.Option(
+    "--user-agent", help="User-Agent for the browser and every request (default: Chrome's own, naming assessor).")]
+
+
+def user_agent_or_exit(user_agent: str | None) -> str | None:
+    """An HTTP header's value: printable ASCII, on one line."""
+    if user_agent is not None and not (user_agent.strip() and user_agent.isascii() and user_agent.isprintable()):
+        raise fail(f"--user-agent must be printable ASCII on one line (an HTTP header), got {user_agent!r}")
+    return user_agent.strip() if user_agent else None
 
 
 def rubric_or_exit(path: Path | str | None) -> Rubric:

@@ -42,6 +42,9 @@ class CollectSettings(BaseModel):
     http_url: str | None = None
     # Steps that log the crawler in; credentials stay `{env:VAR}` references, never values.
     login_recipe: LoginRecipe | None = None
+    # Sent by the browser and the probes instead of their own (`collect.user_agent`): a portal's
+    # firewall may let only a known one through.
+    user_agent: str | None = None
 
 
 class Snapshot(BaseModel):

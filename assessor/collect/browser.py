@@ -21,6 +21,8 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from assessor.collect.user_agent import browser_user_agent
+
 BROWSER_ENV = "ASSESSOR_CHROMIUM"
 SYSTEM_CANDIDATES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Chromium keeps only the last --disable-features it is given, and Playwright passes its own list
@@ -122,6 +124,8 @@ class BrowserOptions:
     # `collect.trust` from a --ca-bundle: Chromium on Linux takes no CA file on its command line.
     trusted_spki: list[str] = field(default_factory=list)
     remote_endpoint: str | None = None
+    # Every context's User-Agent; by default Chrome's own for the form factor (`user_agent`).
+    user_agent: str | None = None
 
 
 def launch_args(options: BrowserOptions) -> list[str]:
@@ -176,7 +180,12 @@ class BrowserSession:
         return self._browser
 
     async def new_context(self, **kwargs: object) -> BrowserContext:
-        defaults: dict[str, object] = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
+        defaults: dict[str, object] = {
+            "viewport": {"width": 1366, "height": 900},
+            "locale": "vi-VN",
+            "user_agent": self.options.user_agent or browser_user_agent(self.browser.version,
+                                                                         mobile=bool(kwargs.get("is_mobile"))),
+        }
         defaults.update(kwargs)
         return await self.browser.new_context(**defaults)
 

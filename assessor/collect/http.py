@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx
 
+from assessor.collect.user_agent import USER_AGENT
 from assessor.snapshot import CollectSettings
-
-USER_AGENT = "assessor/0.1 (+public-service portal quality assessment)"
 
 
 class ResolvingTransport(httpx.AsyncHTTPTransport):
@@ -53,7 +52,7 @@ def http_client(settings: CollectSettings, ca_bundle: Path | None = None, **kwar
     context = tls_context(ca_bundle)
     options: dict[str, Any] = {
         "timeout": httpx.Timeout(settings.page_timeout_s, connect=min(10.0, settings.page_timeout_s)),
-        "headers": {"User-Agent": USER_AGENT},
+        "headers": {"User-Agent": settings.user_agent or USER_AGENT},
         "follow_redirects": False,
     }
     options.update(kwargs)

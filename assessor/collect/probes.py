@@ -20,7 +20,8 @@ from assessor.artifacts.page import Hop
 from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, path_probe_name
 from assessor.collect.context import CollectContext
 from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
-from assessor.collect.http import USER_AGENT, ResolvingTransport
+from assessor.collect.http import ResolvingTransport
+from assessor.collect.user_agent import USER_AGENT
 from assessor.snapshot import Snapshot
 
 MAX_HOPS = 8
@@ -95,7 +96,7 @@ def probe_client(snapshot: Snapshot, ctx: CollectContext) -> httpx.AsyncClient:
     if snapshot.certificate_error is None:
         return ctx.http()
     insecure = ResolvingTransport(ctx.settings.resolve, verify=False)
-    return httpx.AsyncClient(transport=insecure, timeout=ctx.settings.page_timeout_s, headers={"User-Agent": USER_AGENT})
+    return httpx.AsyncClient(transport=insecure, timeout=ctx.settings.page_timeout_s, headers={"User-Agent": ctx.settings.user_agent or USER_AGENT})
 
 
 @portal_gatherer("probes", stage=STAGE_INDEPENDENT)

@@ -52,7 +52,8 @@ async def collect(
     snapshot = Snapshot(portal=portal, start_url=portal.url, started_at=datetime.now(UTC), settings=settings)
     trusted = trusted_spki_hashes(hosts_to_trust(portal.url, settings.resolve), ca_bundle) if ca_bundle else []
     options = BrowserOptions(
-        executable=browser_path, resolve=settings.resolve, trusted_spki=trusted, remote_endpoint=remote_browser
+        executable=browser_path, resolve=settings.resolve, trusted_spki=trusted, remote_endpoint=remote_browser,
+        user_agent=settings.user_agent,
     )
     async with BrowserSession(options) as session:
         ctx = CollectContext(

@@ -24,8 +24,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError
 
 from assessor.artifacts.performance import LabSettings, LoadSettings, LoadTestResult
-from assessor.cli_inputs import ca_bundle_or_exit, out_folder_or_exit, url_or_exit
+from assessor.cli_inputs import UserAgentOption, ca_bundle_or_exit, out_folder_or_exit, url_or_exit, user_agent_or_exit
 from assessor.collect.http import http_client
+from assessor.collect.user_agent import USER_AGENT
 from assessor.console import EXIT_GATE, EXIT_UNREACHABLE, console, fail
 from assessor.criteria import Rubric, load_rubric
 from assessor.gates import gate_failed, load_gate_results
@@ -75,10 +76,11 @@ def rubric_settings(rubric: Rubric) -> tuple[LoadSettings, LabSettings]:
     return LoadSettings.model_validate(merged.get("load", {})), LabSettings.model_validate(merged.get("lab", {}))
 
 
-async def discover_paths(url: str, lab: LabSettings, ca_bundle: Path | None) -> dict[str, str]:
+async def discover_paths(url: str, lab: LabSettings, ca_bundle: Path | None,
+                         user_agent: str | None = None) -> dict[str, str]:
     """The key pages, from the home page and the same-site pages it links to (no browser)."""
     origin = urlsplit(url).netloc
-    async with http_client(CollectSettings(), ca_bundle, follow_redirects=True) as client:
+    async with http_client(CollectSettings(user_agent=user_agent), ca_bundle, follow_redirects=True) as client:
         home = (await client.get(url)).raise_for_status()
         links = [urljoin(str(home.url), anchor["href"]) for anchor in
                  BeautifulSoup(home.text, "lxml").find_all("a", href=True)]
@@ -94,12 +96,13 @@ async def discover_paths(url: str, lab: LabSettings, ca_bundle: Path | None) -> 
             for kind, page in chosen.items()}
 
 
-def discovered_paths_or_exit(url: str, lab: LabSettings, ca_bundle: Path | None) -> dict[str, str]:
+def discovered_paths_or_exit(url: str, lab: LabSettings, ca_bundle: Path | None,
+                             user_agent: str | None) -> dict[str, str]:
     """The key pages, or a one-line error when the portal cannot show them; Ctrl-C and SIGTERM
     stop the discovery as they stop the load test."""
     with stops_reported(lambda: "stopped while finding the key pages, no load was generated"):
         try:
-            return asyncio.run(stopped_by_sigterm_too(discover_paths(url, lab, ca_bundle)))
+            return asyncio.run(stopped_by_sigterm_too(discover_paths(url, lab, ca_bundle, user_agent)))
         except httpx.HTTPError as exc:
             raise fail(f"cannot find the key pages of {url}: {type(exc).__name__}: {exc} "
                        "(give them with --path KIND=/path)", EXIT_UNREACHABLE) from None
@@ -152,6 +155,7 @@ def load_command(
     path: Annotated[list[str] | None, typer.Option("--path", help="KIND=/path of a key page (repeatable).")] = None,
     ca_bundle: Annotated[Path | None, typer.Option("--ca-bundle", help="Certificate authority (PEM) to trust.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the load report.")] = Path("reports/load"),
+    user_agent: UserAgentOption = None,
     max_error_ratio: Annotated[float, typer.Option(
         "--max-error-ratio", min=0, max=1,
         help="Exit 1 when a larger share of requests failed (default 0: any failure, as Locust does).",
@@ -162,6 +166,7 @@ def load_command(
 ) -> None:
     """Load-test one portal with simulated citizens (needs --allow-load-test)."""
     url_or_exit(url)
+    user_agent = user_agent_or_exit(user_agent)
     if not allow_load_test:
         raise fail("a load test needs the portal owner's permission: pass --allow-load-test")
     ca_bundle_or_exit(ca_bundle)
@@ -170,11 +175,12 @@ def load_command(
     asked = {"users": users, "spawn_rate": spawn_rate, "duration_s": duration, "think_min_s": think_min,
              "think_max_s": think_max}
     sizes = load_settings.model_copy(update={key: value for key, value in asked.items() if value is not None})
-    paths = parse_paths(path) if path else discovered_paths_or_exit(url, lab_settings, ca_bundle)
+    paths = parse_paths(path) if path else discovered_paths_or_exit(url, lab_settings, ca_bundle, user_agent)
     try:
         plan = LoadPlan.from_settings(
             url, paths, sizes.model_copy(update={"workers": workers}), remote_workers=remote_workers,
             master_bind_host=master_bind_host, verify=str(ca_bundle) if ca_bundle else True,
+            user_agent=user_agent or USER_AGENT,
         )
     except ValidationError as exc:
         raise fail("; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())) from None

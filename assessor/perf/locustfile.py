@@ -83,6 +83,7 @@ def keep_final_statistics(environment: Environment, **_kwargs: object) -> None:
 
 
 INSECURE, CONTEXT_FACTORY = trust_factory(PLAN.get("verify", True))
+HEADERS = {"User-Agent": PLAN["user_agent"]} if PLAN.get("user_agent") else {}
 
 
 class Citizen(FastHttpUser):
@@ -100,4 +101,4 @@ class Citizen(FastHttpUser):
         for step, (kind, path) in enumerate(paths.items()):
             if step:
                 self.wait()
-            self.client.get(path, name=kind)
+            self.client.get(path, name=kind, headers=HEADERS)

@@ -30,6 +30,7 @@ import psutil
 from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
+from assessor.collect.user_agent import USER_AGENT
 from assessor.perf import FINAL_STATS_SUFFIX, PLAN_ENV, limits
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -55,6 +56,7 @@ class LoadPlan(BaseModel):
     master_bind_host: str = "127.0.0.1"
     # A CA bundle to trust (test servers), True for the system's, False to skip verification.
     verify: str | bool = True
+    user_agent: str = USER_AGENT
 
     @model_validator(mode="after")
     def _within_ceilings(self) -> LoadPlan:
@@ -78,7 +80,7 @@ class LoadPlan(BaseModel):
 
     def environment(self) -> dict[str, str]:
         plan = {"paths": self.paths, "think_min_s": self.think_min_s, "think_max_s": self.think_max_s,
-                "verify": self.verify}
+                "verify": self.verify, "user_agent": self.user_agent}
         return {**os.environ, PLAN_ENV: json.dumps(plan)}
 
 

@@ -41,7 +41,7 @@ def started(tmp_path: Path) -> Path:
     (tmp_path / "portals.yaml").write_text(BOTH, encoding="utf-8")
     with open_store(tmp_path / "s.sqlite3") as store:
         store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
-                              CampaignOptions(max_pages=3, time_budget_s=40).model_dump(exclude={"browser_path"}))
+                              CampaignOptions(max_pages=3, time_budget_s=40, user_agent="QA-Team/1.0").model_dump(exclude={"browser_path"}))
     return tmp_path
 
 
@@ -59,17 +59,18 @@ def test_a_resumed_campaign_keeps_the_settings_it_started_with(started: Path) ->
     assert "2 assessed, 0 failed, 0 kept from before" in result.stdout
     for portal_id in ("closed-a", "closed-b"):
         settings = collected_with(started / "out" / "q4", portal_id)
-        assert (settings["max_pages"], settings["time_budget_s"]) == (3, 40)
+        assert (settings["max_pages"], settings["time_budget_s"], settings["user_agent"]) == (3, 40, "QA-Team/1.0")
 
 
 @pytest.mark.parametrize(("given", "started_with"), [
     (["--max-pages", "5"], "--max-pages 3"),
     (["--time-budget", "40", "--max-depth", "1"], "--max-depth 3"),
     (["--lang", "en"], "--lang vi"),
+    (["--user-agent", "Other/2.0"], "--user-agent QA-Team/1.0"),
     (["--out", "elsewhere"], "--out "),
     (["--criteria", "other.yaml"], "--criteria (the bundled rubric)"),
     (["--reviews", "other.csv"], "--reviews (none)"),
-], ids=["max-pages", "max-depth", "lang", "out", "criteria", "reviews"])
+], ids=["max-pages", "max-depth", "lang", "user-agent", "out", "criteria", "reviews"])
 def test_resuming_with_other_settings_is_refused_before_any_portal_is_assessed(
         started: Path, given: list[str], started_with: str) -> None:
     (started / "other.yaml").write_bytes((Path(__file__).parents[2] / "assessor" / "criteria.yaml").read_bytes())
