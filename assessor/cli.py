@@ -21,6 +21,7 @@ from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
 from assessor.cli_inputs import (
+    LangOption,
     UserAgentOption,
     ca_bundle_or_exit,
     out_folder_or_exit,
@@ -77,7 +78,6 @@ CriteriaOption = Annotated[
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder for reports and snapshots.", envvar="ASSESSOR_OUT")]
 FormatOption = Annotated[str, typer.Option("--format", help="Comma-separated outputs: " + ", ".join(FORMATS))]
-LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
 NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")]
 BrowserOption = Annotated[
     str | None, typer.Option("--browser", help=f"Chromium executable (or set {BROWSER_ENV}).", envvar=BROWSER_ENV)

@@ -21,7 +21,13 @@ from rich.text import Text as RichText
 
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
-from assessor.cli_inputs import UserAgentOption, out_folder_or_exit, rubric_or_exit, user_agent_or_exit
+from assessor.cli_inputs import (
+    LangOption,
+    UserAgentOption,
+    out_folder_or_exit,
+    rubric_or_exit,
+    user_agent_or_exit,
+)
 from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted
 from assessor.criteria import Rubric
@@ -39,7 +45,6 @@ DbOption = Annotated[
     typer.Option("--db", help="SQLite file or postgresql://user@host/db (default reports/assessor.sqlite3).",
                   envvar="ASSESSOR_DB"),
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
 CriteriaOption = Annotated[Path | None, typer.Option("--criteria", help="Criteria YAML file (default: bundled).")]
 ReviewsOption = Annotated[
     Path | None, typer.Option("--reviews", help="Reviewers' scores: a YAML/CSV file or a folder of them.")

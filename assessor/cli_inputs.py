@@ -15,6 +15,7 @@ from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.portals import http_url_problem
 
 
+LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
 UserAgentOption = Annotated[str | None, typer.Option(
     "--user-agent", help="User-Agent for the browser and every request (default: Chrome's own, naming assessor).")]
 
