@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from assessor.criteria import load_rubric
 from assessor.model import PortalRef
 from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.snapshot import CollectSettings
+from tests.core.local_site import QuietHandler, serve_handler
 
 PAGE = "<html lang='vi'><title>Cổng thử</title><body><h1>Trang chủ</h1><a href='/thu-tuc'>Thủ tục</a></body></html>"
 
@@ -41,28 +40,15 @@ def firewalled_site() -> Iterator[tuple[str, list[tuple[str, str]]]]:
     User-Agent) of every request it got."""
     seen: list[tuple[str, str]] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             agent = self.headers.get("User-Agent", "")
             seen.append((self.path, agent))
             refused = "Headless" in agent
-            body = ("<h1>403 Forbidden</h1>" if refused else PAGE).encode("utf-8")
-            self.send_response(403 if refused else 200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(403 if refused else 200, ("<h1>403 Forbidden</h1>" if refused else PAGE).encode("utf-8"))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as base:
+        yield base, seen
 
 
 def crawl_of(base: str, folder: Path, user_agent: str | None):

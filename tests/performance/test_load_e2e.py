@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 from assessor.snapshot import CollectSettings, Snapshot
 from tests.builders import make_snapshot, page, params_of
-from tests.core.local_site import serve_site
+from tests.core.local_site import QuietHandler, serve_handler, serve_site
 from tests.zoo.servers import Zoo
 
 QUICK_LOAD = {"users": 12, "spawn_rate": 12, "duration_s": 4, "think_min_s": 0, "think_max_s": 0.2}
@@ -158,25 +156,14 @@ def counting_site(delay_s: float) -> Iterator[tuple[str, list[float]]]:
     """A page that answers after `delay_s`, and the times it was answered."""
     answered: list[float] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             time.sleep(delay_s)
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+            self.reply(200, b"ok", {"Content-Type": "text/plain"})
             answered.append(time.monotonic())
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", answered
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as base:
+        yield base + "/", answered
 
 
 @pytest.mark.parametrize("workers", [0, 2])
