@@ -21,7 +21,9 @@ from assessor import __version__
 from assessor.assess import RunOptions, assess_portal, portal_from_url
 from assessor.cli_campaign import campaign_app, history, reviews_or_exit
 from assessor.cli_inputs import (
+    BrowserOption,
     LangOption,
+    NoProgressOption,
     UserAgentOption,
     ca_bundle_or_exit,
     out_folder_or_exit,
@@ -29,7 +31,7 @@ from assessor.cli_inputs import (
     url_or_exit,
     user_agent_or_exit,
 )
-from assessor.collect.browser import BROWSER_ENV, BrowserNotFound, BrowserStartError, find_browser, started_version
+from assessor.collect.browser import BrowserNotFound, BrowserStartError, find_browser, started_version
 from assessor.console import (
     EXIT_GATE,
     EXIT_UNREACHABLE,
@@ -78,10 +80,6 @@ CriteriaOption = Annotated[
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder for reports and snapshots.", envvar="ASSESSOR_OUT")]
 FormatOption = Annotated[str, typer.Option("--format", help="Comma-separated outputs: " + ", ".join(FORMATS))]
-NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")]
-BrowserOption = Annotated[
-    str | None, typer.Option("--browser", help=f"Chromium executable (or set {BROWSER_ENV}).", envvar=BROWSER_ENV)
-]
 ResolveOption = Annotated[
     list[str] | None,
     typer.Option("--resolve", help="HOST=IP:PORT, like curl's --resolve: send HOST's traffic there (repeatable)."),

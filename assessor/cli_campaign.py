@@ -22,13 +22,14 @@ from rich.text import Text as RichText
 from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
 from assessor.cli_inputs import (
+    BrowserOption,
     LangOption,
+    NoProgressOption,
     UserAgentOption,
     out_folder_or_exit,
     rubric_or_exit,
     user_agent_or_exit,
 )
-from assessor.collect.browser import BROWSER_ENV
 from assessor.console import console, error_console, fail, live_progress_wanted
 from assessor.criteria import Rubric
 from assessor.model import Review
@@ -286,8 +287,8 @@ def campaign_run(
     reviews: ReviewsOption = None,
     lang: LangOption = "vi",
     user_agent: UserAgentOption = None,
-    browser: Annotated[str | None, typer.Option("--browser", envvar=BROWSER_ENV, help="Chromium executable.")] = None,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")] = False,
+    browser: BrowserOption = None,
+    no_progress: NoProgressOption = False,
 ) -> None:
     """Assess every portal of the list; results are stored as each portal finishes.
 

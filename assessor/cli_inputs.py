@@ -9,12 +9,16 @@ from typing import Annotated
 
 import typer
 
+from assessor.collect.browser import BROWSER_ENV
 from assessor.collect.http import ca_bundle_problem
 from assessor.console import fail
 from assessor.criteria import CriteriaError, Rubric, load_rubric
 from assessor.portals import http_url_problem
 
-
+NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No live display (implied by CI=true).")]
+BrowserOption = Annotated[
+    str | None, typer.Option("--browser", help=f"Chromium executable (or set {BROWSER_ENV}).", envvar=BROWSER_ENV)
+]
 LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
 UserAgentOption = Annotated[str | None, typer.Option(
     "--user-agent", help="User-Agent for the browser and every request (default: Chrome's own, naming assessor).")]
