@@ -48,8 +48,11 @@ def ca_bundle_problem(ca_bundle: Path) -> str | None:
     return None
 
 
-def http_client(settings: CollectSettings, ca_bundle: Path | None = None, **kwargs: Any) -> httpx.AsyncClient:
-    context = tls_context(ca_bundle)
+def http_client(settings: CollectSettings, ca_bundle: Path | None = None, verify: bool = True,
+                **kwargs: Any) -> httpx.AsyncClient:
+    """An httpx client like the browser: --resolve, the CA bundle (unless `verify` is False), the
+    user agent and the page timeout."""
+    context = tls_context(ca_bundle) if verify else False
     options: dict[str, Any] = {
         "timeout": httpx.Timeout(settings.page_timeout_s, connect=min(10.0, settings.page_timeout_s)),
         "headers": {"User-Agent": settings.user_agent or USER_AGENT},

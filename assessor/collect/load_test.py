@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from assessor.artifacts.performance import LoadSettings, LoadTestResult
 from assessor.collect.gatherers import STAGE_LOAD, portal_gatherer
 from assessor.collect.lab import crawled_key_pages, lab_settings, performance_facts
-from assessor.collect.user_agent import USER_AGENT
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.snapshot import Snapshot
@@ -75,7 +74,7 @@ async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
         try:
             verify: str | bool = str(ctx.ca_bundle) if ctx.ca_bundle else snapshot.certificate_error is None
             plan = LoadPlan.from_settings(target, key_page_paths(snapshot, ctx, target), load_settings(ctx),
-                                          verify=verify, user_agent=ctx.settings.user_agent or USER_AGENT)
+                                          verify=verify, user_agent=ctx.settings.user_agent)
         except ValidationError as exc:
             reason = "refused: " + "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
     if reason is not None:

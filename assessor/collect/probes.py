@@ -20,8 +20,6 @@ from assessor.artifacts.page import Hop
 from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, path_probe_name
 from assessor.collect.context import CollectContext
 from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
-from assessor.collect.http import ResolvingTransport
-from assessor.collect.user_agent import USER_AGENT
 from assessor.snapshot import Snapshot
 
 MAX_HOPS = 8
@@ -93,10 +91,7 @@ async def follow(client: httpx.AsyncClient, name: str, url: str) -> HttpProbe:
 def probe_client(snapshot: Snapshot, ctx: CollectContext) -> httpx.AsyncClient:
     """Verifying like the browser; when the browser refused the certificate (and the crawl went on
     without verification), the probes go on the same way so the rest is judged all the same."""
-    if snapshot.certificate_error is None:
-        return ctx.http()
-    insecure = ResolvingTransport(ctx.settings.resolve, verify=False)
-    return httpx.AsyncClient(transport=insecure, timeout=ctx.settings.page_timeout_s, headers={"User-Agent": ctx.settings.user_agent or USER_AGENT})
+    return ctx.http(verify=snapshot.certificate_error is None)
 
 
 @portal_gatherer("probes", stage=STAGE_INDEPENDENT)

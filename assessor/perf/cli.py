@@ -26,7 +26,6 @@ from pydantic import ValidationError
 from assessor.artifacts.performance import LabSettings, LoadSettings, LoadTestResult
 from assessor.cli_inputs import UserAgentOption, ca_bundle_or_exit, out_folder_or_exit, url_or_exit, user_agent_or_exit
 from assessor.collect.http import http_client
-from assessor.collect.user_agent import USER_AGENT
 from assessor.console import EXIT_GATE, EXIT_UNREACHABLE, console, fail
 from assessor.criteria import Rubric, load_rubric
 from assessor.gates import gate_failed, load_gate_results
@@ -180,7 +179,7 @@ def load_command(
         plan = LoadPlan.from_settings(
             url, paths, sizes.model_copy(update={"workers": workers}), remote_workers=remote_workers,
             master_bind_host=master_bind_host, verify=str(ca_bundle) if ca_bundle else True,
-            user_agent=user_agent or USER_AGENT,
+            user_agent=user_agent,
         )
     except ValidationError as exc:
         raise fail("; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())) from None

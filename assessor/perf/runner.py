@@ -56,7 +56,8 @@ class LoadPlan(BaseModel):
     master_bind_host: str = "127.0.0.1"
     # A CA bundle to trust (test servers), True for the system's, False to skip verification.
     verify: str | bool = True
-    user_agent: str = USER_AGENT
+    # None: assessor's own (`collect.user_agent.USER_AGENT`).
+    user_agent: str | None = None
 
     @model_validator(mode="after")
     def _within_ceilings(self) -> LoadPlan:
@@ -80,7 +81,7 @@ class LoadPlan(BaseModel):
 
     def environment(self) -> dict[str, str]:
         plan = {"paths": self.paths, "think_min_s": self.think_min_s, "think_max_s": self.think_max_s,
-                "verify": self.verify, "user_agent": self.user_agent}
+                "verify": self.verify, "user_agent": self.user_agent or USER_AGENT}
         return {**os.environ, PLAN_ENV: json.dumps(plan)}
 
 
