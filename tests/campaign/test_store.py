@@ -209,13 +209,13 @@ from assessor.campaign_lock import campaign_held
 from assessor.store import open_store
 with open_store(sys.argv[1]) as store, campaign_held(store, sys.argv[2]):
     print("held", flush=True)
-    time.sleep(300)
+    time.sleep(float(sys.argv[3]))
 """
 
 
 def test_a_campaign_is_held_by_one_process_until_it_ends_even_by_kill_9(db_url: str) -> None:
     name = "2026 Q4/tỉnh"  # any name: not a file name
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, db_url, name], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, db_url, name, "300"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         with open_store(db_url) as store:
@@ -274,8 +274,7 @@ def test_a_lock_held_for_an_instant_does_not_refuse_the_campaign(db_url: str) ->
     """`campaign status` holds a free campaign's lock for an instant to see that it is free: a
     `campaign run` starting just then waits for it instead of being refused."""
     name = "2026 Q4"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD.replace("time.sleep(300)", "time.sleep(0.5)"), db_url,
-                               name], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, db_url, name, "0.5"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         with open_store(db_url) as store, campaign_held(store, name):
