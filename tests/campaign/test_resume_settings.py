@@ -35,13 +35,18 @@ def collected_with(out: Path, portal_id: str) -> dict[str, object]:
     return json.loads((out / portal_id / "snapshot" / "snapshot.json").read_text(encoding="utf-8"))["settings"]
 
 
+def store_campaign(folder: Path, options: CampaignOptions) -> None:
+    """Campaign `q4` of `folder/portals.yaml`, as `campaign run` stores it before any portal."""
+    with open_store(folder / "s.sqlite3") as store:
+        store.create_campaign("q4", str(folder / "portals.yaml"), str(folder / "out" / "q4"), None,
+                              options.model_dump(exclude={"browser_path"}))
+
+
 @pytest.fixture
 def started(tmp_path: Path) -> Path:
     """Campaign `q4`, started with its own settings and stopped before any result was stored."""
     (tmp_path / "portals.yaml").write_text(BOTH, encoding="utf-8")
-    with open_store(tmp_path / "s.sqlite3") as store:
-        store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
-                              CampaignOptions(max_pages=3, time_budget_s=40, user_agent="QA-Team/1.0").model_dump(exclude={"browser_path"}))
+    store_campaign(tmp_path, CampaignOptions(max_pages=3, time_budget_s=40, user_agent="QA-Team/1.0"))
     return tmp_path
 
 
@@ -93,9 +98,7 @@ def test_a_resumed_campaign_merges_the_reviews_it_started_with(tmp_path: Path) -
     (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
     reviews = tmp_path / "reviews.csv"
     reviews.write_text("portal,criterion,fraction\nclosed-z,function.esign,1\n", encoding="utf-8")
-    with open_store(tmp_path / "s.sqlite3") as store:
-        store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
-                              CampaignOptions(reviews_file=str(reviews)).model_dump(exclude={"browser_path"}))
+    store_campaign(tmp_path, CampaignOptions(reviews_file=str(reviews)))
     result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
                       cwd=tmp_path)
     assert result.returncode == 2, result.stderr
@@ -184,9 +187,7 @@ def test_a_criteria_file_edited_since_the_campaign_started_is_refused_until_the_
 
 def test_a_bundled_rubric_changed_by_an_upgrade_since_the_campaign_started_is_refused(tmp_path: Path) -> None:
     (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
-    with open_store(tmp_path / "s.sqlite3") as store:
-        store.create_campaign("q4", str(tmp_path / "portals.yaml"), str(tmp_path / "out" / "q4"), None,
-                              CampaignOptions(rubric_fingerprint="0" * 16).model_dump(exclude={"browser_path"}))
+    store_campaign(tmp_path, CampaignOptions(rubric_fingerprint="0" * 16))
     result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
                       cwd=tmp_path)
     assert result.returncode == 2, result.stderr
