@@ -91,6 +91,8 @@ class LoadSample(BaseModel):
     failures_per_s: float
     p50_ms: float | None = None
     p95_ms: float | None = None
+    # Requests made since the start of the test, up to this point.
+    requests: int = 0
 
 
 class LoadTestResult(BaseModel):

@@ -8,3 +8,6 @@ PLAN_ENV = "ASSESSOR_LOAD_PLAN"
 
 # Beside Locust's `--csv` prefix, the statistics as they stand once the test has stopped.
 FINAL_STATS_SUFFIX = "_final_stats.csv"
+# Locust's history of the test, one row a second, and the row for the moment it stopped.
+HISTORY_SUFFIX = "_stats_history.csv"
+FINAL_HISTORY_SUFFIX = "_final_history.csv"

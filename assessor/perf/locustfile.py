@@ -18,15 +18,16 @@ from __future__ import annotations
 import csv
 import json
 import os
+import time
 from collections.abc import Callable
 
 import gevent.ssl
 from locust import FastHttpUser, between, events, task
 from locust.env import Environment
 from locust.runners import WorkerRunner
-from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
+from locust.stats import PERCENTILES_TO_REPORT, StatsCSV, get_readable_percentiles
 
-from assessor.perf import FINAL_STATS_SUFFIX, PLAN_ENV
+from assessor.perf import FINAL_HISTORY_SUFFIX, FINAL_STATS_SUFFIX, PLAN_ENV
 
 PLAN = json.loads(os.environ.get(PLAN_ENV) or "{}")
 
@@ -76,8 +77,21 @@ def keep_final_statistics(environment: Environment, **_kwargs: object) -> None:
         return
 
     def write(**_kwargs: object) -> None:
+        statistics = StatsCSV(environment, PERCENTILES_TO_REPORT)
         with open(f"{prefix}{FINAL_STATS_SUFFIX}", "w", encoding="utf-8", newline="") as file:
-            StatsCSV(environment, PERCENTILES_TO_REPORT).requests_csv(csv.writer(file))
+            statistics.requests_csv(csv.writer(file))
+        # The history's last row likewise, so that the chart reaches the end of the test: the
+        # columns read from Locust's history file, the latency over its last seconds as there.
+        total = environment.stats.total
+        row = {"Timestamp": int(time.time()), "User Count": environment.runner.user_count, "Name": total.name,
+               "Requests/s": total.current_rps, "Failures/s": total.current_fail_per_sec,
+               **dict(zip(get_readable_percentiles(PERCENTILES_TO_REPORT),
+                          statistics._percentile_fields(total, use_current=True), strict=True)),
+               "Total Request Count": total.num_requests}
+        with open(f"{prefix}{FINAL_HISTORY_SUFFIX}", "w", encoding="utf-8", newline="") as file:
+            writer = csv.DictWriter(file, fieldnames=list(row))
+            writer.writeheader()
+            writer.writerow(row)
 
     environment.events.quit.add_listener(write)
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
 from assessor.collect.user_agent import USER_AGENT
-from assessor.perf import FINAL_STATS_SUFFIX, PLAN_ENV, limits
+from assessor.perf import FINAL_HISTORY_SUFFIX, FINAL_STATS_SUFFIX, HISTORY_SUFFIX, PLAN_ENV, limits
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # How often a waiting runner looks whether it has been asked to stop.
@@ -152,6 +152,25 @@ def page_stats(row: dict[str, str]) -> LoadPageStats:
     )
 
 
+def read_timeline(csv_prefix: Path) -> list[LoadSample]:
+    """Locust's history of the test (its aggregated rows), ending with the moment it stopped."""
+    rows: dict[int, dict[str, str]] = {}
+    for suffix in (HISTORY_SUFFIX, FINAL_HISTORY_SUFFIX):
+        path = Path(f"{csv_prefix}{suffix}")
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as history_file:
+                # One row a second: the final row replaces one written in its second.
+                rows.update({int(row["Timestamp"]): row for row in csv.DictReader(history_file)
+                             if row["Name"] == "Aggregated"})
+    start = min(rows, default=0)
+    return [
+        LoadSample(t_s=timestamp - start, users=int(row["User Count"]), rps=number(row["Requests/s"]) or 0.0,
+                   failures_per_s=number(row["Failures/s"]) or 0.0, p50_ms=number(row["50%"]),
+                   p95_ms=number(row["95%"]), requests=int(row["Total Request Count"]))
+        for timestamp, row in sorted(rows.items())
+    ]
+
+
 def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
     result = LoadTestResult(target=plan.target, users=plan.users, spawn_rate=plan.spawn_rate,
                             duration_s=plan.duration_s, workers=plan.workers + plan.remote_workers, paths=plan.paths)
@@ -161,17 +180,7 @@ def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
                 result.total = page_stats(row)
             else:
                 result.pages.append(page_stats(row))
-    history = Path(f"{csv_prefix}_stats_history.csv")
-    if history.is_file():
-        with history.open(encoding="utf-8", newline="") as history_file:
-            rows = [row for row in csv.DictReader(history_file) if row["Name"] == "Aggregated"]
-        start = float(rows[0]["Timestamp"]) if rows else 0.0
-        result.timeline = [
-            LoadSample(t_s=float(row["Timestamp"]) - start, users=int(row["User Count"]),
-                       rps=number(row["Requests/s"]) or 0.0, failures_per_s=number(row["Failures/s"]) or 0.0,
-                       p50_ms=number(row["50%"]), p95_ms=number(row["95%"]))
-            for row in rows
-        ]
+    result.timeline = read_timeline(csv_prefix)
     return result
 
 

@@ -24,6 +24,7 @@ import yaml
 
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.model import Status
+from assessor.perf import HISTORY_SUFFIX
 from assessor.portals import example_portals_path
 from assessor.store import Store, open_store
 from tests.builders import LONG_LOAD, quick_rubric_file
@@ -279,7 +280,7 @@ def generating_load(pid: str, within_s: float = 120) -> bool:
     Killed earlier, a Locust could die for an unrelated reason: reading the CA bundle of a sample
     portal that its worker's end has just removed."""
     arguments = Path(f"/proc/{pid}/cmdline").read_text(encoding="utf-8").split("\0")
-    history = Path(arguments[arguments.index("--csv") + 1] + "_stats_history.csv")
+    history = Path(arguments[arguments.index("--csv") + 1] + HISTORY_SUFFIX)
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         if history.is_file() and len(history.read_text(encoding="utf-8").splitlines()) > 1:

@@ -179,6 +179,10 @@ def test_every_request_to_the_end_of_the_test_is_counted(workers: int) -> None:
     assert result.error is None and result.total is not None
     assert len(answered) - users <= result.total.requests <= len(answered), (result.total.requests, len(answered))
     assert sum(stats.requests for stats in result.pages) == result.total.requests
+    # The chart's timeline reaches the end of the test too: its last point counts every request,
+    # and its users have stopped.
+    assert result.timeline[-1].requests == result.total.requests
+    assert result.timeline[-1].users == 0 and max(sample.users for sample in result.timeline) == users
 
 
 BRIEF_LOAD = ["--users", "2", "--spawn-rate", "2", "--duration", "1", "--think-min", "0", "--think-max", "0.1",
