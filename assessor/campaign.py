@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 from pydantic import BaseModel, Field
 
 from assessor.collect.gatherers import load_gatherers
@@ -38,9 +39,18 @@ ASSESSMENT_FILE = "assessment.json"
 WORKER_LOG = "worker.log"
 
 
-def default_concurrency() -> int:
-    """Portals at once: one per core (each runs its own Chromium), at most 8."""
-    return max(1, min(8, os.cpu_count() or 1))
+GIB = 1024**3
+# Memory a portal in flight needs, its Chromium and its worker (bench/: 1.7 GiB PSS for 3).
+MEMORY_PER_PORTAL = GIB
+
+
+def default_concurrency(cores: int | None = None, available_bytes: int | None = None) -> int:
+    """Portals at once: one more than the cores, since each portal also waits on its server and
+    its pages' timers (on 2 cores, 3 at once was the fastest in bench/campaign_bench.py, 4 no
+    faster); at most 8, and no more than the available memory holds."""
+    cores = cores or os.cpu_count() or 1
+    available = psutil.virtual_memory().available if available_bytes is None else available_bytes
+    return max(1, min(8, cores + 1, available // MEMORY_PER_PORTAL))
 
 
 class CampaignOptions(BaseModel):
@@ -302,13 +312,17 @@ def rescore_campaign(
     reviews: CampaignReviews | None = None,
     formats: tuple[str, ...] = ("json", "html"),
     lang: str = "vi",
+    only: Callable[[ResultRow], bool] = lambda _row: True,
 ) -> list[ResultRow]:
-    """Recompute every stored result from its snapshot with `rubric` and `reviews`; no crawling."""
+    """Recompute every stored result (or those `only` picks) from its snapshot with `rubric` and
+    `reviews`; no crawling."""
     reviews = reviews or {}
     rescored = []
     for row in store.results(campaign):
         previous = row.assessment
         if previous is None or not row.snapshot_dir or not Path(row.snapshot_dir, "snapshot.json").is_file():
+            continue
+        if not only(row):
             continue
         snapshot = Snapshot.load(Path(row.snapshot_dir))
         assessment = score(rubric, snapshot, reviews.get(row.portal_id, {}), duration_s=previous.duration_s)
@@ -317,6 +331,24 @@ def rescore_campaign(
         store.save_result(campaign, info, row.started_at, assessment=assessment, snapshot_dir=row.snapshot_dir)
         rescored.append(row)
     return rescored
+
+
+def merged_reviews(assessment: Assessment) -> dict[str, Review]:
+    """The reviewers' scores an assessment was scored with, by criterion."""
+    return {result.id: result.review for group in assessment.groups for result in group.criteria if result.review}
+
+
+def rescore_changed_reviews(store: Store, campaign: CampaignRow, rubric: Rubric, reviews: CampaignReviews,
+                            lang: str) -> list[str]:
+    """Score again, from their snapshots, the finished portals whose scores merged other reviews
+    than `reviews` now hold for them (the reviews were edited while the campaign was stopped), so
+    that a resumed campaign ranks every portal with the same reviews. Their ids."""
+
+    def changed(row: ResultRow) -> bool:
+        # An unreachable or closed portal has no criteria to review.
+        return bool(row.assessment.groups) and merged_reviews(row.assessment) != reviews.get(row.portal_id, {})
+
+    return [row.portal_id for row in rescore_campaign(store, campaign, rubric, reviews, lang=lang, only=changed)]
 
 
 def run_worker(job_file: str) -> int:

@@ -19,7 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text as RichText
 
-from assessor.campaign import CampaignOptions, CampaignProgress, default_concurrency, rescore_campaign, run_campaign
+from assessor.campaign import (
+    CampaignOptions,
+    CampaignProgress,
+    default_concurrency,
+    rescore_campaign,
+    rescore_changed_reviews,
+    run_campaign,
+)
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
 from assessor.cli_inputs import (
     BrowserOption,
@@ -222,6 +229,14 @@ def note_another_list(store: Store, campaign: CampaignRow, portals_file: Path, p
     store.move_to_list(campaign, str(portals_file.resolve()))
 
 
+def note_rescored_reviews(portal_ids: list[str], reviews_file: str | None) -> None:
+    if portal_ids:
+        finished = f"{len(portal_ids)} finished portal{'s were' if len(portal_ids) > 1 else ' was'} scored"
+        console.print(f"reviews changed in {reviews_file or '(no reviews file)'} since {finished}: "
+                      f"{', '.join(portal_ids)} scored again from {'their snapshots' if len(portal_ids) > 1 else 'its snapshot'}"
+                      ", no crawl", highlight=False, soft_wrap=True)
+
+
 def _lang_or_exit(lang: str) -> str:
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
@@ -274,7 +289,7 @@ def campaign_run(
     out: Annotated[Path, typer.Option("--out", help="Reports go to OUT/NAME/.", envvar="ASSESSOR_OUT")] = Path("reports"),
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped campaign; finished portals are kept.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, assess failed portals again.")] = False,
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Portals at once.")] = default_concurrency(),
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Portals at once (default: one more than the cores, as memory allows, at most 8).")] = default_concurrency(),
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages per portal at most.")] = 20,
     max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20)] = 3,
     time_budget: Annotated[float, typer.Option("--time-budget", min=5, help="Crawl seconds per portal.")] = 120,
@@ -338,6 +353,8 @@ def campaign_run(
             )
         else:
             note_another_list(store, campaign, portals_file, portals)
+            note_rescored_reviews(rescore_changed_reviews(store, campaign, rubric, campaign_reviews, options.lang),
+                                  options.reviews_file)
         display = LiveDisplay(len(portals.portals), concurrency)
         live = live_progress_wanted(no_progress)
         say_how_to_stop_if_ctrl_c_is_ignored()

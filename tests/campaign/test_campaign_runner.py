@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.campaign import CampaignOptions, CampaignProgress, longest_first, run_campaign
+from assessor.campaign import GIB, CampaignOptions, CampaignProgress, default_concurrency, longest_first, run_campaign
 from assessor.collect.browser import find_browser
 from assessor.criteria import default_criteria_path
 from assessor.portals import PortalEntry, parse_portals
@@ -74,3 +74,14 @@ def test_every_portal_is_scored_with_the_rubric_as_the_campaign_read_it(tmp_path
         rows = store.results(campaign)
     assert (progress.done, progress.failed) == (2, 0), [row.error for row in rows]
     assert {row.status for row in rows} == {"unreachable"}
+
+
+@pytest.mark.parametrize(("cores", "available_gib", "expected"), [
+    (2, 24, 3),  # a portal waits on its server too, so one more than the cores (the fastest in bench/)
+    (1, 24, 2),
+    (16, 64, 8),  # at most 8
+    (4, 2.5, 2),  # about 1 GiB of memory a portal (its Chromium, its worker)
+    (2, 0.5, 1),  # always one
+])
+def test_default_concurrency_follows_the_cores_and_the_memory(cores: int, available_gib: float, expected: int) -> None:
+    assert default_concurrency(cores, int(available_gib * GIB)) == expected

@@ -17,8 +17,11 @@ import pytest
 
 from assessor.campaign import CampaignOptions
 from assessor.campaign_lock import campaign_held
-from assessor.criteria import default_criteria_path
-from assessor.store import open_store
+from assessor.criteria import default_criteria_path, load_rubric
+from assessor.model import Review
+from assessor.scoring import score
+from assessor.store import PortalInfo, open_store
+from tests.builders import make_snapshot, page
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -194,3 +197,40 @@ def test_a_bundled_rubric_changed_by_an_upgrade_since_the_campaign_started_is_re
     assert " ".join(result.stderr.split()).startswith(
         "error: the bundled rubric (another assessor version) has changed since campaign 'q4' was scored with it")
     assert stored_ids(tmp_path) == []
+
+
+def test_reviews_edited_since_a_portal_was_scored_are_merged_into_it_on_resume(tmp_path: Path) -> None:
+    """--resume reads the reviews again: a finished portal whose reviews have changed since it was
+    scored is scored again from its snapshot (no crawl), so every portal of the campaign is ranked
+    with the same reviews; one whose reviews are the same is left as it was."""
+    (tmp_path / "portals.yaml").write_text(
+        "portals:\n" + "".join(f"  - {{id: {name}, name: Cổng {name}, kind: province, url: \"https://127.0.0.1:9/{name}\"}}\n"
+                              for name in ("hanoi", "hue")), encoding="utf-8")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("portal,criterion,fraction,reviewer\nhanoi,function.esign,1,Lan\nhue,function.esign,1,Lan\n",
+                       encoding="utf-8")
+    store_campaign(tmp_path, CampaignOptions(reviews_file=str(reviews)))
+    rubric = load_rubric()
+    with open_store(tmp_path / "s.sqlite3") as store:
+        campaign = store.campaign("q4")
+        for portal_id in ("hanoi", "hue"):
+            snapshot = make_snapshot(page())
+            snapshot.save(tmp_path / "out" / "q4" / portal_id / "snapshot")
+            scored = score(rubric, snapshot, {"function.esign": Review(criterion="function.esign", fraction=1,
+                                                                       reviewer="Lan")})
+            store.save_result(campaign, PortalInfo(id=portal_id, name=portal_id, kind="province", url=page().url),
+                              scored.started_at, assessment=scored, snapshot_dir=str(snapshot.folder))
+    reviews.write_text("portal,criterion,fraction,reviewer\nhanoi,function.esign,0.5,Minh\nhue,function.esign,1,Lan\n",
+                       encoding="utf-8")
+
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert f"reviews changed in {reviews} since 1 finished portal was scored: hanoi scored again" in said
+    assert "0 assessed, 0 failed, 2 kept from before" in said
+    with open_store(tmp_path / "s.sqlite3", create=False) as store:
+        kept = {row.portal_id: row.assessment.criterion("function.esign").review
+                for row in store.results(store.campaign("q4"))}
+    assert (kept["hanoi"].fraction, kept["hanoi"].reviewer) == (0.5, "Minh")
+    assert (kept["hue"].fraction, kept["hue"].reviewer) == (1.0, "Lan")
+    assert "Minh" in (tmp_path / "out" / "q4" / "hanoi" / "report.html").read_text(encoding="utf-8")
