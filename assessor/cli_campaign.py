@@ -203,7 +203,7 @@ def continued_settings_or_exit(
 def rubric_unchanged_or_exit(campaign: CampaignRow, rubric: Rubric, scored_with: str | None) -> None:
     """The campaign's portals were scored with the rubric's text as it was then: one edited since
     would rank the portals still to come on another rubric. (A campaign stored before the
-    fingerprint was kept has none to compare.)"""
+    fingerprint was kept has none to compare: its resume keeps one from then on.)"""
     if scored_with is None or scored_with == rubric.fingerprint:
         return
     what = campaign.criteria_file or "the bundled rubric (another assessor version)"
@@ -353,6 +353,8 @@ def campaign_run(
             )
         else:
             note_another_list(store, campaign, portals_file, portals)
+            if options.rubric_fingerprint is None:  # stored before rubrics were fingerprinted: from now on
+                store.scored_with(campaign, campaign.criteria_file, rubric.fingerprint, options.reviews_file)
             note_rescored_reviews(rescore_changed_reviews(store, campaign, rubric, campaign_reviews, options.lang),
                                   options.reviews_file)
         display = LiveDisplay(len(portals.portals), concurrency)

@@ -83,7 +83,7 @@ class Rubric(_Strict):
     source: str = Field(default="", exclude=True)
     # The file's text as read: a campaign's workers score with it, and its fingerprint tells
     # whether the file changed since (`campaign run --resume`).
-    text: str = Field(default="", exclude=True)
+    text: str = Field(default="", exclude=True, repr=False)
 
     @property
     def fingerprint(self) -> str:

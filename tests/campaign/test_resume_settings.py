@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,21 @@ def test_a_bundled_rubric_changed_by_an_upgrade_since_the_campaign_started_is_re
     assert " ".join(result.stderr.split()).startswith(
         "error: the bundled rubric (another assessor version) has changed since campaign 'q4' was scored with it")
     assert stored_ids(tmp_path) == []
+
+
+def test_a_campaign_stored_before_rubrics_were_fingerprinted_is_given_its_fingerprint_on_resume(
+        tmp_path: Path) -> None:
+    """It has none to compare with, so it resumes; from then on an edit of its rubric is refused."""
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    store_campaign(tmp_path, CampaignOptions())
+    with open_store(tmp_path / "s.sqlite3") as store:
+        store.save_result(store.campaign("q4"), PortalInfo(id="closed-a", name="Cổng A", kind="province",
+                                                            url="https://127.0.0.1:9/"),
+                          datetime.now(UTC), error="timed out after 210 s")
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with open_store(tmp_path / "s.sqlite3", create=False) as store:
+        assert store.campaign("q4").options["rubric_fingerprint"] == load_rubric().fingerprint
 
 
 def test_reviews_edited_since_a_portal_was_scored_are_merged_into_it_on_resume(tmp_path: Path) -> None:
