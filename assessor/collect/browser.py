@@ -18,10 +18,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from assessor.collect.user_agent import browser_user_agent
+from assessor.collect.user_agent import browser_user_agent, client_hints
 
 BROWSER_ENV = "ASSESSOR_CHROMIUM"
 SYSTEM_CANDIDATES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -195,3 +195,17 @@ async def started_version(executable: str) -> str:
     will not): `assessor doctor`, and a campaign before it starts any portal."""
     async with BrowserSession(BrowserOptions(executable=executable)) as session:
         return session.browser.version
+
+
+async def open_page(context: BrowserContext) -> Page:
+    """A new tab of `context` whose client hints name Chromium, not HeadlessChrome (see
+    `collect.user_agent`). The DevTools session that sets them stays open with the tab: closed,
+    it would take its override with it."""
+    page = await context.new_page()
+    session = await context.new_cdp_session(page)
+    user_agent, language = await page.evaluate("[navigator.userAgent, navigator.language]")
+    await session.send("Emulation.setUserAgentOverride", {
+        "userAgent": user_agent, "acceptLanguage": language,
+        "userAgentMetadata": client_hints(user_agent, context.browser.version if context.browser else "0"),
+    })
+    return page

@@ -33,6 +33,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from assessor.artifacts.performance import FormFactor, LabPage, LabResult, LabRun, LabSettings, PerformanceFacts
 from assessor.checks.performance import LabMetricParams, further_runs_could_change
+from assessor.collect.browser import open_page
 from assessor.collect.gatherers import STAGE_LAB, portal_gatherer
 from assessor.collect.page_visit import first_line
 from assessor.collect.timings import INIT_SCRIPT, read_timings, speed_index_ms
@@ -186,7 +187,7 @@ async def wait_until_quiet(page: Page, recorder: RunRecorder, settings: LabSetti
 
 async def measure(context: BrowserContext, url: str, form_factor: FormFactor, settings: LabSettings,
                   timeout_s: float) -> LabRun:
-    page = await context.new_page()
+    page = await open_page(context)
     cdp = await context.new_cdp_session(page)
     recorder = RunRecorder(cdp)
     await throttle(cdp, form_factor)
@@ -261,7 +262,7 @@ async def fresh_context(ctx: CollectContext, form_factor: FormFactor, settings: 
         ignore_https_errors=ignore_https_errors,
     )
     if settings.concurrency == 1:
-        await (await context.new_page()).goto(WARM_UP_PAGE)
+        await (await open_page(context)).goto(WARM_UP_PAGE)
         await asyncio.sleep(WARM_UP_S)
     await context.add_init_script(INIT_SCRIPT)
     return context

@@ -14,6 +14,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from assessor.artifacts.function import FunctionFacts, LoginOutcome
 from assessor.artifacts.page import PageArtifact
+from assessor.collect.browser import open_page
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import normalise, same_site, worth_visiting
 from assessor.collect.functions import SHOTS, portal_closed
@@ -47,7 +48,7 @@ async def log_in(context: BrowserContext, recipe: LoginRecipe, start_url: str, c
     outcome = LoginOutcome(recipe=recipe.name, attempted=True, marker=recipe.logged_in_marker)
     secrets = recipe.secrets()
     timeout_ms = recipe.timeout_s * 1000
-    page = await context.new_page()
+    page = await open_page(context)
     try:
         for step in recipe.steps:
             await run_step(page, step, start_url, timeout_ms)

@@ -18,6 +18,7 @@ from urllib.parse import urldefrag
 from playwright.async_api import BrowserContext, Dialog, Page
 from playwright.async_api import Error as PlaywrightError
 
+from assessor.collect.browser import open_page
 from assessor.collect.deadline import DeadlineExceeded, within
 
 CLOSE_LIMIT_S = 5.0
@@ -37,7 +38,7 @@ class ReusedTab:
         if page is not None and (page.is_closed() or ("#" in url and urldefrag(page.url)[0] == urldefrag(url)[0])):
             await self.close()
         if self._page is None:
-            self._page = await self._context.new_page()
+            self._page = await open_page(self._context)
             self._page.on("dialog", lambda dialog: asyncio.ensure_future(answer_dialog(dialog)))
         return self._page
 

@@ -7,13 +7,17 @@ desktop Linux, or on an Android phone for a mobile context, in Chrome's reduced 
 major version) and names itself at the end. `--user-agent` replaces it everywhere, the probes'
 included, for a portal whose firewall lets only a known one through.
 
-Only the User-Agent header changes: Chromium's client hints (`Sec-CH-UA`, sent to secure origins)
-and `navigator.userAgentData` still name HeadlessChrome. Playwright cannot set them; adding them
-as extra headers would make Chromium send CORS preflights a real browser does not
-(microsoft/playwright#21811).
+Chromium's client hints (`Sec-CH-UA`, sent to secure origins, and `navigator.userAgentData`)
+name HeadlessChrome too, among their brands, and firewalls read them as well. Playwright sets the
+hints' platform but keeps the brands; adding the headers as extra headers would make Chromium send
+CORS preflights a real browser does not (microsoft/playwright#21811). Each tab therefore gets
+`client_hints` through the DevTools protocol (`browser.open_page`): Chromium's brands without
+HeadlessChrome, which is what Chromium itself sends.
 """
 
 from __future__ import annotations
+
+import re
 
 from assessor import __version__
 
@@ -28,3 +32,34 @@ def browser_user_agent(browser_version: str, mobile: bool) -> str:
     platform, safari = (MOBILE_PLATFORM, "Mobile Safari") if mobile else (DESKTOP_PLATFORM, "Safari")
     return (f"Mozilla/5.0 ({platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 "
             f"{safari}/537.36 assessor/{__version__}")
+
+
+# The "GREASE" brand Chromium lists beside its own (that of Chromium 156): servers must not rely
+# on the brands' names or order.
+GREASE_BRAND = "Not:A-Brand"
+GREASE_VERSION = "8"
+
+
+def client_hints(user_agent: str, browser_version: str) -> dict[str, object]:
+    """`userAgentMetadata` for `Emulation.setUserAgentOverride`: Chromium's brands (not
+    HeadlessChrome), and the platform and form factor the user agent names, as Playwright reads
+    them from it."""
+    major = browser_version.split(".")[0]
+    android = re.search(r"Android (\d+(?:\.\d+)*)", user_agent)
+    windows = re.search(r"Windows NT (\d+(?:\.\d+)*)", user_agent)
+    mac = re.search(r"Mac OS X (\d+(?:_\d+)*)", user_agent)
+    platform, version = (("Android", android[1]) if android else ("Windows", windows[1]) if windows
+                         else ("macOS", mac[1].replace("_", ".")) if mac else ("Linux", ""))
+    mobile = bool(android) or "Mobile" in user_agent
+    return {
+        "brands": [{"brand": GREASE_BRAND, "version": GREASE_VERSION}, {"brand": "Chromium", "version": major}],
+        "fullVersionList": [{"brand": GREASE_BRAND, "version": f"{GREASE_VERSION}.0.0.0"},
+                            {"brand": "Chromium", "version": browser_version}],
+        "platform": platform,
+        "platformVersion": version,
+        "architecture": "" if android else "x86",
+        "bitness": "64",
+        "model": "K" if android else "",  # the reduced user agent's model
+        "mobile": mobile,
+        "formFactors": ["Mobile"] if mobile else ["Desktop"],
+    }

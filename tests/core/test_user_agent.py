@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from assessor import __version__
 from assessor.cli import app
 from assessor.collect.browser import find_browser
 from assessor.collect.run import collect
-from assessor.collect.user_agent import USER_AGENT, browser_user_agent
+from assessor.collect.user_agent import USER_AGENT, browser_user_agent, client_hints
 from assessor.criteria import load_rubric
 from assessor.model import PortalRef
 from assessor.perf.runner import LoadPlan, run_load_test
@@ -34,17 +35,32 @@ def test_the_browser_says_it_is_chrome_for_its_form_factor_and_names_assessor(mo
     assert browser_user_agent("131.0.6778.85", mobile=mobile) == expected
 
 
+@pytest.mark.parametrize(("user_agent", "platform", "mobile"), [
+    (browser_user_agent("156.0.8078.114", mobile=False), ("Linux", ""), False),
+    (browser_user_agent("156.0.8078.114", mobile=True), ("Android", "10"), True),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) QA-Team/1.0", ("Windows", "10.0"), False),  # a --user-agent
+    ("QA-Team/1.0", ("Linux", ""), False),
+], ids=["desktop", "mobile", "given windows", "given"])
+def test_client_hints_name_chromium_and_the_platform_of_the_user_agent(user_agent: str, platform: tuple[str, str],
+                                                                      mobile: bool) -> None:
+    hints = client_hints(user_agent, "156.0.8078.114")
+    assert hints["brands"] == [{"brand": "Not:A-Brand", "version": "8"}, {"brand": "Chromium", "version": "156"}]
+    assert hints["fullVersionList"][1] == {"brand": "Chromium", "version": "156.0.8078.114"}
+    assert (hints["platform"], hints["platformVersion"]) == platform
+    assert hints["mobile"] is mobile and hints["formFactors"] == (["Mobile"] if mobile else ["Desktop"])
+
+
 @contextmanager
-def firewalled_site() -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """A site behind a firewall that refuses a headless browser's User-Agent (403), and the (path,
-    User-Agent) of every request it got."""
-    seen: list[tuple[str, str]] = []
+def firewalled_site() -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
+    """A site behind a firewall that refuses a headless browser, by its User-Agent or by the brands
+    its client hints name (403), and the (path, User-Agent, Sec-CH-UA) of every request it got."""
+    seen: list[tuple[str, str, str]] = []
 
     class Handler(QuietHandler):
         def do_GET(self) -> None:
-            agent = self.headers.get("User-Agent", "")
-            seen.append((self.path, agent))
-            refused = "Headless" in agent
+            agent, brands = self.headers.get("User-Agent", ""), self.headers.get("Sec-CH-UA", "")
+            seen.append((self.path, agent, brands))
+            refused = "Headless" in agent or "Headless" in brands
             self.reply(403 if refused else 200, ("<h1>403 Forbidden</h1>" if refused else PAGE).encode("utf-8"))
 
     with serve_handler(Handler) as base:
@@ -62,9 +78,12 @@ def test_a_firewall_that_refuses_headless_browsers_lets_the_crawl_through(tmp_pa
     with firewalled_site() as (base, seen):
         snapshot = crawl_of(base, tmp_path, None)
     assert snapshot.pages[0].status == 200 and "Trang chủ" in snapshot.pages[0].html
-    browser_agents = {agent for path, agent in seen if agent.startswith("Mozilla/5.0")}
-    assert browser_agents and all(f"assessor/{__version__}" in agent for agent in browser_agents)
-    assert any(agent == USER_AGENT for _, agent in seen), "the probes name assessor"
+    browser = [(path, agent, brands) for path, agent, brands in seen if agent.startswith("Mozilla/5.0")]
+    assert browser and all(f"assessor/{__version__}" in agent for _, agent, _ in browser)
+    # Every page the browser opened (crawl, lab runs, functions, layouts) names Chromium, not HeadlessChrome.
+    major = re.search(r"Chrome/(\d+)\.", browser[0][1]).group(1)
+    assert {brands for _, _, brands in browser} == {f'"Not:A-Brand";v="8", "Chromium";v="{major}"'}
+    assert any(agent == USER_AGENT for _, agent, _ in seen), "the probes name assessor"
 
 
 def test_a_given_user_agent_is_sent_by_the_browser_and_every_probe(tmp_path: Path) -> None:
@@ -72,8 +91,8 @@ def test_a_given_user_agent_is_sent_by_the_browser_and_every_probe(tmp_path: Pat
     with firewalled_site() as (base, seen):
         snapshot = crawl_of(base, tmp_path, given)
     assert snapshot.settings.user_agent == given
-    assert {"/", "/thu-tuc", "/.env"} <= {path for path, _ in seen}  # the browser's pages, a probe
-    assert {agent for _, agent in seen} == {given}
+    assert {"/", "/thu-tuc", "/.env"} <= {path for path, _, _ in seen}  # the browser's pages, a probe
+    assert {agent for _, agent, _ in seen} == {given}
 
 
 def test_the_load_test_sends_the_given_user_agent() -> None:
@@ -81,7 +100,7 @@ def test_the_load_test_sends_the_given_user_agent() -> None:
         result = run_load_test(LoadPlan(target=base, users=1, spawn_rate=1, duration_s=1, think_min_s=0,
                                         think_max_s=0.1, user_agent="QA-Team/1.0"))
     assert result.total is not None and result.total.requests > 0 and result.total.failures == 0
-    assert {agent for _, agent in seen} == {"QA-Team/1.0"}
+    assert {agent for _, agent, _ in seen} == {"QA-Team/1.0"}
 
 
 @pytest.mark.parametrize("command", [["run", "https://127.0.0.1:9/"], ["load", "https://127.0.0.1:9/",
