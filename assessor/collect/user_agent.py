@@ -34,10 +34,17 @@ def browser_user_agent(browser_version: str, mobile: bool) -> str:
             f"{safari}/537.36 assessor/{__version__}")
 
 
-# The "GREASE" brand Chromium lists beside its own (that of Chromium 156): servers must not rely
-# on the brands' names or order.
-GREASE_BRAND = "Not:A-Brand"
-GREASE_VERSION = "8"
+# Chromium lists a made-up "GREASE" brand beside its own, so that servers do not rely on the
+# brands' names; which one follows from its major version (Chromium's user_agent_utils).
+GREASE_CHARACTERS = (" ", "(", ":", "-", ".", "/", ")", ";", "=", "?", "_")
+GREASE_VERSIONS = ("8", "99", "24")
+
+
+def grease_brand(major: int) -> tuple[str, str]:
+    """The brand and version Chromium `major` makes up, e.g. ("Not:A-Brand", "8") for 156."""
+    characters = GREASE_CHARACTERS
+    return (f"Not{characters[major % len(characters)]}A{characters[(major + 1) % len(characters)]}Brand",
+            GREASE_VERSIONS[major % len(GREASE_VERSIONS)])
 
 
 def client_hints(user_agent: str, browser_version: str) -> dict[str, object]:
@@ -45,6 +52,7 @@ def client_hints(user_agent: str, browser_version: str) -> dict[str, object]:
     HeadlessChrome), and the platform and form factor the user agent names, as Playwright reads
     them from it."""
     major = browser_version.split(".")[0]
+    grease, grease_version = grease_brand(int(major) if major.isdigit() else 0)
     android = re.search(r"Android (\d+(?:\.\d+)*)", user_agent)
     windows = re.search(r"Windows NT (\d+(?:\.\d+)*)", user_agent)
     mac = re.search(r"Mac OS X (\d+(?:_\d+)*)", user_agent)
@@ -52,8 +60,8 @@ def client_hints(user_agent: str, browser_version: str) -> dict[str, object]:
                          else ("macOS", mac[1].replace("_", ".")) if mac else ("Linux", ""))
     mobile = bool(android) or "Mobile" in user_agent
     return {
-        "brands": [{"brand": GREASE_BRAND, "version": GREASE_VERSION}, {"brand": "Chromium", "version": major}],
-        "fullVersionList": [{"brand": GREASE_BRAND, "version": f"{GREASE_VERSION}.0.0.0"},
+        "brands": [{"brand": grease, "version": grease_version}, {"brand": "Chromium", "version": major}],
+        "fullVersionList": [{"brand": grease, "version": f"{grease_version}.0.0.0"},
                             {"brand": "Chromium", "version": browser_version}],
         "platform": platform,
         "platformVersion": version,

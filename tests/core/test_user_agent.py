@@ -15,7 +15,7 @@ from assessor import __version__
 from assessor.cli import app
 from assessor.collect.browser import find_browser
 from assessor.collect.run import collect
-from assessor.collect.user_agent import USER_AGENT, browser_user_agent, client_hints
+from assessor.collect.user_agent import USER_AGENT, browser_user_agent, client_hints, grease_brand
 from assessor.criteria import load_rubric
 from assessor.model import PortalRef
 from assessor.perf.runner import LoadPlan, run_load_test
@@ -50,6 +50,14 @@ def test_client_hints_name_chromium_and_the_platform_of_the_user_agent(user_agen
     assert hints["mobile"] is mobile and hints["formFactors"] == (["Mobile"] if mobile else ["Desktop"])
 
 
+@pytest.mark.parametrize(("major", "brand"), [(156, ("Not:A-Brand", "8")), (131, ("Not_A Brand", "24")),
+                                            (120, ("Not_A Brand", "8"))])
+def test_the_made_up_brand_is_chromiums_own_for_its_version(major: int, brand: tuple[str, str]) -> None:
+    """As Chromium 156 sends it beside its own (seen in the test below), and as Chromium 131 and
+    120 sent theirs."""
+    assert grease_brand(major) == brand
+
+
 @contextmanager
 def firewalled_site() -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
     """A site behind a firewall that refuses a headless browser, by its User-Agent or by the brands
@@ -82,7 +90,8 @@ def test_a_firewall_that_refuses_headless_browsers_lets_the_crawl_through(tmp_pa
     assert browser and all(f"assessor/{__version__}" in agent for _, agent, _ in browser)
     # Every page the browser opened (crawl, lab runs, functions, layouts) names Chromium, not HeadlessChrome.
     major = re.search(r"Chrome/(\d+)\.", browser[0][1]).group(1)
-    assert {brands for _, _, brands in browser} == {f'"Not:A-Brand";v="8", "Chromium";v="{major}"'}
+    grease, grease_version = grease_brand(int(major))
+    assert {brands for _, _, brands in browser} == {f'"{grease}";v="{grease_version}", "Chromium";v="{major}"'}
     assert any(agent == USER_AGENT for _, agent, _ in seen), "the probes name assessor"
 
 
