@@ -13,7 +13,9 @@ Measured on the idle 2-core build machine (2026-11-30, the functions and viewpor
 reused tabs): 27.7 s median of 3 (27.6-28.2), peak RSS 1.5 GiB, PSS 0.75 GiB, score 90.5 A; steps:
 crawl 7 s, functions 3.4-3.8 s and viewports 4.2-4.5 s side by side (one run of the code before:
 4.0 and 5.3 s), TLS and probes under 1 s, lab 13-14 s (16-18 cold loads: most pages settle after 2
-of their 3 runs). 2026-11-29: 28.2 s (27.8-28.6). Before
+of their 3 runs). 2026-12-01, on a machine running about a third slower that day: 37.9 s
+(37.0-38.5) with the client hints set on every tab, 39.4 s (38.7-41.3) with the tabs as before,
+one after the other: setting them costs nothing measurable. 2026-11-29: 28.2 s (27.8-28.6). Before
 (2026-11-23, the full Chromium, every lab run taken, a new tab per crawled page): 54.4 s.
 """
 
