@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from assessor.cli import app
 from assessor.portals import example_portals_path
 from tests.builders import table_text
 
@@ -190,3 +192,13 @@ def test_doctor_says_a_browser_that_does_not_start(tmp_path: Path) -> None:
     result = run_cli("doctor", "--browser", str(broken_browser(tmp_path)), cwd=tmp_path)
     assert result.returncode == 2
     assert "error while loading shared libraries: libnss3.so (exit code 127)" in table_text(result.stdout)
+
+
+@pytest.mark.parametrize(("command", "switch"), [(["run"], "--no-progress"), (["campaign", "run"], "--resume"),
+                                               (["load"], "--allow-load-test")], ids=["run", "campaign run", "load"])
+def test_help_shows_flags_as_flags(command: list[str], switch: str) -> None:
+    """A switch such as --resume takes no value: its help must not show one (Typer 0.29 printed
+    `--resume <bool>`, as if it wanted `--resume true`)."""
+    help_text = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
+    assert switch in help_text
+    assert "<bool>" not in help_text, [line for line in help_text.splitlines() if "<bool>" in line][:3]
