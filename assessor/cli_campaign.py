@@ -1,4 +1,4 @@
-"""`assessor campaign run|status|rescore|report|validate` and `assessor history PORTAL_ID`."""
+"""`assessor campaign run|status|list|rescore|report|validate` and `assessor history PORTAL_ID`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -44,7 +45,7 @@ from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.stopping import stopped_by_sigterm_too, stops_reported
-from assessor.store import CampaignRow, Store, StoreError, open_store
+from assessor.store import CampaignRow, ResultRow, Store, StoreError, open_store
 
 campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
 
@@ -382,35 +383,70 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
     """Where a campaign stands: portals done, failed and still to do."""
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
-        results = {row.portal_id: row for row in store.results(campaign)}
-        try:
-            listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
-        except PortalsError:
-            listed = []
-        # The list's portals, then any assessed that it no longer names (the report holds them too).
-        expected = listed + sorted(set(results) - set(listed))
+        standing = Standing.of(store, campaign)
         table = Table(title=f"campaign {name}", title_justify="left")
         for column in ("portal", "outcome", "score", "grade", "error"):
             table.add_column(column)
-        for portal_id in expected:
-            row = results.get(portal_id)
+        for portal_id in standing.expected:
+            row = standing.results.get(portal_id)
             if row is None:
                 table.add_row(portal_id, "pending", "", "", "")
             else:
                 score = f"{row.score:.1f}" if row.score is not None and row.grade else ""
                 table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", (row.error or "")[:80])
         console.print(table)
-        done = sum(1 for pid in expected if pid in results and results[pid].outcome == "done")
-        failed = sum(1 for pid in expected if pid in results and results[pid].outcome == "failed")
-        holder = holder_of(store, name)
+        console.print(standing.summary, highlight=False)
+
+
+@campaign_app.command("list")
+def campaign_list(db: DbOption = None) -> None:
+    """Every campaign in the store, oldest first: when it started, where it stands, its report."""
+    with store_or_exit(db) as store:
+        campaigns = store.campaigns()
+        if not campaigns:
+            console.print("no campaigns yet: start one with `assessor campaign run portals.yaml --name NAME`",
+                          highlight=False)
+        for campaign in campaigns:
+            report = Path(campaign.out_dir) / "index.html"
+            # One line each, whole however narrow the terminal: for the eye and for grep.
+            console.print(f"{campaign.name}  started {campaign.created_at:%Y-%m-%d %H:%M %Z}  "
+                          f"{Standing.of(store, campaign).summary}; "
+                          + (f"report: {report}" if report.is_file() else "no report yet"),
+                          highlight=False, soft_wrap=True)
+
+
+@dataclass
+class Standing:
+    """Where a campaign stands: the portals it expects (its list's, then any assessed that the
+    list no longer names, which its report holds too), their results, and what it is doing."""
+
+    expected: list[str]
+    results: dict[str, ResultRow]
+    done: int
+    failed: int
+    state: str
+
+    @classmethod
+    def of(cls, store: Store, campaign: CampaignRow) -> Standing:
+        results = {row.portal_id: row for row in store.results(campaign)}
+        try:
+            listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
+        except PortalsError:
+            listed = []
+        expected = listed + sorted(set(results) - set(listed))
+        outcomes = [results[portal_id].outcome for portal_id in expected if portal_id in results]
+        done, failed = outcomes.count("done"), outcomes.count("failed")
+        holder = holder_of(store, campaign.name)
         if holder:
             state = f"running now ({holder})"
         else:
             state = "finished" if campaign.finished_at and done + failed == len(expected) else "not finished"
-        console.print(
-            f"{done} done, {failed} failed, {len(expected) - done - failed} pending of {len(expected)}; {state}",
-            highlight=False,
-        )
+        return cls(expected, results, done, failed, state)
+
+    @property
+    def summary(self) -> str:
+        pending = len(self.expected) - self.done - self.failed
+        return f"{self.done} done, {self.failed} failed, {pending} pending of {len(self.expected)}; {self.state}"
 
 
 @campaign_app.command("rescore")

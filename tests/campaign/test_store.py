@@ -134,7 +134,7 @@ def test_a_store_that_does_not_exist_is_made_only_when_asked(tmp_path: Path) -> 
 def test_read_only_commands_do_not_make_a_store(tmp_path: Path) -> None:
     missing = tmp_path / "store.sqlite3"
     for command in (["history", "hanoi"], ["campaign", "status", "x"], ["campaign", "rescore", "x"],
-                    ["campaign", "report", "x"]):
+                    ["campaign", "report", "x"], ["campaign", "list"]):
         result = CliRunner().invoke(app, [*command, "--db", str(missing)])
         assert result.exit_code == 2, result.output
         assert f"no results store at {missing}" in " ".join(result.output.split())
@@ -281,3 +281,33 @@ def test_a_lock_held_for_an_instant_does_not_refuse_the_campaign(db_url: str) ->
             assert holder.poll() is not None or holder.wait(timeout=5) == 0
     finally:
         holder.kill()
+
+
+def test_campaign_list_shows_every_campaign_and_where_it_stands(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.sqlite3")
+    portals = tmp_path / "portals.yaml"
+    portals.write_text("portals:\n" + "".join(
+        f"  - {{id: {portal_id}, name: Cổng {portal_id}, kind: province, url: \"https://{portal_id}.gov.vn/\"}}\n"
+        for portal_id in ("hanoi", "hue", "dalat")), encoding="utf-8")
+    with open_store(db) as store:
+        empty = CliRunner().invoke(app, ["campaign", "list", "--db", db])
+        assert empty.exit_code == 0 and "no campaigns yet" in empty.output
+        earlier = store.create_campaign("2026-Q3", str(tmp_path / "absent.yaml"), str(tmp_path / "out" / "2026-Q3"),
+                                        None, {})
+        store.save_result(earlier, HANOI, datetime.now(UTC), assessment=assessment(81.0, "B"))
+        store.mark_finished(earlier)
+        report = tmp_path / "out" / "2026-Q3" / "index.html"
+        report.parent.mkdir(parents=True)
+        report.write_text("<html></html>", encoding="utf-8")
+        later = store.create_campaign("2026-Q4", str(portals), str(tmp_path / "out" / "2026-Q4"), None, {})
+        store.save_result(later, HANOI, datetime.now(UTC), assessment=assessment(84.0, "B"))
+        store.save_result(later, PortalInfo(id="hue", name="Huế", kind="province", url="https://hue.gov.vn/"),
+                          datetime.now(UTC), error="timed out after 210 s")
+        with campaign_held(store, "2026-Q4"):
+            result = CliRunner().invoke(app, ["campaign", "list", "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert list(rows) == ["2026-Q3", "2026-Q4"]  # oldest first, one line each
+    assert "1 done, 0 failed, 0 pending of 1; finished; report: " + str(report) in rows["2026-Q3"]
+    assert "1 done, 1 failed, 1 pending of 3; running now (process" in rows["2026-Q4"]
+    assert rows["2026-Q4"].endswith("; no report yet")
