@@ -333,11 +333,6 @@ def rescore_campaign(
     return rescored
 
 
-def merged_reviews(assessment: Assessment) -> dict[str, Review]:
-    """The reviewers' scores an assessment was scored with, by criterion."""
-    return {result.id: result.review for group in assessment.groups for result in group.criteria if result.review}
-
-
 def rescore_changed_reviews(store: Store, campaign: CampaignRow, rubric: Rubric, reviews: CampaignReviews,
                             lang: str) -> list[str]:
     """Score again, from their snapshots, the finished portals whose scores merged other reviews
@@ -346,7 +341,7 @@ def rescore_changed_reviews(store: Store, campaign: CampaignRow, rubric: Rubric,
 
     def changed(row: ResultRow) -> bool:
         # An unreachable or closed portal has no criteria to review.
-        return bool(row.assessment.groups) and merged_reviews(row.assessment) != reviews.get(row.portal_id, {})
+        return bool(row.assessment.groups) and row.assessment.reviews() != reviews.get(row.portal_id, {})
 
     return [row.portal_id for row in rescore_campaign(store, campaign, rubric, reviews, lang=lang, only=changed)]
 

@@ -163,9 +163,16 @@ class Assessment(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)
 
+    def all_results(self) -> list[CriterionResult]:
+        """Every criterion's result, group after group (as `Rubric.all_criteria`)."""
+        return [result for group in self.groups for result in group.criteria]
+
     def criterion(self, criterion_id: str) -> CriterionResult:
-        for group in self.groups:
-            for result in group.criteria:
-                if result.id == criterion_id:
-                    return result
+        for result in self.all_results():
+            if result.id == criterion_id:
+                return result
         raise KeyError(criterion_id)
+
+    def reviews(self) -> dict[str, Review]:
+        """The reviewers' scores it was scored with, by criterion."""
+        return {result.id: result.review for result in self.all_results() if result.review is not None}

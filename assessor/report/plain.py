@@ -70,9 +70,8 @@ def plain_summary(assessment: Assessment, lang: str, gate_lines: Iterable[str] =
         lines.append(f"  {label('note', lang)}: {clip(assessment.message.in_(lang), 300)}")  # e.g. a failed login
     for group in assessment.groups:
         lines.append(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}")
-    results = [result for group in assessment.groups for result in group.criteria]
     for status in (Status.FAIL, Status.PARTIAL, Status.ERROR):
-        ids = [result.id for result in results if result.status == status]
+        ids = [result.id for result in assessment.all_results() if result.status == status]
         if ids:
             lines.append(f"  {label('finding.' + status.value, lang)} ({len(ids)}): {', '.join(ids)}")
     lines.extend(gate_lines)

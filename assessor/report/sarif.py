@@ -43,8 +43,7 @@ def render_sarif(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubr
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [
         result_for(criterion, index[criterion.id], assessment.portal.url, lang)
-        for group in assessment.groups
-        for criterion in group.criteria
+        for criterion in assessment.all_results()
         if criterion.status in LEVELS and criterion.id in index
     ]
     if assessment.grade is None:
