@@ -121,14 +121,15 @@ def campaign_reviews_or_exit(path: Path | str | None, rubric: Rubric, portals: C
         raise fail(str(exc)) from None
 
 
-def campaign_portal_ids(store: Store, campaign: CampaignRow) -> set[str]:
-    """The portals a campaign holds results for, and those its list still names."""
-    ids = {row.portal_id for row in store.results(campaign)}
+def campaign_portal_ids(store: Store, campaign: CampaignRow, held: Collection[str] | None = None) -> list[str]:
+    """A campaign's portals: those its list names, then those it holds results for (`held`, read
+    from the store when not given) that the list no longer names, which its report holds too."""
+    held = {row.portal_id for row in store.results(campaign)} if held is None else set(held)
     try:
-        ids |= {entry.id for entry in load_portals(campaign.portals_file).portals}
+        listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
     except PortalsError:
-        pass  # the list has moved or changed since: the stored results still say which portals
-    return ids
+        listed = []  # the list has moved or changed since: the stored results still say which portals
+    return listed + sorted(held - set(listed))
 
 
 def campaign_name_or_exit(name: str) -> str:
@@ -417,8 +418,8 @@ def campaign_list(db: DbOption = None) -> None:
 
 @dataclass
 class Standing:
-    """Where a campaign stands: the portals it expects (its list's, then any assessed that the
-    list no longer names, which its report holds too), their results, and what it is doing."""
+    """Where a campaign stands: the portals it expects (`campaign_portal_ids`), their results, and
+    what it is doing."""
 
     expected: list[str]
     results: dict[str, ResultRow]
@@ -429,11 +430,7 @@ class Standing:
     @classmethod
     def of(cls, store: Store, campaign: CampaignRow) -> Standing:
         results = {row.portal_id: row for row in store.results(campaign)}
-        try:
-            listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
-        except PortalsError:
-            listed = []
-        expected = listed + sorted(set(results) - set(listed))
+        expected = campaign_portal_ids(store, campaign, results)
         outcomes = [results[portal_id].outcome for portal_id in expected if portal_id in results]
         done, failed = outcomes.count("done"), outcomes.count("failed")
         holder = holder_of(store, campaign.name)
