@@ -232,11 +232,12 @@ def note_another_list(store: Store, campaign: CampaignRow, portals_file: Path, p
 
 
 def note_rescored_reviews(portal_ids: list[str], reviews_file: str | None) -> None:
-    if portal_ids:
-        finished = f"{len(portal_ids)} finished portal{'s were' if len(portal_ids) > 1 else ' was'} scored"
-        console.print(f"reviews changed in {reviews_file or '(no reviews file)'} since {finished}: "
-                      f"{', '.join(portal_ids)} scored again from {'their snapshots' if len(portal_ids) > 1 else 'its snapshot'}"
-                      ", no crawl", highlight=False, soft_wrap=True)
+    if not portal_ids:
+        return
+    one = len(portal_ids) == 1
+    console.print(f"reviews changed in {reviews_file or '(no reviews file)'} since {len(portal_ids)} finished "
+                  f"{'portal was' if one else 'portals were'} scored: {', '.join(portal_ids)} scored again from "
+                  f"{'its snapshot' if one else 'their snapshots'}, no crawl", highlight=False, soft_wrap=True)
 
 
 def _lang_or_exit(lang: str) -> str:
