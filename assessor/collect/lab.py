@@ -188,6 +188,9 @@ async def wait_until_quiet(page: Page, recorder: RunRecorder, settings: LabSetti
 async def measure(context: BrowserContext, url: str, form_factor: FormFactor, settings: LabSettings,
                   timeout_s: float) -> LabRun:
     page = await open_page(context)
+    # A DevTools session of the run's own, beside the one that set the tab's client hints: with
+    # both on one session, the good sample portal's lab test failed 2 times in 9 on its TTFB
+    # under load, and 0 in 5 with two (not pinned down further; a session costs next to nothing).
     cdp = await context.new_cdp_session(page)
     recorder = RunRecorder(cdp)
     await throttle(cdp, form_factor)
