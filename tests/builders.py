@@ -67,6 +67,13 @@ def make_snapshot(*pages: PageArtifact, url: str = BASE_URL, **fields: Any) -> S
     )
 
 
+def closed_portal_list(*portal_ids: str) -> str:
+    """A portal list (portals.yaml) of provinces served nowhere: a closed port on 127.0.0.1, one
+    path each, so that a portal assessed by mistake fails at once and nothing leaves the machine."""
+    return "portals:\n" + "".join(f'  - {{id: {portal_id}, name: Cổng {portal_id}, kind: province, '
+                                   f'url: "https://127.0.0.1:9/{portal_id}"}}\n' for portal_id in portal_ids)
+
+
 def params_of(criterion_id: str) -> Any:
     """The parsed params the bundled rubric gives a criterion."""
     return load_rubric().criterion(criterion_id).parsed_params

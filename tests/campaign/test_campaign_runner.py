@@ -12,6 +12,7 @@ from assessor.collect.browser import find_browser
 from assessor.criteria import default_criteria_path
 from assessor.portals import PortalEntry, parse_portals
 from assessor.store import open_store
+from tests.builders import closed_portal_list
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -59,8 +60,7 @@ def test_every_portal_is_scored_with_the_rubric_as_the_campaign_read_it(tmp_path
     still to come: the workers score with the rubric's text as read when the campaign started."""
     criteria = tmp_path / "mine.yaml"
     criteria.write_bytes(default_criteria_path().read_bytes())
-    portals = parse_portals(BROKEN.splitlines()[0] + "\n" + "\n".join(
-        f'  - {{id: closed-{n}, name: Cổng {n}, kind: province, url: "https://127.0.0.1:9/{n}"}}' for n in (1, 2)))
+    portals = parse_portals(closed_portal_list("closed-1", "closed-2"))
     options = CampaignOptions(concurrency=1, max_pages=1, time_budget_s=30, browser_path=find_browser().path)
 
     def edit_the_file_once_a_portal_runs(progress: CampaignProgress) -> None:

@@ -22,7 +22,7 @@ from assessor.criteria import default_criteria_path, load_rubric
 from assessor.model import Review
 from assessor.scoring import score
 from assessor.store import PortalInfo, open_store
-from tests.builders import make_snapshot, page
+from tests.builders import closed_portal_list, make_snapshot, page
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -219,9 +219,7 @@ def test_reviews_edited_since_a_portal_was_scored_are_merged_into_it_on_resume(t
     """--resume reads the reviews again: a finished portal whose reviews have changed since it was
     scored is scored again from its snapshot (no crawl), so every portal of the campaign is ranked
     with the same reviews; one whose reviews are the same is left as it was."""
-    (tmp_path / "portals.yaml").write_text(
-        "portals:\n" + "".join(f"  - {{id: {name}, name: Cổng {name}, kind: province, url: \"https://127.0.0.1:9/{name}\"}}\n"
-                              for name in ("hanoi", "hue")), encoding="utf-8")
+    (tmp_path / "portals.yaml").write_text(closed_portal_list("hanoi", "hue"), encoding="utf-8")
     reviews = tmp_path / "reviews.csv"
     reviews.write_text("portal,criterion,fraction,reviewer\nhanoi,function.esign,1,Lan\nhue,function.esign,1,Lan\n",
                        encoding="utf-8")

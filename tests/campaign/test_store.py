@@ -17,7 +17,7 @@ from assessor.cli import app
 from assessor.criteria import default_criteria_path
 from assessor.model import Assessment, PortalRef, RubricRef, Text
 from assessor.store import PortalInfo, StoreError, open_store
-from tests.builders import table_text
+from tests.builders import closed_portal_list, table_text
 
 HANOI = PortalInfo(id="hanoi", name="Cổng Dịch vụ công Hà Nội", kind="province", url="https://dichvucong.hanoi.gov.vn/")
 
@@ -286,9 +286,7 @@ def test_a_lock_held_for_an_instant_does_not_refuse_the_campaign(db_url: str) ->
 def test_campaign_list_shows_every_campaign_and_where_it_stands(tmp_path: Path) -> None:
     db = str(tmp_path / "store.sqlite3")
     portals = tmp_path / "portals.yaml"
-    portals.write_text("portals:\n" + "".join(
-        f"  - {{id: {portal_id}, name: Cổng {portal_id}, kind: province, url: \"https://{portal_id}.gov.vn/\"}}\n"
-        for portal_id in ("hanoi", "hue", "dalat")), encoding="utf-8")
+    portals.write_text(closed_portal_list("hanoi", "hue", "dalat"), encoding="utf-8")
     with open_store(db) as store:
         empty = CliRunner().invoke(app, ["campaign", "list", "--db", db])
         assert empty.exit_code == 0 and "no campaigns yet" in empty.output
