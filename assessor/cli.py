@@ -97,7 +97,8 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True)] = False,
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                                  help="Print assessor's version and exit.")] = False,
 ) -> None:
     """assessor: automated quality assessment of public-service portals."""
 

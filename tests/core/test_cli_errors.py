@@ -7,8 +7,10 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from assessor.cli import app
@@ -202,3 +204,23 @@ def test_help_shows_flags_as_flags(command: list[str], switch: str) -> None:
     help_text = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
     assert switch in help_text
     assert "<bool>" not in help_text, [line for line in help_text.splitlines() if "<bool>" in line][:3]
+
+
+def every_command(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    """("campaign run", its command) for the whole tree (Typer carries its own copy of Click, so
+    the tree is walked by attribute rather than by Click's classes)."""
+    found = [(" ".join(path) or "assessor", command)]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += every_command(sub, (*path, name))
+    return found
+
+
+def test_every_command_and_option_says_what_it_does() -> None:
+    """`--help` is the documentation users read first: no command and no option may be bare."""
+    bare = []
+    for path, command in every_command(typer.main.get_command(app)):
+        if not (command.help or command.short_help):
+            bare.append(path)
+        bare += [f"{path} {param.opts[0]}" for param in command.params
+                 if param.opts[0] != "--help" and not getattr(param, "help", None)]
+    assert not bare, bare
