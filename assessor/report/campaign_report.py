@@ -40,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
     "kind.province": {"vi": "Tỉnh, thành phố", "en": "Province"},
     "kind.other": {"vi": "Khác", "en": "Other"},
     "change": {"vi": "Thay đổi", "en": "Change"},
+    "ties": {"vi": "Các cổng cùng điểm (làm tròn đến 2 chữ số thập phân) có cùng hạng; hạng sau bỏ qua số cổng đồng hạng (1, 1, 3).",
+             "en": "Portals with the same score (to 2 decimals) share a rank; the next rank skips as many places (1, 1, 3)."},
     "report": {"vi": "Báo cáo", "en": "Report"},
     "filter": {"vi": "Lọc theo loại", "en": "Filter by kind"},
     "distribution": {"vi": "Phân bố xếp loại", "en": "Grade distribution"},
@@ -162,10 +164,21 @@ def _line(row: ResultRow, out_dir: Path) -> PortalLine:
     return line
 
 
+# Scores are compared as the exports show them: two portals whose scores differ only beyond the
+# second decimal (adding up in another order) are equal to every reader, so they share a rank.
+RANK_DECIMALS = 2
+
+
 def _ranked(lines: list[PortalLine]) -> list[PortalLine]:
-    graded = sorted((line for line in lines if line.grade is not None), key=lambda line: (-(line.score or 0), line.id))
-    for index, line in enumerate(graded, start=1):
-        line.rank = index
+    """Graded portals best first, equal scores sharing a rank (standard competition ranking:
+    1, 1, 3), then ordered by id; the portals without a grade follow, unranked."""
+    def shown(line: PortalLine) -> float:
+        return round(line.score or 0.0, RANK_DECIMALS)
+
+    graded = sorted((line for line in lines if line.grade is not None), key=lambda line: (-shown(line), line.id))
+    for index, line in enumerate(graded):
+        before = graded[index - 1] if index else None
+        line.rank = before.rank if before is not None and shown(before) == shown(line) else index + 1
     return graded + sorted((line for line in lines if line.grade is None), key=lambda line: line.id)
 
 

@@ -42,7 +42,7 @@ def test_portal_strings_are_escaped_and_only_the_hashed_script_may_run(tmp_path:
     html = write_campaign_report(store, campaign)["html"].read_text(encoding="utf-8")
     assert HOSTILE not in html
     assert "Cổng &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Bộ&#34;" in html
-    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
     assert len(scripts) == 1
     digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in html
@@ -112,3 +112,31 @@ def test_exported_text_that_a_spreadsheet_would_run_as_a_formula_stays_text(tmp_
         first_csv, failed_csv = csv.DictReader(handle)
     assert (failed_csv["error"], first_csv["name"]) == ("'" + formula, "'@SUM(1+1)")
     assert float(first_csv["change"]) < 0
+
+
+def test_equal_scores_share_a_rank_in_the_page_and_the_exports(tmp_path: Path) -> None:
+    """Standard competition ranking (1, 1, 1, 4): portals with the same score to the two decimals
+    the exports show are ranked together, whatever their ids (a difference in the ninth decimal,
+    from adding up in another order, is no difference), in the HTML table, ranking.csv and the
+    workbook."""
+    good = score(RUBRIC, make_snapshot(page(html="<html lang='vi'><head><title>T</title></head><body>x</body></html>")))
+    bad = score(RUBRIC, make_snapshot(page(html="<html><body>x</body></html>")))
+    assert good.score > bad.score
+    store = open_store(tmp_path / "db.sqlite3")
+    campaign = store.create_campaign("c", "p.yaml", str(tmp_path / "c"), None, {})
+    noisy = good.model_copy(update={"score": good.score + 1e-9})
+    for portal_id, assessment in (("zeta", good), ("low", bad), ("alpha", good), ("beta", noisy)):
+        store.save_result(campaign, PortalInfo(portal_id, f"Cổng {portal_id}", "province", "https://a.gov.vn/"),
+                          datetime.now(UTC), assessment=assessment)
+    assert [(line.id, line.rank) for line in build_view(store, campaign).lines] == [
+        ("alpha", 1), ("beta", 1), ("zeta", 1), ("low", 4)]
+    paths = write_campaign_report(store, campaign)
+    with paths["ranking_csv"].open(encoding="utf-8-sig", newline="") as handle:
+        assert [(row["id"], row["rank"]) for row in csv.DictReader(handle)] == [
+            ("alpha", "1"), ("beta", "1"), ("zeta", "1"), ("low", "4")]
+    sheet = load_workbook(paths["excel"])["ranking"]
+    assert [(row[1], row[0]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("alpha", 1), ("beta", 1), ("zeta", 1), ("low", 4)]
+    html = paths["html"].read_text(encoding="utf-8")
+    ranks = re.findall(r'data-portal="(\w+)">\s*<td class="num" data-value="(\d+)">', html)
+    assert ranks == [("alpha", "1"), ("beta", "1"), ("zeta", "1"), ("low", "4")]
