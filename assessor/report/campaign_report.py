@@ -46,6 +46,22 @@ LABELS: dict[str, dict[str, str]] = {
     "filter": {"vi": "Lọc theo loại", "en": "Filter by kind"},
     "distribution": {"vi": "Phân bố xếp loại", "en": "Grade distribution"},
     "heatmap": {"vi": "Tỷ lệ điểm theo nhóm tiêu chí", "en": "Share of points by group"},
+    "applicable": {"vi": "áp dụng", "en": "applicable"},
+    "not_applicable": {"vi": "không áp dụng", "en": "not applicable"},
+    "total_rescaled": {"vi": "Điểm đạt / điểm áp dụng → tổng", "en": "Earned / applicable → score"},
+    "heatmap_note": {
+        "vi": "Mỗi ô: tỷ lệ điểm đạt trên số điểm của các tiêu chí áp dụng được trong nhóm, rồi điểm đạt / "
+              "điểm tối đa của nhóm, như trong báo cáo của từng cổng; khi có tiêu chí không áp dụng, ô ghi số "
+              "điểm áp dụng. Tiêu chí không áp dụng được loại khỏi mẫu số, và tổng điểm được quy đổi về thang "
+              "100 theo cùng cách: tổng = 100 × điểm đạt / điểm áp dụng (cột cuối; ranking.csv: "
+              "points_earned, applicable_points). Vì vậy tổng điểm có thể lớn hơn tổng điểm các nhóm.",
+        "en": "Each cell: the share of the points of the group's applicable criteria that was earned, then "
+              "points earned / the group's maximum, as in each portal's report; where criteria do not apply, "
+              "the cell gives the applicable points. Criteria not applicable leave the denominator, and the "
+              "score is rescaled to 100 the same way: score = 100 × points earned / applicable points (last "
+              "column; ranking.csv: points_earned, applicable_points). So a score can exceed the sum of the "
+              "groups' points.",
+    },
     "failed": {"vi": "Tiêu chí không đạt nhiều nhất", "en": "Criteria most often failed"},
     "failed_count": {"vi": "Số cổng không đạt", "en": "Portals failing"},
     "comparison": {"vi": "So với đợt trước", "en": "Compared with the previous campaign"},
@@ -71,13 +87,18 @@ def label(key: str, lang: str) -> str:
 
 @dataclass
 class GroupCell:
+    """A group's points as the portal's report shows them (earned / the group's maximum), and its
+    applicable points: those of its criteria that apply, the denominator of its share and, summed
+    over the groups, of the total (scoring rescales it to 100)."""
+
     id: str
     score: float
     points: float
+    applicable: float
 
     @property
-    def share(self) -> float:
-        return self.score / self.points if self.points else 0.0
+    def share(self) -> float | None:
+        return self.score / self.applicable if self.applicable else None
 
 
 @dataclass
@@ -109,6 +130,14 @@ class PortalLine:
     previous_score: float | None = None
     previous_grade: str | None = None
     new_failures: list[str] = field(default_factory=list)
+
+    @property
+    def points_earned(self) -> float:
+        return sum(cell.score for cell in self.groups.values())
+
+    @property
+    def applicable_points(self) -> float:
+        return sum(cell.applicable for cell in self.groups.values())
 
     @property
     def change(self) -> float | None:
@@ -153,7 +182,7 @@ def _line(row: ResultRow, out_dir: Path) -> PortalLine:
     )
     if assessment is not None:
         for group in assessment.groups:
-            line.groups[group.id] = GroupCell(group.id, group.score, group.applicable_points)
+            line.groups[group.id] = GroupCell(group.id, group.score, group.points, group.applicable_points)
             for result in group.criteria:
                 if result.status == Status.FAIL:
                     line.failed.append(result.id)
@@ -240,13 +269,15 @@ def render_campaign_html(view: CampaignView, lang: str = "vi") -> str:
 
 def ranking_rows(view: CampaignView) -> tuple[list[str], list[list[object]]]:
     header = ["rank", "id", "name", "kind", "url", "status", "score", "grade", "provisional"]
-    header += [f"group:{gid}" for gid, _ in view.groups]
+    header += [f"group:{gid}" for gid, _ in view.groups] + ["points_earned", "applicable_points"]
     header += ["previous_score", "change", "previous_grade", "new_failures", "error"]
     rows = []
     for line in view.lines:
         row: list[object] = [line.rank, line.id, line.name, line.kind, line.url, line.status]
         row += [None if line.score is None else round(line.score, 2), line.grade, line.provisional]
         row += [round(line.groups[gid].score, 2) if gid in line.groups else None for gid, _ in view.groups]
+        # score = 100 x points_earned / applicable_points: the groups' points add up to the first.
+        row += [round(line.points_earned, 2), round(line.applicable_points, 2)] if line.groups else [None, None]
         change = None if line.change is None else round(line.change, 2)
         previous = None if line.previous_score is None else round(line.previous_score, 2)
         row += [previous, change, line.previous_grade, " ".join(line.new_failures), line.error]

@@ -15,6 +15,7 @@ from assessor.artifacts.function import FunctionFacts, LoginOutcome
 from assessor.criteria import load_rubric
 from assessor.model import Status
 from assessor.report.campaign_report import build_view, write_campaign_report
+from assessor.report.html_report import environment, render_html
 from assessor.scoring import score
 from assessor.store import PortalInfo, open_store
 from tests.builders import make_snapshot, page
@@ -140,3 +141,39 @@ def test_equal_scores_share_a_rank_in_the_page_and_the_exports(tmp_path: Path) -
     html = paths["html"].read_text(encoding="utf-8")
     ranks = re.findall(r'data-portal="(\w+)">\s*<td class="num" data-value="(\d+)">', html)
     assert ranks == [("alpha", "1"), ("beta", "1"), ("zeta", "1"), ("low", "4")]
+
+
+def test_group_points_read_as_in_the_portal_report_and_add_up_to_the_rescaled_score(tmp_path: Path) -> None:
+    """A group with criteria not applicable (security's cookies, EMC's procedure tracking on a
+    portal without procedures) shows the same "earned / maximum" as the portal's own report; its
+    share is of the applicable points, said in the cell and the footnote. ranking.csv carries the
+    points earned and the applicable points, from which the rescaled score follows."""
+    assessment = score(RUBRIC, make_snapshot(page(html="<html lang='vi'><head><title>T</title></head><body>x</body></html>")))
+    partly = {g.id: g for g in assessment.groups if g.applicable_points < g.points}
+    assert {"security", "emc"} <= set(partly)
+    store = open_store(tmp_path / "db.sqlite3")
+    campaign = store.create_campaign("c", "p.yaml", str(tmp_path / "c"), None, {})
+    store.save_result(campaign, PortalInfo("p1", "Cổng", "ministry", "https://a.gov.vn/"), datetime.now(UTC),
+                      assessment=assessment)
+    paths = write_campaign_report(store, campaign)
+    portal_report = render_html(assessment, None, RUBRIC, "vi")
+    html = paths["html"].read_text(encoding="utf-8")
+    heatmap = html.split('class="heatmap"', 1)[1].split("</table>", 1)[0]
+    shown = environment().filters["points"]
+    for group in assessment.groups:
+        cell = re.search(rf'<td[^>]*data-group="{group.id}"[^>]*>(.*?)</td>', heatmap, flags=re.DOTALL).group(1)
+        assert f"{shown(group.score)} / {shown(group.points)}" in portal_report
+        assert f"{shown(group.score)}/{shown(group.points)}" in cell
+        assert cell.strip().startswith(f"{100 * group.score / group.applicable_points:.0f}%")
+        if group.id in partly:
+            assert f"áp dụng: {shown(group.applicable_points)}" in cell
+        else:
+            assert "áp dụng" not in cell
+    assert "tổng điểm được quy đổi về thang 100" in html
+
+    with paths["ranking_csv"].open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    earned = sum(float(row[f"group:{g.id}"]) for g in assessment.groups)
+    assert abs(float(row["points_earned"]) - earned) < 0.05
+    assert float(row["applicable_points"]) == sum(g.applicable_points for g in assessment.groups) < 100
+    assert abs(float(row["score"]) - 100 * float(row["points_earned"]) / float(row["applicable_points"])) < 0.01
