@@ -114,14 +114,33 @@ class SampleSpec:
 
 def http_url_problem(value: str) -> str | None:
     """Why `value` cannot be a portal's URL, or None."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # an unbalanced '[' of an IPv6 address
+        return f"{exc}: {value!r}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"not an http(s) URL: {value!r}"
+    if problem := _port_problem(parts.netloc):
+        return problem
     if parts.username is not None or parts.password is not None:
         # Quoted without them: an error line must not print the password either.
         bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         return (f"the URL holds credentials (user:password@ before {bare}): they would be written into every "
                 "report and snapshot; remove them")
+    return None
+
+
+def _port_problem(netloc: str) -> str | None:
+    """What is wrong with the port written after the host, if anything: urllib only raises when
+    the port is read, by then outside validation."""
+    host_and_port = netloc.rpartition("@")[2]
+    port = host_and_port.rpartition("]")[2].partition(":")[2]  # after an IPv6 address's brackets
+    if not port:
+        return None
+    if not (port.isascii() and port.isdigit()):
+        return f"port {port!r} is not a number"
+    if not 1 <= int(port) <= 65535:
+        return f"port {port} is out of range (1–65535)"
     return None
 
 

@@ -184,3 +184,16 @@ def test_a_bare_list_names_the_line_of_an_unusable_login_recipe(tmp_path: Path) 
                     encoding="utf-8")
     with pytest.raises(PortalsError, match=r"portals\.yaml: line 5: portal a: login: .*cannot read login recipe"):
         load_portals(path)
+
+
+@pytest.mark.parametrize(("port", "problem"), [("99999", "port 99999 is out of range (1–65535)"),
+                                                ("abc", "port 'abc' is not a number")])
+def test_a_url_with_a_bad_port_is_a_problem_on_its_line(port: str, problem: str, tmp_path: Path) -> None:
+    """It used to escape validation and crash `campaign validate` and `campaign run` with a traceback."""
+    text = VALID.replace("url: https://dichvucong.moj.gov.vn/", f"url: https://dichvucong.moj.gov.vn:{port}/")
+    assert problems_of(text) == [f"p.yaml: line 11: portal bo-tu-phap: url: {problem}"]
+    path = tmp_path / "portals.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["campaign", "validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"line 11: portal bo-tu-phap: url: {problem}" in " ".join(result.output.split())
