@@ -14,8 +14,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 # Markup only where a print asks for it (markup=True, dynamic parts escaped): what is printed
 # quotes paths, URLs and portals' text, in which `[/x]` is text, not a closing tag.
-console = Console(markup=False)
-error_console = Console(stderr=True, markup=False)
+# soft_wrap: a line is never folded at Rich's width (80 columns without a terminal), so that an
+# error, a note or the load plan a remote worker copies stays one line for grep and for scripts.
+console = Console(markup=False, soft_wrap=True)
+error_console = Console(stderr=True, markup=False, soft_wrap=True)
 
 EXIT_OK = 0
 EXIT_GATE = 1
