@@ -20,7 +20,7 @@ wrong (yaml node marks carry the line numbers), so a team can fix a list of 63 p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assessor.model import PortalRef
 from assessor.text_files import NotUtf8Error, read_user_text
+from assessor.user_yaml import UserYamlError, key_lines, key_values, read_yaml, yaml_line, yaml_node
 
 SAMPLE_SCHEME = "sample"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -172,37 +173,24 @@ class PortalList(BaseModel):
         raise KeyError(portal_id)
 
 
-def yaml_line(node: yaml.Node, path: tuple[Any, ...]) -> int:
-    """The 1-based line of the YAML node at `path` (mapping keys and list indexes), or of the
-    deepest node that exists on the way."""
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            child = next((value for key, value in node.value if key.value == step), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            child = node.value[step]
-        else:
-            child = None
-        if child is None:
-            break
-        node = child
-    return node.start_mark.line + 1
+def _where(root: yaml.Node, location: tuple[Any, ...]) -> str:
+    """`portal ID: FIELD` for a place inside an entry (the id as written, even when not a valid
+    one), else the path of keys."""
+    if len(location) >= 2 and location[0] == "portals" and isinstance(location[1], int):
+        entry = yaml_node(root, location[:2])
+        label = key_values(entry).get("id")
+        who = f"portal {label}" if label else f"portal #{location[1] + 1}"
+        return f"{who}: {'.'.join(str(part) for part in location[2:]) or 'entry'}"
+    return ".".join(str(part) for part in location) or "portals"
 
 
-def _validation_problems(exc: ValidationError, root: yaml.Node, entries: list[Any]) -> list[str]:
+def _validation_problems(exc: ValidationError, root: yaml.Node) -> list[str]:
     problems = []
     for error in exc.errors():
         location = tuple(error["loc"])
         # Unknown fields are reported at the field itself: its key is where the typo is.
-        line = yaml_line(root, location)
-        where = ".".join(str(part) for part in location[2:]) or "entry"
-        if len(location) >= 2 and isinstance(location[1], int):
-            entry = entries[location[1]] if location[1] < len(entries) else {}
-            label = entry.get("id") if isinstance(entry, dict) else None
-            who = f"portal {label}" if label else f"portal #{location[1] + 1}"
-        else:
-            who, where = "portals", ".".join(str(part) for part in location) or "portals"
         message = error["msg"].removeprefix("Value error, ").splitlines()[0]
-        problems.append(f"line {line}: {who}: {where}: {message}")
+        problems.append(f"line {yaml_line(root, location)}: {_where(root, location)}: {message}")
     return problems
 
 
@@ -213,23 +201,31 @@ def parse_portals(text: str, source: str = "portals.yaml") -> PortalList:
 def _parse(text: str, source: str) -> tuple[PortalList, yaml.Node]:
     """The list, and its YAML nodes for the line of any later problem."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}:" if mark else ""
-        raise PortalsError([f"{source}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        document = read_yaml(text)
+    except UserYamlError as exc:
+        where = f" line {exc.line}:" if exc.line else ""
+        raise PortalsError([f"{source}:{where} not valid YAML: {exc.problem}"]) from None
+    data, root, repeated = document.data, document.root, document.repeated_keys
     if isinstance(data, list):
         # A bare list of entries is accepted too.
         data = {"portals": data}
         root = yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "portals"), root)])
-    if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
+        repeated = [replace(key, path=("portals", *key.path)) for key in repeated]
+    if root is None or not isinstance(data, dict) or not isinstance(data.get("portals"), list):
         raise PortalsError([f"{source}: line 1: expected a 'portals:' list of entries"])
+    problems = [f"{source}: line {key.line}: {_where(root, key.path)}: given twice (first on line {key.first_line})"
+                for key in repeated]
+    # Beside `portals:`, only settings written once under an anchor and used by its entries
+    # (`<<: *defaults`); any other key would be ignored while its writer believes it applies.
+    shared = {key.value for key, value in root.value if document.is_aliased(value)}
+    problems += [f"{source}: line {key_lines(root).get(str(key), 1)}: {key}: not a key of a portal list, which "
+                 "holds only 'portals:' (settings such as max_pages go in each portal's entry, or under an "
+                 "anchor its entries merge: `<<: *defaults`)"
+                 for key in data if key != "portals" and str(key) not in shared]
     try:
         portals = PortalList.model_validate({"portals": data["portals"]})
     except ValidationError as exc:
-        raise PortalsError([f"{source}: {problem}" for problem in _validation_problems(exc, root, data["portals"])])
-    problems = []
+        raise PortalsError(problems + [f"{source}: {problem}" for problem in _validation_problems(exc, root)]) from None
     seen: dict[str, int] = {}
     pages: dict[str, tuple[str, int]] = {}  # page -> the first portal at it, and its line
     for index, entry in enumerate(portals.portals):

@@ -197,3 +197,20 @@ def test_a_url_with_a_bad_port_is_a_problem_on_its_line(port: str, problem: str,
     result = CliRunner().invoke(app, ["campaign", "validate", str(path)])
     assert result.exit_code == 2, result.output
     assert f"line 11: portal bo-tu-phap: url: {problem}" in " ".join(result.output.split())
+
+
+def test_a_top_level_key_other_than_portals_is_refused_unless_its_entries_merge_it() -> None:
+    """A `defaults:` block the team believes applies to every portal would be ignored without a
+    word; settings under an anchor that the entries merge (`<<: *defaults`) do apply."""
+    assert problems_of("defaults:\n  max_pages: 3\n" + VALID) == [
+        ("p.yaml: line 1: defaults: not a key of a portal list, which holds only 'portals:' (settings such as "
+         "max_pages go in each portal's entry, or under an anchor its entries merge: `<<: *defaults`)")]
+    merged = parse_portals("defaults: &defaults\n  max_pages: 3\n" + VALID.replace("  - id:", "  - <<: *defaults\n    id:"))
+    assert [entry.max_pages for entry in merged.portals] == [30, 3]
+
+
+def test_a_key_given_twice_is_refused_naming_both_lines() -> None:
+    """YAML would keep the last value without a word: which of the two was meant is the team's call."""
+    text = VALID.replace("    max_pages: 30\n", "    max_pages: 30\n    url: https://hanoi.gov.vn/\n")
+    assert problems_of(text) == ["p.yaml: line 7: portal hanoi: url: given twice (first on line 5)"]
+    assert problems_of("portals: []\n" + VALID) == ["p.yaml: line 2: portals: given twice (first on line 1)"]
