@@ -50,7 +50,8 @@ class PortalsError(ValueError):
 
 
 class PortalEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: `allow_load_test: "yes"` is text, not the permission to load-test a portal.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     id: str = Field(pattern=PORTAL_ID_PATTERN)
     name: str = Field(min_length=1)
@@ -61,6 +62,13 @@ class PortalEntry(BaseModel):
     allow_load_test: bool = False
     max_pages: int | None = Field(default=None, ge=1, le=2000)
     extra_urls: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("blank: give the portal's name")
+        return value
 
     @field_validator("url")
     @classmethod
@@ -115,6 +123,8 @@ class SampleSpec:
 
 def http_url_problem(value: str) -> str | None:
     """Why `value` cannot be a portal's URL, or None."""
+    if any(char.isspace() for char in value):
+        return f"a URL holds no spaces (write one in a path as %20): {value!r}"
     try:
         parts = urlsplit(value)
     except ValueError as exc:  # an unbalanced '[' of an IPv6 address

@@ -214,3 +214,22 @@ def test_a_key_given_twice_is_refused_naming_both_lines() -> None:
     text = VALID.replace("    max_pages: 30\n", "    max_pages: 30\n    url: https://hanoi.gov.vn/\n")
     assert problems_of(text) == ["p.yaml: line 7: portal hanoi: url: given twice (first on line 5)"]
     assert problems_of("portals: []\n" + VALID) == ["p.yaml: line 2: portals: given twice (first on line 1)"]
+
+
+def test_load_test_permission_and_max_pages_must_be_real_yaml_values_not_text() -> None:
+    """Permission to load-test a portal is given by `true`, never by text that looks like yes."""
+    text = VALID.replace("allow_load_test: true", "allow_load_test: 'yes'").replace("max_pages: 30", "max_pages: '5'")
+    assert problems_of(text) == [
+        "p.yaml: line 6: portal hanoi: max_pages: Input should be a valid integer",
+        "p.yaml: line 12: portal bo-tu-phap: allow_load_test: Input should be a valid boolean",
+    ]
+
+
+def test_a_blank_name_and_a_url_with_spaces_are_refused() -> None:
+    text = VALID.replace("name: Cổng Dịch vụ công Bộ Tư pháp", "name: '   '").replace(
+        "url: https://dichvucong.moj.gov.vn/", "url: https://dichvucong.moj .gov.vn/ x")
+    assert problems_of(text) == [
+        "p.yaml: line 9: portal bo-tu-phap: name: blank: give the portal's name",
+        ("p.yaml: line 11: portal bo-tu-phap: url: a URL holds no spaces (write one in a path as %20): "
+         "'https://dichvucong.moj .gov.vn/ x'"),
+    ]
