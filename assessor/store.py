@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from sqlalchemy import (
     Boolean,
@@ -183,7 +183,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -223,10 +223,26 @@ class Store:
             row.created_at = _aware(row.created_at)
         return rows
 
-    def previous_campaign(self, campaign: CampaignRow) -> CampaignRow | None:
-        """The campaign started just before this one (for the comparison in the report)."""
-        earlier = [row for row in self.campaigns() if row.id != campaign.id and row.created_at <= campaign.created_at]
-        return earlier[-1] if earlier else None
+    def earlier_results(self, campaign: CampaignRow) -> dict[str, tuple[CampaignRow, ResultRow]]:
+        """Each of the campaign's portals' latest graded result in a campaign created before this
+        one, with that campaign: what the campaign report compares a portal with, as `history`
+        shows its change. The campaign created just before may hold none of these portals, or only
+        a failed attempt at one."""
+        portal_ids = select(ResultRow.portal_id).where(ResultRow.campaign_id == campaign.id)
+        with self.session() as session:
+            rows = session.execute(
+                select(CampaignRow, ResultRow)
+                .join(ResultRow, ResultRow.campaign_id == CampaignRow.id)
+                .where(ResultRow.portal_id.in_(portal_ids), ResultRow.grade.is_not(None),
+                       CampaignRow.id != campaign.id)
+            ).all()
+        this = (_aware(campaign.created_at), campaign.id)
+        latest: dict[str, tuple[CampaignRow, ResultRow]] = {}
+        for row, result in sorted(rows, key=lambda pair: (_aware(pair[0].created_at), pair[0].id)):
+            row.created_at = _aware(row.created_at)
+            if (row.created_at, row.id) < this:
+                latest[result.portal_id] = (row, result)  # later campaigns overwrite earlier ones
+        return latest
 
     def mark_finished(self, campaign: CampaignRow) -> None:
         with self.session() as session, session.begin():
@@ -354,7 +370,7 @@ def open_store(db: str | Path | None = None, create: bool = True) -> Store:
         if engine.dialect.name == "sqlite":
             _sqlite_pragmas(engine)
         migrate(engine)
-    except Exception as exc:  # noqa: BLE001 - any driver error becomes one line for the user
+    except Exception as exc:  # any driver error becomes one line for the user
         where = sqlite_file if sqlite_file is not None else url.split("@")[-1]
         raise StoreError(f"cannot open the results store {where}: {driver_words(exc)}") from exc
     return Store(engine)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from assessor.artifacts.function import FunctionFacts, LoginOutcome
 from assessor.criteria import load_rubric
-from assessor.model import Status
+from assessor.model import RubricRef, Status, Text
 from assessor.report.campaign_report import build_view, write_campaign_report
 from assessor.report.html_report import environment, render_html
 from assessor.scoring import score
@@ -57,7 +57,7 @@ def test_the_view_ranks_graded_portals_and_compares_with_the_previous_campaign(t
     view = build_view(store, campaign)
     first, failed = view.lines
     assert (first.id, first.rank, failed.id, failed.rank, failed.status) == ("p1", 1, "p2", None, "failed")
-    assert view.previous is not None and view.previous.name == "older"
+    assert [(row.name, count) for row, count in view.compared] == [("older", 1)]
     before = store.results(store.campaign("older"))[0].assessment
     now = store.results(campaign)[0].assessment
     assert first.change == now.score - before.score
@@ -177,3 +177,71 @@ def test_group_points_read_as_in_the_portal_report_and_add_up_to_the_rescaled_sc
     assert abs(float(row["points_earned"]) - earned) < 0.05
     assert float(row["applicable_points"]) == sum(g.applicable_points for g in assessment.groups) < 100
     assert abs(float(row["score"]) - 100 * float(row["points_earned"]) / float(row["applicable_points"])) < 0.01
+
+
+def test_each_portal_is_compared_with_its_latest_earlier_graded_result_named_by_campaign(tmp_path: Path) -> None:
+    """A campaign created just before that holds none of this one's portals (or only a failed
+    attempt at one) is not what a portal is compared with: each portal is compared with its own
+    latest graded result in an earlier campaign, as `assessor history` shows it, and the page and
+    ranking.csv name that campaign."""
+    good = score(RUBRIC, make_snapshot(page(html="<html lang='vi'><head><title>T</title></head><body>x</body></html>")))
+    bad = score(RUBRIC, make_snapshot(page(html="<html><body>x</body></html>")))
+    p1 = PortalInfo("p1", "Cổng một", "ministry", "https://a.gov.vn/")
+    store = open_store(tmp_path / "db.sqlite3")
+    first = store.create_campaign("đợt 1", "p.yaml", str(tmp_path / "d1"), None, {})
+    store.save_result(first, p1, datetime.now(UTC), assessment=good)
+    other = store.create_campaign("khác", "p.yaml", str(tmp_path / "k"), None, {})
+    store.save_result(other, PortalInfo("p9", "Cổng chín", "province", "https://z.gov.vn/"), datetime.now(UTC),
+                      assessment=good)
+    store.save_result(other, p1, datetime.now(UTC), error="timed out after 210 s")
+    campaign = store.create_campaign("đợt 2", "p.yaml", str(tmp_path / "d2"), None, {})
+    store.save_result(campaign, p1, datetime.now(UTC), assessment=bad)
+    store.save_result(campaign, PortalInfo("p2", "Cổng hai", "province", "https://b.gov.vn/"), datetime.now(UTC),
+                      assessment=bad)
+
+    view = build_view(store, campaign)
+    one, two = sorted(view.lines, key=lambda line: line.id)
+    assert (one.previous_campaign, one.previous_score, one.previous_grade) == ("đợt 1", good.score, good.grade)
+    assert one.change == bad.score - good.score and one.previous_rubric is None
+    assert (two.previous_campaign, two.previous_score, two.change) == (None, None, None)
+    assert [(row.name, count) for row, count in view.compared] == [("đợt 1", 1)]
+
+    paths = write_campaign_report(store, campaign)
+    with paths["ranking_csv"].open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert (rows["p1"]["previous_campaign"], float(rows["p1"]["previous_score"])) == ("đợt 1", round(good.score, 2))
+    assert (rows["p2"]["previous_campaign"], rows["p2"]["previous_score"]) == ("", "")
+    comparison = paths["html"].read_text(encoding="utf-8").split('id="comparison-title"', 1)[1].split("</section>")[0]
+    assert "khác" not in comparison and "đợt 1" in comparison and "Cổng một" in comparison
+    assert "Cổng hai" not in comparison.split("<table>")[1] and "1 cổng chưa có kết quả" in comparison
+
+
+def test_a_comparison_with_a_result_scored_with_another_rubric_says_so(tmp_path: Path) -> None:
+    """Another rubric id or version, or the same one whose text was edited (its fingerprint,
+    stored with each campaign), is named next to the comparison, in the page and ranking.csv."""
+    good = score(RUBRIC, make_snapshot(page(html="<html lang='vi'><head><title>T</title></head><body>x</body></html>")))
+    other_rubric = good.model_copy(update={"criteria": RubricRef(id="rubric-<b>x</b>", title=Text(vi="X", en="X"),
+                                                                   version="9")})
+    portals = [PortalInfo(pid, f"Cổng {pid}", "province", f"https://{pid}.gov.vn/") for pid in ("p1", "p2", "p3")]
+    store = open_store(tmp_path / "db.sqlite3")
+    older = store.create_campaign("older", "p.yaml", str(tmp_path / "o"), None, {"rubric_fingerprint": "aaaa1111"})
+    store.save_result(older, portals[0], datetime.now(UTC), assessment=other_rubric)
+    store.save_result(older, portals[1], datetime.now(UTC), assessment=good)
+    same = store.create_campaign("same", "p.yaml", str(tmp_path / "s"), None, {"rubric_fingerprint": "bbbb2222"})
+    store.save_result(same, portals[2], datetime.now(UTC), assessment=good)
+    campaign = store.create_campaign("c", "p.yaml", str(tmp_path / "c"), None, {"rubric_fingerprint": "bbbb2222"})
+    for portal in portals:
+        store.save_result(campaign, portal, datetime.now(UTC), assessment=good)
+
+    lines = {line.id: line for line in build_view(store, campaign).lines}
+    assert lines["p1"].previous_rubric == "rubric-<b>x</b> 9"
+    assert lines["p2"].previous_rubric == "qd-473-2024 2024.1 (aaaa1111)"
+    assert lines["p3"].previous_rubric is None
+    paths = write_campaign_report(store, campaign)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "rubric-<b>" not in html and "chấm theo bộ tiêu chí khác: rubric-&lt;b&gt;x&lt;/b&gt; 9" in html
+    assert "chấm theo bộ tiêu chí khác: qd-473-2024 2024.1 (aaaa1111)" in html
+    with paths["ranking_csv"].open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert [rows[pid]["previous_rubric"] for pid in ("p1", "p2", "p3")] == [
+        "rubric-<b>x</b> 9", "qd-473-2024 2024.1 (aaaa1111)", ""]

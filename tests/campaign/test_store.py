@@ -71,15 +71,32 @@ def test_attempts_record_each_start_and_outcome(db_url: str) -> None:
             ("hanoi", "done", True), ("hue", None, False)]
 
 
-def test_history_and_previous_campaign_follow_creation_order(db_url: str) -> None:
+def test_history_and_earlier_results_follow_creation_order(db_url: str) -> None:
+    """A portal's earlier result is its latest graded one in a campaign created before: not one
+    in a later campaign, nor a failed attempt, nor a campaign holding none of these portals."""
+    hue = PortalInfo(id="hue", name="Huế", kind="province", url="https://hue.example/")
     with open_store(db_url) as store:
         older = store.create_campaign("2026-Q3", "p.yaml", "/tmp/a", None, {})
+        middle = store.create_campaign("2026-Q3b", "p.yaml", "/tmp/m", None, {})
+        unrelated = store.create_campaign("other", "p.yaml", "/tmp/o", None, {})
         newer = store.create_campaign("2026-Q4", "p.yaml", "/tmp/b", None, {})
+        later = store.create_campaign("2027-Q1", "p.yaml", "/tmp/c", None, {})
         store.save_result(newer, HANOI, datetime.now(UTC), assessment=assessment(85, "B"))
+        store.save_result(newer, hue, datetime.now(UTC), assessment=assessment(70, "C"))
         store.save_result(older, HANOI, datetime.now(UTC), assessment=assessment(60, "D"))
-        assert [(c.name, r.grade) for c, r in store.history("hanoi")] == [("2026-Q3", "D"), ("2026-Q4", "B")]
-        assert store.previous_campaign(newer).name == "2026-Q3"
-        assert store.previous_campaign(older) is None
+        store.save_result(older, hue, datetime.now(UTC), assessment=assessment(50, "D"))
+        store.save_result(middle, hue, datetime.now(UTC), assessment=assessment(55, "D"))
+        store.save_result(middle, HANOI, datetime.now(UTC), error="timed out after 210 s")
+        store.save_result(unrelated, PortalInfo("hue2", "x", "province", "https://x/"), datetime.now(UTC),
+                          assessment=assessment(90, "A"))
+        store.save_result(later, HANOI, datetime.now(UTC), assessment=assessment(95, "A"))
+        assert [(c.name, r.grade) for c, r in store.history("hanoi")] == [
+            ("2026-Q3", "D"), ("2026-Q3b", None), ("2026-Q4", "B"), ("2027-Q1", "A")]
+        earlier = store.earlier_results(newer)
+        assert {pid: (c.name, r.score) for pid, (c, r) in earlier.items()} == {
+            "hanoi": ("2026-Q3", 60), "hue": ("2026-Q3b", 55)}
+        assert earlier["hue"][1].assessment.score == 55 and earlier["hue"][0].created_at.tzinfo is not None
+        assert store.earlier_results(older) == {}
         assert list(store.history("nowhere")) == []
 
 
@@ -88,7 +105,7 @@ def test_last_durations_are_each_portals_most_recent_finished_assessment(db_url:
     with open_store(db_url) as store:
         older = store.create_campaign("2026-Q3", "p.yaml", "/tmp/a", None, {})
         newer = store.create_campaign("2026-Q4", "p.yaml", "/tmp/b", None, {})
-        ago = lambda seconds: datetime.now(UTC) - timedelta(seconds=seconds)  # noqa: E731
+        ago = lambda seconds: datetime.now(UTC) - timedelta(seconds=seconds)
         store.save_result(older, HANOI, ago(90), assessment=assessment(60, "D"))
         store.save_result(newer, HANOI, ago(30), assessment=assessment(85, "B"))
         store.save_result(older, hue, ago(50), assessment=assessment(70, "C"))
