@@ -20,6 +20,8 @@ wrong (yaml node marks carry the line numbers), so a team can fix a list of 63 p
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -53,7 +55,7 @@ class PortalEntry(BaseModel):
     # Strict: `allow_load_test: "yes"` is text, not the permission to load-test a portal.
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    id: str = Field(pattern=PORTAL_ID_PATTERN)
+    id: str
     name: str = Field(min_length=1)
     kind: PortalKind
     url: str
@@ -62,6 +64,15 @@ class PortalEntry(BaseModel):
     allow_load_test: bool = False
     max_pages: int | None = Field(default=None, ge=1, le=2000)
     extra_urls: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not re.fullmatch(PORTAL_ID_PATTERN, value):
+            example = _id_like(value)
+            raise ValueError(f"{value!r} is not an id, which holds lower-case letters a-z, digits, '-' and '_' "
+                             "(up to 64, beginning with a letter or digit)" + (f", for example {example}" if example else ""))
+        return value
 
     @field_validator("name")
     @classmethod
@@ -113,6 +124,14 @@ class PortalEntry(BaseModel):
 
     def ref(self, url: str | None = None) -> PortalRef:
         return PortalRef(id=self.id, name=self.name, url=url or self.url)
+
+
+def _id_like(text: str) -> str | None:
+    """An id close to `text`: Vietnamese without its marks, spaces as '-' (Hà Nội: ha-noi)."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(char for char in plain if not unicodedata.combining(char)).lower()
+    candidate = re.sub(r"[^a-z0-9_-]+", "-", plain).strip("-_")[:64]
+    return candidate if re.fullmatch(PORTAL_ID_PATTERN, candidate) else None
 
 
 @dataclass(frozen=True)
@@ -194,12 +213,25 @@ def _where(root: yaml.Node, location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location) or "portals"
 
 
+# What YAML makes of a value written without quotes, when text was meant.
+YAML_READS_AS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
 def _validation_problems(exc: ValidationError, root: yaml.Node) -> list[str]:
     problems = []
     for error in exc.errors():
         location = tuple(error["loc"])
         # Unknown fields are reported at the field itself: its key is where the typo is.
         message = error["msg"].removeprefix("Value error, ").splitlines()[0]
+        node = yaml_node(root, location)
+        if error["type"] == "string_type" and isinstance(node, yaml.ScalarNode) and node.tag in YAML_READS_AS:
+            # A province code such as 01 is the number 1 to YAML: say so, in the person's own writing.
+            message = f"YAML reads {node.value} as {YAML_READS_AS[node.tag]}: write it in quotes, '{node.value}'"
         problems.append(f"line {yaml_line(root, location)}: {_where(root, location)}: {message}")
     return problems
 

@@ -233,3 +233,16 @@ def test_a_blank_name_and_a_url_with_spaces_are_refused() -> None:
         ("p.yaml: line 11: portal bo-tu-phap: url: a URL holds no spaces (write one in a path as %20): "
          "'https://dichvucong.moj .gov.vn/ x'"),
     ]
+
+
+def test_an_id_yaml_reads_as_a_number_is_explained_with_the_quotes_that_keep_it() -> None:
+    """A province code such as 01 is the number 1 to YAML (while 08, not an octal number, is text)."""
+    text = VALID.replace("id: hanoi", "id: 01")
+    assert problems_of(text) == ["p.yaml: line 2: portal 01: id: YAML reads 01 as a number: write it in quotes, '01'"]
+    assert parse_portals(VALID.replace("id: hanoi", "id: '01'")).portals[0].id == "01"
+
+
+def test_an_id_that_is_not_a_folder_name_is_explained_in_words() -> None:
+    assert problems_of(VALID.replace("id: hanoi", "id: Hà Nội")) == [
+        ("p.yaml: line 2: portal Hà Nội: id: 'Hà Nội' is not an id, which holds lower-case letters a-z, digits, "
+         "'-' and '_' (up to 64, beginning with a letter or digit), for example ha-noi")]
