@@ -2,9 +2,10 @@
 
 `reports/<campaign>/index.html` is one self-contained file: a sortable ranking (filter by kind),
 the grade distribution, a portals x groups heat map, the criteria most often failed, links to
-each portal's report, and the comparison with the previous campaign. Every portal-derived string
-goes through Jinja2's autoescape; the page's CSP allows no script but its own inline one, named
-by hash. It never computes a score: it reads the stored assessments.
+each portal's report, and the comparison of each portal with its own latest graded result in an
+earlier campaign (naming that campaign, and the rubric when it was another). Every
+portal-derived string goes through Jinja2's autoescape; the page's CSP allows no script but its
+own inline one, named by hash. It never computes a score: it reads the stored assessments.
 """
 
 from __future__ import annotations
@@ -244,14 +245,15 @@ def build_view(store: Store, campaign: CampaignRow) -> CampaignView:
     out_dir = Path(campaign.out_dir)
     rows = store.results(campaign)
     lines = _ranked([_line(row, out_dir) for row in rows])
-    assessments: list[Assessment] = [a for a in (row.assessment for row in rows) if a is not None and a.groups]
+    parsed = {row.portal_id: row.assessment for row in rows}
+    assessments: list[Assessment] = [a for a in parsed.values() if a is not None and a.groups]
     groups = [(group.id, group.title) for group in assessments[0].groups] if assessments else []
     titles = {result.id: result.title for a in assessments for g in a.groups for result in g.criteria}
     grade_counts = Counter(line.grade for line in lines if line.grade)
     grades = [(grade, grade_counts.get(grade, 0)) for grade in sorted({*grade_counts, "A", "B", "C", "D", "E"})]
     failures = Counter(criterion for line in lines for criterion in line.failed)
     failed = [FailedCriterion(cid, titles[cid], count) for cid, count in failures.most_common(TOP_FAILED)]
-    compared = _compare(store, campaign, lines, {row.portal_id: row.assessment for row in rows})
+    compared = _compare(store, campaign, lines, parsed)
     return CampaignView(campaign, lines, groups, grades, failed, compared, titles)
 
 
