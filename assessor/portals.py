@@ -24,11 +24,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from assessor.model import PortalRef
 from assessor.text_files import NotUtf8Error, read_user_text
@@ -51,6 +51,18 @@ class PortalsError(ValueError):
         self.problems = problems
 
 
+def _page_of_the_portal(value: str, info: ValidationInfo) -> str:
+    """An extra URL: a page of the portal's own host (another site's page would be judged as the
+    portal's); `url` is validated before, and absent from `info.data` if it was wrong."""
+    url = info.data.get("url")
+    if url is not None and url.startswith(f"{SAMPLE_SCHEME}:"):
+        raise ValueError("a sample portal's address is chosen when it starts, so extra_urls cannot name its pages")
+    _http_url(value)
+    if url is not None and urlsplit(value).hostname != (host := urlsplit(url).hostname):
+        raise ValueError(f"{value!r} is not on the portal's host ({host}): only the portal's own pages are assessed")
+    return value
+
+
 class PortalEntry(BaseModel):
     # Strict: `allow_load_test: "yes"` is text, not the permission to load-test a portal.
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -63,7 +75,7 @@ class PortalEntry(BaseModel):
     login: dict[str, Any] | str | None = None
     allow_load_test: bool = False
     max_pages: int | None = Field(default=None, ge=1, le=2000)
-    extra_urls: list[str] = Field(default_factory=list)
+    extra_urls: list[Annotated[str, AfterValidator(_page_of_the_portal)]] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -106,11 +118,6 @@ class PortalEntry(BaseModel):
         if isinstance(self.login, dict):
             return LoginRecipe.model_validate(self.login)
         return load_recipe(Path(self.login))
-
-    @field_validator("extra_urls")
-    @classmethod
-    def _extra_urls(cls, values: list[str]) -> list[str]:
-        return [_http_url(value) for value in values]
 
     @property
     def is_sample(self) -> bool:

@@ -211,7 +211,7 @@ def test_a_top_level_key_other_than_portals_is_refused_unless_its_entries_merge_
 
 def test_a_key_given_twice_is_refused_naming_both_lines() -> None:
     """YAML would keep the last value without a word: which of the two was meant is the team's call."""
-    text = VALID.replace("    max_pages: 30\n", "    max_pages: 30\n    url: https://hanoi.gov.vn/\n")
+    text = VALID.replace("    max_pages: 30\n", "    max_pages: 30\n    url: https://dichvucong.hanoi.gov.vn/trang-chu\n")
     assert problems_of(text) == ["p.yaml: line 7: portal hanoi: url: given twice (first on line 5)"]
     assert problems_of("portals: []\n" + VALID) == ["p.yaml: line 2: portals: given twice (first on line 1)"]
 
@@ -246,3 +246,21 @@ def test_an_id_that_is_not_a_folder_name_is_explained_in_words() -> None:
     assert problems_of(VALID.replace("id: hanoi", "id: Hà Nội")) == [
         ("p.yaml: line 2: portal Hà Nội: id: 'Hà Nội' is not an id, which holds lower-case letters a-z, digits, "
          "'-' and '_' (up to 64, beginning with a letter or digit), for example ha-noi")]
+
+
+def test_extra_urls_must_be_pages_of_the_portals_own_host() -> None:
+    """A page of another host would be crawled and judged as the portal's own; one with a bad port
+    was dropped without a word when the campaign ran."""
+    text = VALID.replace("    extra_urls: [https://dichvucong.hanoi.gov.vn/tra-cuu]\n", (
+        "    extra_urls:\n      - https://dichvucong.hanoi.gov.vn/tra-cuu\n      - https://dichvucong.hanoi.gov.vn:99999/x\n"
+        "      - https://hanoi.gov.vn/tin-tuc\n      - /thu-tuc\n"))
+    assert problems_of(text) == [
+        "p.yaml: line 9: portal hanoi: extra_urls.1: port 99999 is out of range (1–65535)",
+        ("p.yaml: line 10: portal hanoi: extra_urls.2: 'https://hanoi.gov.vn/tin-tuc' is not on the portal's host "
+         "(dichvucong.hanoi.gov.vn): only the portal's own pages are assessed"),
+        "p.yaml: line 11: portal hanoi: extra_urls.3: not an http(s) URL: '/thu-tuc'",
+    ]
+    sample = "- {id: s, name: S, kind: other, url: 'sample:good', extra_urls: ['http://127.0.0.1:8080/x']}\n"
+    assert problems_of(sample) == [
+        ("p.yaml: line 1: portal s: extra_urls.0: a sample portal's address is chosen when it starts, so "
+         "extra_urls cannot name its pages")]
