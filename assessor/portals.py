@@ -31,6 +31,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from assessor.model import PortalRef
+from assessor.sample_portal.profile import Profile, parse_flag_value, resolve_profile
 from assessor.text_files import NotUtf8Error, read_user_text
 from assessor.user_yaml import UserYamlError, key_lines, key_values, read_yaml, yaml_line, yaml_node
 
@@ -97,6 +98,9 @@ class PortalEntry(BaseModel):
     @classmethod
     def _url(cls, value: str) -> str:
         if value.startswith(f"{SAMPLE_SCHEME}:"):
+            # Resolved now, as its worker will: a mistyped profile or flag is the list's mistake,
+            # found before the campaign starts rather than when the portal's turn comes.
+            SampleSpec.of(value).resolve()
             return value
         return _http_url(value)
 
@@ -125,9 +129,7 @@ class PortalEntry(BaseModel):
 
     def sample_profile(self) -> SampleSpec:
         """The profile and flag overrides of a `sample:PROFILE?flag=value` URL."""
-        rest = self.url.removeprefix(f"{SAMPLE_SCHEME}:")
-        profile, _, query = rest.partition("?")
-        return SampleSpec(profile=profile or "good", overrides=dict(parse_qsl(query)))
+        return SampleSpec.of(self.url)
 
     def ref(self, url: str | None = None) -> PortalRef:
         return PortalRef(id=self.id, name=self.name, url=url or self.url)
@@ -145,6 +147,19 @@ def _id_like(text: str) -> str | None:
 class SampleSpec:
     profile: str
     overrides: dict[str, str]
+
+    @classmethod
+    def of(cls, url: str) -> SampleSpec:
+        """The spec of a `sample:PROFILE?flag=value&...` URL (profile `good` if none is named)."""
+        profile, _, query = url.removeprefix(f"{SAMPLE_SCHEME}:").partition("?")
+        # A flag without a value (`?closed`) is kept, to be refused, rather than dropped unseen.
+        return cls(profile=profile or "good", overrides=dict(parse_qsl(query, keep_blank_values=True)))
+
+    def resolve(self) -> Profile:
+        """The sample portal's profile; ValueError naming an unknown profile or flag, or a bad value."""
+        resolve_profile(self.profile)  # an unknown profile is named before any flag it was given
+        flags = {name: parse_flag_value(name, value) for name, value in self.overrides.items()}
+        return resolve_profile(self.profile, **flags)
 
 
 def http_url_problem(value: str) -> str | None:

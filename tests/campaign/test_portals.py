@@ -264,3 +264,16 @@ def test_extra_urls_must_be_pages_of_the_portals_own_host() -> None:
     assert problems_of(sample) == [
         ("p.yaml: line 1: portal s: extra_urls.0: a sample portal's address is chosen when it starts, so "
          "extra_urls cannot name its pages")]
+
+
+@pytest.mark.parametrize(("url", "problem"), [
+    ("sample:nosuchprofile", "unknown profile 'nosuchprofile'; known profiles: good, poor, "),
+    ("sample:good?nosuchflag=1", "unknown flag 'nosuchflag'; known flags: theme, "),
+    ("sample:good?server_delay_ms=slow", "server_delay_ms: expected an integer, got 'slow'"),
+    ("sample:good?emc=sometimes", "emc: 'sometimes' is not one of complete, "),
+    ("sample:good?closed", "closed: expected true/false, got ''"),
+])
+def test_a_sample_url_the_sample_portal_cannot_start_is_refused_on_its_line(url: str, problem: str) -> None:
+    """It used to pass `campaign validate` and fail only in the portal's worker, mid-campaign."""
+    problems = problems_of(f"portals:\n  - id: s\n    name: S\n    kind: other\n    url: '{url}'\n")
+    assert len(problems) == 1 and problems[0].startswith(f"p.yaml: line 5: portal s: url: {problem}"), problems
