@@ -83,11 +83,11 @@ def campaign_held_or_exit(store: Store, name: str) -> Iterator[None]:
         raise fail(str(exc)) from None
 
 
-def campaign_or_exit(store: Store, name: str) -> CampaignRow:
+def campaign_or_exit(store: Store, name: str, purpose: str = "") -> CampaignRow:
     campaign = store.campaign(name)
     if campaign is None:
         known = ", ".join(row.name for row in store.campaigns()) or "none yet"
-        raise fail(f"no campaign named {name!r} (campaigns: {known})")
+        raise fail(f"no campaign named {name!r}{purpose} (campaigns: {known})")
     return campaign
 
 
@@ -163,14 +163,11 @@ def given_options(ctx: typer.Context) -> set[str]:
             if getattr(ctx.get_parameter_source(name), "name", None) in ("COMMANDLINE", "ENVIRONMENT")}
 
 
-def campaign_to_resume(db: str | None, name: str) -> CampaignRow | None:
-    """The stored campaign that `--resume` continues, if there is one (its store is not made here)."""
-    try:
-        store = open_store(db, create=False)
-    except StoreError:
-        return None  # no store yet, or one that cannot be opened: `campaign run` says which
-    with store:
-        return store.campaign(name)
+def campaign_to_resume(db: str | None, name: str) -> CampaignRow:
+    """The stored campaign that `--resume` continues. One that is not there is an error: a
+    mistyped name would otherwise start a new campaign and assess every portal again."""
+    with store_or_exit(db) as store:
+        return campaign_or_exit(store, name, " to resume")
 
 
 def _shown(value: object) -> str:
@@ -326,6 +323,8 @@ def campaign_run(
         reviews_file=str(reviews.resolve()) if reviews else None,
         user_agent=user_agent_or_exit(user_agent),
     )
+    if retry_failed and not resume:
+        raise fail("--retry-failed assesses a stopped campaign's failed portals again: add --resume")
     earlier = campaign_to_resume(db, name) if resume else None
     criteria_file: str | None = str(criteria.resolve()) if criteria else None
     if earlier is None:
@@ -337,7 +336,6 @@ def campaign_run(
         options.rubric_fingerprint = rubric.fingerprint
     else:
         rubric_unchanged_or_exit(earlier, rubric, options.rubric_fingerprint)
-    campaign_reviews = campaign_reviews_or_exit(options.reviews_file, rubric, [entry.id for entry in portals.portals])
     from assessor.cli import browser_or_exit  # the main app registers this module: import at call time
 
     options.browser_path = browser_or_exit(browser, must_start=True)
@@ -346,6 +344,11 @@ def campaign_run(
         campaign = store.campaign(name)
         if campaign is not None and not resume:
             raise fail(f"campaign {name!r} already exists: add --resume to continue it, or pick another --name")
+        # Those of the list, and those a resumed campaign holds results for that it no longer lists:
+        # they stay in the campaign (and its ranking), so their reviews are no error.
+        held = [row.portal_id for row in store.results(campaign)] if campaign is not None else []
+        campaign_reviews = campaign_reviews_or_exit(options.reviews_file, rubric,
+                                                    [entry.id for entry in portals.portals] + held)
         if campaign is None:
             campaign = store.create_campaign(
                 name,

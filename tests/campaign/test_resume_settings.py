@@ -248,3 +248,48 @@ def test_reviews_edited_since_a_portal_was_scored_are_merged_into_it_on_resume(t
     assert (kept["hanoi"].fraction, kept["hanoi"].reviewer) == (0.5, "Minh")
     assert (kept["hue"].fraction, kept["hue"].reviewer) == (1.0, "Lan")
     assert "Minh" in (tmp_path / "out" / "q4" / "hanoi" / "report.html").read_text(encoding="utf-8")
+
+
+def test_resuming_a_campaign_that_is_not_in_the_store_is_refused(started: Path) -> None:
+    """A mistyped name with --resume started a new campaign without a word, every portal assessed
+    again under another name."""
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4-typo", "--db", "s.sqlite3", "--resume",
+                      cwd=started)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no campaign named 'q4-typo' to resume (campaigns: q4)" in " ".join(result.stderr.split())
+    with open_store(started / "s.sqlite3", create=False) as store:
+        assert [campaign.name for campaign in store.campaigns()] == ["q4"]
+    nothing = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "none.sqlite3", "--resume",
+                       cwd=started)
+    assert nothing.returncode == 2 and "no results store at none.sqlite3" in " ".join(nothing.stderr.split())
+    assert not (started / "none.sqlite3").exists()
+
+
+def test_retry_failed_without_resume_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--retry-failed",
+                      cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--retry-failed assesses a stopped campaign's failed portals again: add --resume" in result.stderr
+    assert not (tmp_path / "s.sqlite3").exists()
+
+
+def test_a_campaign_resumed_from_a_shorter_list_keeps_the_reviews_of_the_portals_it_holds(tmp_path: Path) -> None:
+    """The reviews name a portal the campaign holds a result for though the new list leaves it
+    out: it stays in the campaign (and its ranking), so its reviews are no error."""
+    (tmp_path / "portals.yaml").write_text(closed_portal_list("hanoi", "hue"), encoding="utf-8")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("portal,criterion,fraction\nhanoi,function.esign,1\nhue,function.esign,1\n", encoding="utf-8")
+    store_campaign(tmp_path, CampaignOptions(reviews_file=str(reviews)))
+    with open_store(tmp_path / "s.sqlite3") as store:
+        snapshot = make_snapshot(page())
+        snapshot.save(tmp_path / "out" / "q4" / "hue" / "snapshot")
+        scored = score(load_rubric(), snapshot, {"function.esign": Review(criterion="function.esign", fraction=1)})
+        store.save_result(store.campaign("q4"), PortalInfo(id="hue", name="Huế", kind="province", url=page().url),
+                          scored.started_at, assessment=scored, snapshot_dir=str(snapshot.folder))
+    (tmp_path / "hanoi-only.yaml").write_text(closed_portal_list("hanoi"), encoding="utf-8")
+    result = assessor("campaign", "run", "hanoi-only.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                      cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 assessed, 0 failed, 0 kept from before" in result.stdout
+    assert stored_ids(tmp_path) == ["hanoi", "hue"]
