@@ -16,7 +16,8 @@ Two forms:
   commas (`1,5`); it must be UTF-8 (Excel's "CSV UTF-8").
 
 A folder may hold several such files. Points are turned into the fraction scoring uses. A review
-for an unknown criterion, or beyond its points, is an error naming the file and the line.
+for an unknown criterion, or beyond its points, is an error naming the file and the line; so is an
+unknown column or key (a typo would drop what it holds) and a YAML key given twice.
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ import yaml
 
 from assessor.criteria import Rubric
 from assessor.model import Review
-from assessor.portals import yaml_line
 from assessor.text_files import NotUtf8Error, read_user_text
+from assessor.user_yaml import UserYamlError, key_lines, read_yaml, yaml_line, yaml_node
 
 # portal id -> criterion id -> review
 CampaignReviews = dict[str, dict[str, Review]]
 CSV_COLUMNS = ("portal", "criterion", "points", "fraction", "note", "reviewer", "date")
+# A YAML review file names its portal once, above its reviews.
+YAML_FILE_KEYS = ("portal", "reviews")
+YAML_REVIEW_KEYS = CSV_COLUMNS[1:]
 # Excel writes the decimal separator of the machine's regional settings: a comma in Vietnamese.
 DECIMAL_COMMA = re.compile(r"^\s*(\d+),(\d+)\s*$")
 
@@ -60,6 +64,9 @@ def _review(rubric: Rubric, row: dict[str, Any], where: str) -> Review:
     if (points is None) == (fraction is None):
         raise ReviewError(f"{where}: criterion {criterion_id}: give either 'points' or 'fraction'")
     given = points if points is not None else fraction
+    if isinstance(given, bool):
+        raise ReviewError(f"{where}: criterion {criterion_id}: {'points' if points is not None else 'fraction'}: "
+                          "true/false is not a number (YAML reads yes, no, on and off as true/false)")
     if isinstance(given, str) and (decimal_comma := DECIMAL_COMMA.match(given)):
         given = ".".join(decimal_comma.groups())
     try:
@@ -105,19 +112,31 @@ def _read_text(path: Path) -> str:
 def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Collection[str] | None) -> None:
     text = _read_text(path)
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ReviewError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
-    if not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
+        document = read_yaml(text)
+    except UserYamlError as exc:
+        raise ReviewError(f"{path}:{exc.line or 1}: not valid YAML: {exc.problem}") from None
+    if document.repeated_keys:
+        key = document.repeated_keys[0]
+        raise ReviewError(f"{path}:{key.line}: key '{key.path[-1]}' given twice (first on line {key.first_line})")
+    data, root = document.data, document.root
+    if root is None or not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
         raise ReviewError(f"{path}:1: expected a mapping with a 'reviews:' list")
+    _refuse_unknown_keys(path, root, data, YAML_FILE_KEYS)
     portal_id = str(data.get("portal") or path.stem)
     for index, row in enumerate(data["reviews"]):
         where = f"{path}:{yaml_line(root, ('reviews', index))}"
         if not isinstance(row, dict):
             raise ReviewError(f"{where}: expected a mapping (criterion, points or fraction, note, reviewer, date)")
+        _refuse_unknown_keys(path, yaml_node(root, ("reviews", index)), row, YAML_REVIEW_KEYS)
         _add(reviews, portal_id, _review(rubric, row, where), where, portals)
+
+
+def _refuse_unknown_keys(path: Path, node: yaml.Node, mapping: dict[Any, Any], known: tuple[str, ...]) -> None:
+    """A mistyped key (`reviwer:`) would drop what it holds without a word."""
+    for key in mapping:
+        if key not in known:
+            line = key_lines(node).get(str(key), node.start_mark.line + 1)
+            raise ReviewError(f"{path}:{line}: unknown key '{key}' (known: {', '.join(known)})")
 
 
 def _csv_delimiter(header: str) -> str:

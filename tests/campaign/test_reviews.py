@@ -140,14 +140,14 @@ def test_reviews_are_merged_at_scoring_and_pending_manual_criteria_keep_the_grad
 
 
 def test_a_folder_of_review_files_is_read_whole(tmp_path: Path) -> None:
-    write(tmp_path / "hanoi.yaml", "reviews:\n  - {criterion: %s, fraction: 1}\n" % MANUAL[0].id)
-    write(tmp_path / "hue.yaml", "reviews:\n  - {criterion: %s, fraction: 0}\n" % MANUAL[0].id)
+    write(tmp_path / "hanoi.yaml", f"reviews:\n  - {{criterion: {MANUAL[0].id}, fraction: 1}}\n")
+    write(tmp_path / "hue.yaml", f"reviews:\n  - {{criterion: {MANUAL[0].id}, fraction: 0}}\n")
     assert sorted(load_reviews(tmp_path, RUBRIC)) == ["hanoi", "hue"]
 
 
 def test_a_folder_reads_review_files_whatever_the_case_of_their_names_and_leaves_other_files(tmp_path: Path) -> None:
     """Saved on Windows, DANH-GIA.CSV is a review file like danh-gia.csv; a README beside is not."""
-    write(tmp_path / "hue.YAML", "reviews:\n  - {criterion: %s, fraction: 0}\n" % MANUAL[0].id)
+    write(tmp_path / "hue.YAML", f"reviews:\n  - {{criterion: {MANUAL[0].id}, fraction: 0}}\n")
     write(tmp_path / "DANH-GIA.CSV", f"portal,criterion,fraction\nhanoi,{MANUAL[0].id},1\n")
     write(tmp_path / "README.txt", "Điểm của người đánh giá\n")
     assert sorted(load_reviews(tmp_path, RUBRIC)) == ["hanoi", "hue"]
@@ -171,3 +171,35 @@ def test_a_folder_without_review_files_is_an_error(tmp_path: Path) -> None:
     write(tmp_path / "README.txt", "Điểm của người đánh giá\n")
     with pytest.raises(ReviewError, match=r"no review file \(\.yaml, \.yml, \.csv\) in the folder"):
         load_reviews(tmp_path, RUBRIC)
+
+
+def review_error(path: Path) -> str:
+    with pytest.raises(ReviewError) as caught:
+        load_reviews(path, RUBRIC)
+    return str(caught.value)
+
+
+def test_an_unknown_yaml_key_is_an_error_naming_its_line_and_the_known_ones(tmp_path: Path) -> None:
+    typo = write(tmp_path / "r.yaml", yaml_review(MANUAL[0].id, "points: 1").replace("reviewer:", "reviwer:"))
+    assert review_error(typo) == (f"{typo}:6: unknown key 'reviwer' "
+                                  "(known: criterion, points, fraction, note, reviewer, date)")
+    # Without `portal:` the file's name would name the portal, and the error would blame that name.
+    portal_typo = write(tmp_path / "y_typo.yaml", yaml_review(MANUAL[0].id, "points: 1").replace("portal:", "portl:"))
+    assert review_error(portal_typo) == f"{portal_typo}:1: unknown key 'portl' (known: portal, reviews)"
+
+
+def test_points_must_be_a_number_not_yes(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.yaml", yaml_review(MANUAL[0].id, "points: yes"))
+    assert review_error(path) == (f"{path}:3: criterion {MANUAL[0].id}: points: true/false is not a number "
+                                  "(YAML reads yes, no, on and off as true/false)")
+
+
+def test_a_key_given_twice_in_a_review_file_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    """YAML would keep the last one without a word: which was meant is the reviewer's call."""
+    path = write(tmp_path / "r.yaml", yaml_review(MANUAL[0].id, "points: 1\n    points: 0"))
+    assert review_error(path) == f"{path}:5: key 'points' given twice (first on line 4)"
+
+
+def test_a_yaml_syntax_error_says_what_the_parser_found_and_where(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.yaml", yaml_review(MANUAL[0].id, "points: 1").replace("    note:", "   note:"))
+    assert review_error(path) == f"{path}:5: not valid YAML: expected <block end>, but found '<block mapping start>'"
