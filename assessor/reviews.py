@@ -148,16 +148,44 @@ def _csv_delimiter(header: str) -> str:
 def _load_csv(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Collection[str] | None) -> None:
     text = _read_text(path)
     with io.StringIO(text, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=_csv_delimiter(text.partition("\n")[0]), skipinitialspace=True)
-        missing = {"portal", "criterion"} - set(reader.fieldnames or [])
-        if missing:
-            raise ReviewError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
-        for row in reader:
+        reader = csv.reader(handle, delimiter=_csv_delimiter(text.partition("\n")[0]), skipinitialspace=True)
+        columns = [name.strip() for name in next(reader, [])]
+        _check_columns(path, columns)
+        for cells in reader:
             where = f"{path}:{reader.line_num}"
+            if not any(cell.strip() for cell in cells):
+                continue  # a row of bare separators, as a spreadsheet ends its export with
+            _refuse_values_without_a_column(where, columns, cells)
+            row = dict(zip(columns, cells, strict=False))  # a short row leaves its last columns empty
             portal_id = (row.get("portal") or "").strip()
             if not portal_id:
                 raise ReviewError(f"{where}: missing 'portal'")
             _add(reviews, portal_id, _review(rubric, row, where), where, portals)
+
+
+def _check_columns(path: Path, columns: list[str]) -> None:
+    """The first line's column names: a mistyped one (`reviewr`) would drop its column without a word."""
+    for index, name in enumerate(columns):
+        if name and name not in CSV_COLUMNS:
+            raise ReviewError(f"{path}:1: unknown column '{name}' (known: {', '.join(CSV_COLUMNS)})")
+        if name and name in columns[:index]:
+            raise ReviewError(f"{path}:1: column '{name}' given twice")
+    missing = {"portal", "criterion"} - set(columns)
+    if missing:
+        raise ReviewError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
+
+
+def _refuse_values_without_a_column(where: str, columns: list[str], cells: list[str]) -> None:
+    """A value past the last column, or under a column without a name, belongs to no field: most
+    often the end of a note holding an unquoted separator."""
+    for index, cell in enumerate(cells):
+        if not cell.strip():
+            continue
+        if index >= len(columns):
+            raise ReviewError(f"{where}: {len(cells)} values for {len(columns)} columns: put a value holding "
+                              "the separator in double quotes")
+        if not columns[index]:
+            raise ReviewError(f"{where}: a value in column {index + 1}, which has no name in the first line")
 
 
 # Review files, in any case (saved on Windows, REVIEWS.CSV); a folder's other files are left alone.

@@ -203,3 +203,26 @@ def test_a_key_given_twice_in_a_review_file_is_an_error_naming_both_lines(tmp_pa
 def test_a_yaml_syntax_error_says_what_the_parser_found_and_where(tmp_path: Path) -> None:
     path = write(tmp_path / "r.yaml", yaml_review(MANUAL[0].id, "points: 1").replace("    note:", "   note:"))
     assert review_error(path) == f"{path}:5: not valid YAML: expected <block end>, but found '<block mapping start>'"
+
+
+def test_an_unknown_csv_column_is_an_error_naming_the_known_ones(tmp_path: Path) -> None:
+    """A mistyped `reviewr` column would drop every reviewer's name without a word."""
+    path = write(tmp_path / "reviews.csv", f"portal,criterion,points,note,reviewr\nhanoi,{MANUAL[0].id},1,ok,Nguyễn A\n")
+    assert review_error(path) == (f"{path}:1: unknown column 'reviewr' "
+                                  "(known: portal, criterion, points, fraction, note, reviewer, date)")
+    twice = write(tmp_path / "twice.csv", f"portal,criterion,points,points\nhanoi,{MANUAL[0].id},1,0\n")
+    assert review_error(twice) == f"{twice}:1: column 'points' given twice"
+
+
+def test_the_empty_rows_a_spreadsheet_adds_are_skipped(tmp_path: Path) -> None:
+    """Excel ends a sheet's CSV export with a row of bare separators."""
+    path = write(tmp_path / "reviews.csv",
+                 f"portal;criterion;points;fraction;note;reviewer;date\nhanoi;{MANUAL[0].id};;1;;;\n;;;;;;\n ; ;\n")
+    assert load_reviews(path, RUBRIC)["hanoi"][MANUAL[0].id].fraction == 1.0
+
+
+def test_a_row_with_more_values_than_columns_is_an_error(tmp_path: Path) -> None:
+    """An unquoted comma in a note shifts the note's end into another column, or past the last."""
+    path = write(tmp_path / "reviews.csv", f"portal,criterion,fraction,note\nhanoi,{MANUAL[0].id},1,Có, chưa đủ\n")
+    assert review_error(path) == (f"{path}:2: 5 values for 4 columns: put a value holding the separator "
+                                  "in double quotes")
