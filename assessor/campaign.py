@@ -305,6 +305,18 @@ async def run_campaign(
     return progress
 
 
+class SnapshotsMissing(Exception):
+    """Finished portals whose snapshots are gone (a folder moved or deleted): not rescorable."""
+
+    def __init__(self, campaign: str, rows: list[ResultRow]) -> None:
+        where = "; ".join(f"{row.portal_id}: {row.snapshot_dir or 'none stored'}" for row in rows)
+        one = len(rows) == 1
+        super().__init__(
+            f"cannot rescore campaign {campaign!r}: the snapshot of {', '.join(row.portal_id for row in rows)} "
+            f"{'is' if one else 'are'} missing ({where}); {'its score' if one else 'their scores'} would stay on "
+            "the old rubric and reviews beside the others, so nothing was rescored: put the snapshot folders back")
+
+
 def rescore_campaign(
     store: Store,
     campaign: CampaignRow,
@@ -315,17 +327,17 @@ def rescore_campaign(
     only: Callable[[ResultRow], bool] = lambda _row: True,
 ) -> list[ResultRow]:
     """Recompute every stored result (or those `only` picks) from its snapshot with `rubric` and
-    `reviews`; no crawling."""
+    `reviews`; no crawling. All or none: a result whose snapshot cannot be read raises
+    SnapshotsMissing before any is changed, since it would keep its old score beside the new ones."""
     reviews = reviews or {}
+    picked = [row for row in store.results(campaign) if row.assessment is not None and only(row)]
+    missing = [row for row in picked if not row.snapshot_dir or not Path(row.snapshot_dir, "snapshot.json").is_file()]
+    if missing:
+        raise SnapshotsMissing(campaign.name, missing)
     rescored = []
-    for row in store.results(campaign):
-        previous = row.assessment
-        if previous is None or not row.snapshot_dir or not Path(row.snapshot_dir, "snapshot.json").is_file():
-            continue
-        if not only(row):
-            continue
+    for row in picked:
         snapshot = Snapshot.load(Path(row.snapshot_dir))
-        assessment = score(rubric, snapshot, reviews.get(row.portal_id, {}), duration_s=previous.duration_s)
+        assessment = score(rubric, snapshot, reviews.get(row.portal_id, {}), duration_s=row.assessment.duration_s)
         write_outputs(assessment, snapshot, rubric, Path(row.snapshot_dir).parent, formats, lang)
         info = PortalInfo(id=row.portal_id, name=row.portal_name, kind=row.kind, url=row.url)
         store.save_result(campaign, info, row.started_at, assessment=assessment, snapshot_dir=row.snapshot_dir)

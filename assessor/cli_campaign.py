@@ -6,11 +6,11 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Group
@@ -23,6 +23,7 @@ from rich.text import Text as RichText
 from assessor.campaign import (
     CampaignOptions,
     CampaignProgress,
+    SnapshotsMissing,
     default_concurrency,
     rescore_campaign,
     rescore_changed_reviews,
@@ -46,6 +47,8 @@ from assessor.report.campaign_report import write_campaign_report
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.stopping import stopped_by_sigterm_too, stops_reported
 from assessor.store import CampaignRow, ResultRow, Store, StoreError, open_store
+
+Rescored = TypeVar("Rescored")
 
 campaign_app = typer.Typer(help="Assess a list of portals, store the results, rank them.", no_args_is_help=True)
 
@@ -237,6 +240,13 @@ def note_rescored_reviews(portal_ids: list[str], reviews_file: str | None) -> No
                   f"{'its snapshot' if one else 'their snapshots'}, no crawl", highlight=False, soft_wrap=True)
 
 
+def rescored_or_exit(rescore: Callable[[], Rescored]) -> Rescored:
+    try:
+        return rescore()
+    except SnapshotsMissing as exc:
+        raise fail(str(exc)) from None
+
+
 def _lang_or_exit(lang: str) -> str:
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
@@ -361,8 +371,8 @@ def campaign_run(
             note_another_list(store, campaign, portals_file, portals)
             if options.rubric_fingerprint is None:  # stored before rubrics were fingerprinted: from now on
                 store.scored_with(campaign, campaign.criteria_file, rubric.fingerprint, options.reviews_file)
-            note_rescored_reviews(rescore_changed_reviews(store, campaign, rubric, campaign_reviews, options.lang),
-                                  options.reviews_file)
+            note_rescored_reviews(rescored_or_exit(lambda: rescore_changed_reviews(
+                store, campaign, rubric, campaign_reviews, options.lang)), options.reviews_file)
         display = LiveDisplay(len(portals.portals), concurrency)
         live = live_progress_wanted(no_progress)
         say_how_to_stop_if_ctrl_c_is_ignored()
@@ -469,7 +479,7 @@ def campaign_rescore(
         rubric = rubric_or_exit(criteria_file)
         campaign_reviews = campaign_reviews_or_exit(reviews_file, rubric, campaign_portal_ids(store, campaign))
         with campaign_held_or_exit(store, name):  # not in the middle of a run: two rubrics in one ranking
-            rescored = rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang)
+            rescored = rescored_or_exit(lambda: rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang))
             # A later --resume or rescore scores as this one did, not as the campaign started.
             store.scored_with(campaign, criteria_file, rubric.fingerprint, reviews_file)
             paths = write_campaign_report(store, campaign, lang)

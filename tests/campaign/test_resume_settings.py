@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -52,6 +53,18 @@ def started(tmp_path: Path) -> Path:
     (tmp_path / "portals.yaml").write_text(BOTH, encoding="utf-8")
     store_campaign(tmp_path, CampaignOptions(max_pages=3, time_budget_s=40, user_agent="QA-Team/1.0"))
     return tmp_path
+
+
+def store_scored(folder: Path, portal_id: str, review: Review | None = None, criteria: Path | None = None) -> None:
+    """A finished portal of campaign `q4`, as `campaign run` stores it: its snapshot under
+    out/q4/PORTAL/snapshot and its assessment, with `review` merged."""
+    snapshot = make_snapshot(page())
+    snapshot.save(folder / "out" / "q4" / portal_id / "snapshot")
+    scored = score(load_rubric(criteria), snapshot, {review.criterion: review} if review else {})
+    with open_store(folder / "s.sqlite3") as store:
+        store.save_result(store.campaign("q4"), PortalInfo(id=portal_id, name=portal_id, kind="province",
+                                                           url=page().url),
+                          scored.started_at, assessment=scored, snapshot_dir=str(snapshot.folder))
 
 
 def stored_ids(folder: Path) -> list[str]:
@@ -224,16 +237,8 @@ def test_reviews_edited_since_a_portal_was_scored_are_merged_into_it_on_resume(t
     reviews.write_text("portal,criterion,fraction,reviewer\nhanoi,function.esign,1,Lan\nhue,function.esign,1,Lan\n",
                        encoding="utf-8")
     store_campaign(tmp_path, CampaignOptions(reviews_file=str(reviews)))
-    rubric = load_rubric()
-    with open_store(tmp_path / "s.sqlite3") as store:
-        campaign = store.campaign("q4")
-        for portal_id in ("hanoi", "hue"):
-            snapshot = make_snapshot(page())
-            snapshot.save(tmp_path / "out" / "q4" / portal_id / "snapshot")
-            scored = score(rubric, snapshot, {"function.esign": Review(criterion="function.esign", fraction=1,
-                                                                       reviewer="Lan")})
-            store.save_result(campaign, PortalInfo(id=portal_id, name=portal_id, kind="province", url=page().url),
-                              scored.started_at, assessment=scored, snapshot_dir=str(snapshot.folder))
+    for portal_id in ("hanoi", "hue"):
+        store_scored(tmp_path, portal_id, Review(criterion="function.esign", fraction=1, reviewer="Lan"))
     reviews.write_text("portal,criterion,fraction,reviewer\nhanoi,function.esign,0.5,Minh\nhue,function.esign,1,Lan\n",
                        encoding="utf-8")
 
@@ -281,15 +286,34 @@ def test_a_campaign_resumed_from_a_shorter_list_keeps_the_reviews_of_the_portals
     reviews = tmp_path / "reviews.csv"
     reviews.write_text("portal,criterion,fraction\nhanoi,function.esign,1\nhue,function.esign,1\n", encoding="utf-8")
     store_campaign(tmp_path, CampaignOptions(reviews_file=str(reviews)))
-    with open_store(tmp_path / "s.sqlite3") as store:
-        snapshot = make_snapshot(page())
-        snapshot.save(tmp_path / "out" / "q4" / "hue" / "snapshot")
-        scored = score(load_rubric(), snapshot, {"function.esign": Review(criterion="function.esign", fraction=1)})
-        store.save_result(store.campaign("q4"), PortalInfo(id="hue", name="Huế", kind="province", url=page().url),
-                          scored.started_at, assessment=scored, snapshot_dir=str(snapshot.folder))
+    store_scored(tmp_path, "hue", Review(criterion="function.esign", fraction=1))
     (tmp_path / "hanoi-only.yaml").write_text(closed_portal_list("hanoi"), encoding="utf-8")
     result = assessor("campaign", "run", "hanoi-only.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
                       cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1 assessed, 0 failed, 0 kept from before" in result.stdout
     assert stored_ids(tmp_path) == ["hanoi", "hue"]
+
+
+def test_a_rescore_that_cannot_read_a_portal_s_snapshot_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    """A finished portal whose snapshot folder is gone kept its old score, silently, beside portals
+    scored with the new rubric: one ranking on two rubrics."""
+    (tmp_path / "portals.yaml").write_text(closed_portal_list("hanoi", "hue"), encoding="utf-8")
+    store_campaign(tmp_path, CampaignOptions())
+    for portal_id in ("hanoi", "hue"):
+        store_scored(tmp_path, portal_id)
+    shutil.rmtree(tmp_path / "out" / "q4" / "hue" / "snapshot")
+    other = tmp_path / "other.yaml"
+    other.write_text(default_criteria_path().read_text(encoding="utf-8").replace(
+        "version: \"2024.1\"", "version: \"2024.2\""), encoding="utf-8")
+    assert "2024.2" in other.read_text(encoding="utf-8")
+
+    result = assessor("campaign", "rescore", "q4", "--db", "s.sqlite3", "--criteria", str(other), cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    said = " ".join(result.stderr.split())
+    assert "cannot rescore campaign 'q4': the snapshot of hue is missing" in said
+    assert str(tmp_path / "out" / "q4" / "hue" / "snapshot") in said and "nothing was rescored" in said
+    with open_store(tmp_path / "s.sqlite3", create=False) as store:
+        campaign = store.campaign("q4")
+        assert campaign.criteria_file is None
+        assert {row.assessment.criteria.version for row in store.results(campaign)} == {"2024.1"}
