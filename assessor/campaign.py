@@ -173,12 +173,23 @@ class CampaignProgress:
         return average * remaining / max(1, min(concurrency, remaining or 1))
 
 
-def _tail(path: Path, limit: int = 600) -> str:
+def last_error(log: Path, limit: int = 500) -> str:
+    """What a worker's log says went wrong, on one line: the exception that ended its traceback
+    (type, message and the lines it spans, without pydantic's "further information" link), or
+    else its last line. Cut at the end, never the front, where the message starts."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
+        with log.open("rb") as file:
+            file.seek(max(0, file.seek(0, os.SEEK_END) - 64_000))
+            lines = [line for line in file.read().decode("utf-8", errors="replace").splitlines()
+                     if line.strip() and not line.strip().startswith("For further information visit")]
     except OSError:
         return ""
-    return text[-limit:]
+    frames = [index for index, line in enumerate(lines) if line.startswith("  File ")]
+    start = frames[-1] + 1 if frames else len(lines) - 1
+    while frames and start < len(lines) and lines[start][:1].isspace():  # the frame's source line and carets
+        start += 1
+    said = " ".join(" ".join(lines[max(0, start):]).split())
+    return said if len(said) <= limit else said[:limit - 1] + "…"
 
 
 async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
@@ -217,8 +228,8 @@ async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
     duration = time.monotonic() - started
     result = folder / ASSESSMENT_FILE
     if code != 0 or not result.is_file():
-        reason = _tail(folder / WORKER_LOG).splitlines()
-        return PortalOutcome(job.entry, None, f"worker exited with {code}: {reason[-1] if reason else ''}", duration)
+        log = folder / WORKER_LOG
+        return PortalOutcome(job.entry, None, f"worker exited with {code}: {last_error(log)} (log: {log})", duration)
     return PortalOutcome(job.entry, Assessment.model_validate_json(result.read_text(encoding="utf-8")), None, duration)
 
 
@@ -258,7 +269,10 @@ async def run_campaign(
     rubric = rubric or load_rubric(campaign.criteria_file)
     out_dir = Path(campaign.out_dir)
     stored = {row.portal_id: row for row in store.results(campaign)}
-    finished = {pid for pid, row in stored.items() if row.outcome == "done" or not retry_failed}
+    # Retried: portals whose worker failed, and those that could not be reached (a portal down
+    # for the campaign's hour is worth another try once it is back).
+    finished = {pid for pid, row in stored.items()
+                if not (retry_failed and (row.outcome == "failed" or row.status == "unreachable"))}
     pending = longest_first([entry for entry in portals.portals if entry.id not in finished],
                             store.last_durations([entry.id for entry in portals.portals]))
     progress = CampaignProgress(total=len(portals.portals), skipped=len(portals.portals) - len(pending))

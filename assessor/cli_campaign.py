@@ -298,7 +298,7 @@ def campaign_run(
     db: DbOption = None,
     out: Annotated[Path, typer.Option("--out", help="Reports go to OUT/NAME/.", envvar="ASSESSOR_OUT")] = Path("reports"),
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped campaign; finished portals are kept.")] = False,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, assess failed portals again.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, assess failed and unreachable portals again.")] = False,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Portals at once (default: one more than the cores, as memory allows, at most 8).")] = default_concurrency(),
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages per portal at most.")] = 20,
     max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20, help="Clicks from the start page.")] = 3,
@@ -408,7 +408,7 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
                 table.add_row(portal_id, "pending", "", "", "")
             else:
                 score = f"{row.score:.1f}" if row.score is not None and row.grade else ""
-                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", (row.error or "")[:80])
+                table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", row.error or "")
         console.print(table)
         console.print(standing.summary, highlight=False)
 

@@ -10,21 +10,26 @@ import pytest
 from assessor.campaign import GIB, CampaignOptions, CampaignProgress, default_concurrency, longest_first, run_campaign
 from assessor.collect.browser import find_browser
 from assessor.criteria import default_criteria_path
-from assessor.portals import PortalEntry, parse_portals
+from assessor.portals import PortalEntry, PortalList, parse_portals
 from assessor.store import open_store
 from tests.builders import closed_portal_list
 
 pytestmark = pytest.mark.timeout(900)
 
-BROKEN = """\
-portals:
-  - {id: closed-port, name: Cổng không chạy, kind: province, url: "https://127.0.0.1:9/"}
-  - {id: bad-profile, name: Cổng hỏng, kind: other, url: "sample:no-such-profile"}
-"""
+def broken_fleet() -> PortalList:
+    """An unreachable portal, and one whose worker crashes: its sample URL names a flag no profile
+    has, which the list's validation now refuses, so the entry is made without it (as a list read
+    by an older assessor would be). The crash's message, with every known flag, is longer than a
+    line."""
+    unreachable = parse_portals(closed_portal_list("closed-port")).portals
+    crashing = PortalEntry.model_construct(id="bad-profile", name="Cổng hỏng", kind="other",
+                                           url="sample:good?no_such_flag=1", login=None, allow_load_test=False,
+                                           max_pages=None, extra_urls=[])
+    return PortalList(portals=[*unreachable, crashing])
 
 
 def test_unreachable_and_crashing_portals_are_recorded_and_the_campaign_finishes(tmp_path: Path) -> None:
-    portals = parse_portals(BROKEN)
+    portals = broken_fleet()
     options = CampaignOptions(concurrency=2, max_pages=1, time_budget_s=30, browser_path=find_browser().path)
     with open_store(tmp_path / "db.sqlite3") as store:
         campaign = store.create_campaign("broken", "p.yaml", str(tmp_path / "out"), None, {})
@@ -35,17 +40,19 @@ def test_unreachable_and_crashing_portals_are_recorded_and_the_campaign_finishes
     unreachable, crashed = rows["closed-port"], rows["bad-profile"]
     assert (unreachable.outcome, unreachable.status, unreachable.grade) == ("done", "unreachable", None)
     assert "127.0.0.1:9" in unreachable.assessment.message.en
-    assert crashed.outcome == "failed" and "unknown profile 'no-such-profile'" in crashed.error
+    # The crash's own last line, whole (its end was kept, cut mid-list), and where the rest is.
+    assert crashed.outcome == "failed" and "unknown flag 'no_such_flag'" in crashed.error, crashed.error
+    assert str(tmp_path / "out" / "bad-profile" / "worker.log") in crashed.error
     assert (tmp_path / "out" / "bad-profile" / "worker.log").is_file()
 
-    # Resuming redoes nothing; --retry-failed takes the failed one again, and only it.
+    # Resuming redoes nothing; --retry-failed takes the failed one and the unreachable one again.
     with open_store(tmp_path / "db.sqlite3") as store:
         campaign = store.campaign("broken")
         again = asyncio.run(run_campaign(store, campaign, portals, options))
         assert (again.skipped, again.done, again.failed) == (2, 0, 0)
         retried = asyncio.run(run_campaign(store, campaign, portals, options, retry_failed=True))
-        assert (retried.skipped, retried.failed) == (1, 1)
-        assert [a.portal_id for a in store.attempts(campaign)].count("closed-port") == 1
+        assert (retried.skipped, retried.done, retried.failed) == (0, 1, 1)
+        assert [a.portal_id for a in store.attempts(campaign)].count("closed-port") == 2
 
 
 def test_portals_start_new_ones_first_then_the_longest_last_time() -> None:
