@@ -67,6 +67,10 @@ OwnReviewsOption = Annotated[
     Path | None, typer.Option("--reviews", help="Reviewers' scores, a YAML/CSV file or a folder (default: the campaign's own).")
 ]
 
+OwnLangOption = Annotated[
+    str | None, typer.Option("--lang", help="Report language: vi or en (default: the campaign's own).")
+]
+
 
 def store_or_exit(db: str | None, create: bool = False) -> Store:
     """The results store; only `campaign run` makes a new one."""
@@ -251,6 +255,11 @@ def _lang_or_exit(lang: str) -> str:
     if lang not in ("vi", "en"):
         raise fail("--lang must be vi or en")
     return lang
+
+
+def campaign_lang_or_exit(campaign: CampaignRow, lang: str | None) -> str:
+    """The language asked for, or the one the campaign's portal reports are written in."""
+    return _lang_or_exit(lang) if lang is not None else campaign.options.get("lang", "vi")
 
 
 class LiveDisplay:
@@ -466,14 +475,14 @@ def campaign_rescore(
     criteria: OwnCriteriaOption = None,
     reviews: OwnReviewsOption = None,
     db: DbOption = None,
-    lang: LangOption = "vi",
+    lang: OwnLangOption = None,
 ) -> None:
     """Recompute every score from the stored snapshots (another rubric, new reviews); no crawl.
 
-    Without --criteria or --reviews, the campaign's own are used; those given become its own."""
-    lang = _lang_or_exit(lang)
+    Without --criteria, --reviews or --lang, the campaign's own are used; those given become its own."""
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
+        lang = campaign_lang_or_exit(campaign, lang)
         criteria_file = str(criteria.resolve()) if criteria else campaign.criteria_file
         reviews_file = str(reviews.resolve()) if reviews else campaign.options.get("reviews_file")
         rubric = rubric_or_exit(criteria_file)
@@ -481,7 +490,7 @@ def campaign_rescore(
         with campaign_held_or_exit(store, name):  # not in the middle of a run: two rubrics in one ranking
             rescored = rescored_or_exit(lambda: rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang))
             # A later --resume or rescore scores as this one did, not as the campaign started.
-            store.scored_with(campaign, criteria_file, rubric.fingerprint, reviews_file)
+            store.scored_with(campaign, criteria_file, rubric.fingerprint, reviews_file, lang=lang)
             paths = write_campaign_report(store, campaign, lang)
         console.print(f"campaign {name}: {len(rescored)} portals rescored with {rubric.id} {rubric.version}, "
                       f"reviews: {reviews_file or 'none'}", highlight=False, soft_wrap=True)
@@ -490,11 +499,11 @@ def campaign_rescore(
 
 @campaign_app.command("report")
 def campaign_report(name: Annotated[str, typer.Argument(help="Campaign name.")], db: DbOption = None,
-                    lang: LangOption = "vi") -> None:
+                    lang: OwnLangOption = None) -> None:
     """Write the campaign report (index.html) and the CSV and Excel exports again."""
-    lang = _lang_or_exit(lang)
     with store_or_exit(db) as store:
-        paths = write_campaign_report(store, campaign_or_exit(store, name), lang)
+        campaign = campaign_or_exit(store, name)
+        paths = write_campaign_report(store, campaign, campaign_lang_or_exit(campaign, lang))
     for path in paths.values():
         console.print(str(path), highlight=False, soft_wrap=True)
 

@@ -255,10 +255,11 @@ class Store:
         campaign.portals_file = portals_file
 
     def scored_with(self, campaign: CampaignRow, criteria_file: str | None, rubric_fingerprint: str,
-                    reviews_file: str | None) -> None:
-        """From now on the campaign is scored with this rubric and these reviews (after a rescore)."""
+                    reviews_file: str | None, lang: str | None = None) -> None:
+        """From now on the campaign is scored with this rubric and these reviews, its reports
+        written in `lang` when given (after a rescore)."""
         options_json = json.dumps({**campaign.options, "reviews_file": reviews_file,
-                                   "rubric_fingerprint": rubric_fingerprint})
+                                   "rubric_fingerprint": rubric_fingerprint, **({"lang": lang} if lang else {})})
         with self.session() as session, session.begin():
             row = session.get(CampaignRow, campaign.id)
             row.criteria_file, row.options_json = criteria_file, options_json

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -326,3 +327,24 @@ def test_campaign_list_shows_every_campaign_and_where_it_stands(tmp_path: Path) 
     assert "1 done, 0 failed, 0 pending of 1; finished; report: " + str(report) in rows["2026-Q3"]
     assert "1 done, 1 failed, 1 pending of 3; running now (process" in rows["2026-Q4"]
     assert rows["2026-Q4"].endswith("; no report yet")
+
+
+def test_report_and_rescore_write_in_the_campaign_s_language_unless_told_otherwise(tmp_path: Path) -> None:
+    """`report` wrote Vietnamese after a campaign run in English (its portal reports English); a
+    rescore told another language writes every portal report in it, so that becomes the campaign's."""
+    db = str(tmp_path / "store.sqlite3")
+    with open_store(db) as store:
+        campaign = store.create_campaign("c", str(tmp_path / "p.yaml"), str(tmp_path / "out"), None, {"lang": "en"})
+        store.save_result(campaign, HANOI, datetime.now(UTC), error="timed out after 210 s")
+
+    def written_in(*command: str) -> str:
+        result = CliRunner().invoke(app, ["campaign", *command, "c", "--db", db])
+        assert result.exit_code == 0, result.output
+        return re.search(r'<html lang="(\w+)"', (tmp_path / "out" / "index.html").read_text(encoding="utf-8"))[1]
+
+    assert written_in("report") == "en"
+    assert written_in("rescore") == "en"
+    assert written_in("rescore", "--lang", "vi") == "vi"
+    assert written_in("report") == "vi"
+    with open_store(db, create=False) as store:
+        assert store.campaign("c").options["lang"] == "vi"
