@@ -69,7 +69,7 @@ class PortalEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     id: str
-    name: str = Field(min_length=1)
+    name: str
     kind: PortalKind
     url: str
     # A login recipe (assessor.login_recipe): inline, or the path of its YAML file.
