@@ -13,6 +13,7 @@ parent (PR_SET_PDEATHSIG), so a killed campaign leaves no orphan assessing a por
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -222,8 +223,12 @@ async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
             await process.wait()
             return PortalOutcome(job.entry, None, f"timed out after {timeout_s:.0f} s", time.monotonic() - started)
         except BaseException:
-            # Cancelled (Ctrl-C): take the child's whole process group (browser included) with us.
+            # Cancelled (Ctrl-C): take the child's whole process group (browser included) with us,
+            # and see the child go while the loop runs: after it closes, asyncio's child watcher
+            # printed "Loop ... that handles pid N is closed" under the stop message.
             _kill_tree(process.pid)
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(process.wait(), 5)
             raise
     duration = time.monotonic() - started
     result = folder / ASSESSMENT_FILE

@@ -317,6 +317,7 @@ def test_a_campaign_stopped_during_a_load_test_leaves_no_load_generator(sig: sig
     finally:
         process.kill()
     assert process.returncode == (-sig if sig == signal.SIGKILL else 143), stderr
+    assert "that handles pid" not in stderr, "the stopped worker was waited for before the loop closed"
     assert pids_left(load_generator, 15) == [], "Locust outlived the campaign's worker"
     assert running_workers(out) == []
 
@@ -329,6 +330,7 @@ def test_interrupted_then_killed_then_resumed_gives_the_same_results(fleet: Flee
 
     code, stderr, after_ctrl_c = interrupt_when_stored(args, db, 1, signal.SIGINT)
     assert code == 130 and "continue with --resume" in stderr
+    assert "that handles pid" not in stderr, "the stopped workers were waited for before the loop closed"
     assert 1 <= len(after_ctrl_c) < len(ids), "Ctrl-C must land mid-campaign"
     assert running_workers(out) == [], "Ctrl-C stops the workers and their browsers"
 
