@@ -117,13 +117,10 @@ async def _assess_in_this_process(job: WorkerJob) -> Assessment:
     settings = collect_settings(job.entry, job.options)
     formats = tuple(dict.fromkeys(["json", *job.options.formats]))
     if job.entry.is_sample:
-        from assessor.sample_portal.profile import parse_flag_value, resolve_profile
         from assessor.sample_portal.process import SamplePortalProcess
 
-        spec = job.entry.sample_profile()
-        flags = {name: parse_flag_value(name, value) for name, value in spec.overrides.items()}
         # Served from its own process, as a real portal is from another machine (`sample_portal.process`).
-        with SamplePortalProcess(resolve_profile(spec.profile, **flags)) as portal:
+        with SamplePortalProcess(job.entry.sample_profile().resolve()) as portal:
             options = RunOptions.for_local_portal(portal, rubric, folder.parent, job.options.browser_path, **settings)
             options.formats, options.lang, options.reviews = formats, job.options.lang, job.reviews
             assessment, _ = await assess_portal(job.entry.ref(portal.url), options)
