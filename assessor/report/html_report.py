@@ -64,6 +64,19 @@ def environment() -> Environment:
     return env
 
 
+def pages_visited(snapshot: Snapshot | None, lang: str) -> str:
+    """How many pages the browser opened, by why: the crawl's (at most --max-pages), then the
+    service entries the crawl did not reach, opened to check them, and the pages behind a login."""
+    if snapshot is None:
+        return "0"
+    entries = len(snapshot.functions.entry_pages) if snapshot.functions else 0
+    logged_in = sum(page.logged_in for page in snapshot.pages)
+    counts = {"pages.crawl": len(snapshot.pages) - entries - logged_in, "pages.entries": entries,
+              "pages.logged_in": logged_in}
+    why = ", ".join(f"{count} {label(key, lang)}" for key, count in counts.items() if count or key == "pages.crawl")
+    return f"{len(snapshot.pages)} ({why})"
+
+
 def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubric, lang: str) -> str:
     template = environment().get_template("report.html.j2")
     home = snapshot.home if snapshot else None
@@ -74,7 +87,7 @@ def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
         text=lambda value: value.in_(lang) if value is not None else "",
         image=lambda relative: image_data_uri(snapshot, relative),
         home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
-        pages_crawled=len(snapshot.pages) if snapshot else 0,
+        pages_visited=pages_visited(snapshot, lang),
         rules=SCORING_RULES.in_(lang),
         rubric=rubric,
         version=__version__,

@@ -7,6 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from assessor.criteria import load_rubric
+from assessor.artifacts.function import FunctionFacts
 from assessor.model import Evidence, Finding, Status
 from assessor.report.html_report import render_html
 from assessor.report.i18n import label
@@ -70,3 +71,23 @@ def test_statuses_have_their_own_badges(tmp_path: Path) -> None:
     assert {"badge-partial", "badge-pass"} <= classes
     for status in Status:
         assert label(f"finding.{status.value}", "vi") != f"finding.{status.value}"
+
+
+def test_the_pages_it_opened_are_counted_by_why_they_were_opened(tmp_path: Path) -> None:
+    """With --max-pages 1 a report said "Pages crawled: 12": the checks of the service entries
+    open the pages the crawl did not reach, beyond the crawl's limit. Each kind is counted."""
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data([criterion("a.1", 60)], [criterion("b.1", 40)])))
+    snapshot = make_snapshot(page(), page(url="https://p.gov.vn/tra-cuu"), page(url="https://p.gov.vn/nop-ho-so"),
+                             page(url="https://p.gov.vn/ca-nhan"))
+    snapshot.functions = FunctionFacts(entry_pages=[1, 2])
+    snapshot.pages[3].logged_in = True
+
+    def shown(lang: str) -> str:
+        soup = BeautifulSoup(render_html(score(rubric, snapshot), snapshot, rubric, lang), "lxml")
+        term = soup.find("dt", string=label("pages_visited", lang))
+        return term.find_next_sibling("dd").get_text(" ", strip=True)
+
+    assert shown("en") == "4 (1 by the crawl, 2 opened to check service entries, 1 behind the login)"
+    assert shown("vi") == "4 (1 do thu thập, 2 mở để kiểm tra lối vào dịch vụ, 1 sau đăng nhập)"
+    snapshot.functions, snapshot.pages[3].logged_in = None, False
+    assert shown("en") == "4 (4 by the crawl)"
