@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from assessor.criteria import load_rubric
 from assessor.artifacts.function import FunctionFacts
+from assessor.criteria import load_rubric
 from assessor.model import Evidence, Finding, Status
 from assessor.report.html_report import render_html
 from assessor.report.i18n import label
