@@ -158,6 +158,22 @@ def test_a_campaign_whose_login_recipe_lacks_its_secrets_does_not_start(tmp_path
     assert not (tmp_path / "store.sqlite3").exists() and not (tmp_path / "out").exists()
 
 
+def test_validate_says_which_secrets_a_run_will_need(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list is valid (the secrets may be set on the machine that runs the campaign), but
+    `campaign validate` said only "ok" and `campaign run` then refused to start here."""
+    (tmp_path / "login.yaml").write_text(RECIPE, encoding="utf-8")
+    portals = list_with_logins(tmp_path, "login.yaml")
+    monkeypatch.delenv("P_USER", raising=False)
+    result = CliRunner().invoke(app, ["campaign", "validate", str(portals)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"{portals}: ok (1 portal)" in said
+    assert ("note: portal p0: its login recipe needs environment variable(s) P_USER, not set here: campaign run "
+            "refuses to start without them") in said
+    monkeypatch.setenv("P_USER", "canbo")
+    assert "note:" not in CliRunner().invoke(app, ["campaign", "validate", str(portals)]).output
+
+
 @pytest.mark.parametrize("name", ["", "../outside", "Đợt 1/2026", ".hidden", "a\\b"])
 def test_a_campaign_name_that_is_not_one_folder_name_is_refused(name: str, tmp_path: Path) -> None:
     """The name is the campaign's folder under --out: '../outside' would write beside it, '' into it."""
