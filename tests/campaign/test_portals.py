@@ -158,6 +158,18 @@ def test_a_campaign_whose_login_recipe_lacks_its_secrets_does_not_start(tmp_path
     assert not (tmp_path / "store.sqlite3").exists() and not (tmp_path / "out").exists()
 
 
+def test_a_password_written_into_an_inline_recipe_is_refused_on_its_step_s_line() -> None:
+    """It was reported on the line of `login:`, the whole recipe, not on the step that holds it."""
+    text = ("portals:\n  - id: p0\n    name: Cổng\n    kind: province\n    url: https://p0.gov.vn/\n"
+            "    login:\n      steps:\n        - goto: /dang-nhap\n        - fill: input[name=username]\n"
+            "          value: '{env:P_USER}'\n        - fill: input[name=password]\n          value: hunter2\n"
+            "      logged_in_marker: '#me'\n")
+    [problem] = problems_of(text)
+    assert problem.startswith("p.yaml: line 11: portal p0: login.steps.2: "), problem
+    assert "fill 'input[name=password]': a password must be given as {env:VAR}" in problem
+    assert "hunter2" not in problem
+
+
 def test_validate_says_which_secrets_a_run_will_need(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The list is valid (the secrets may be set on the machine that runs the campaign), but
     `campaign validate` said only "ok" and `campaign run` then refused to start here."""
