@@ -122,7 +122,9 @@ def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Co
     if root is None or not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
         raise ReviewError(f"{path}:1: expected a mapping with a 'reviews:' list")
     _refuse_unknown_keys(path, root, data, YAML_FILE_KEYS)
-    portal_id = str(data.get("portal") or path.stem)
+    # Without `portal:`, the file's name names it; portal ids are lower case, file names saved on
+    # Windows often are not (Quang-Tri.yml).
+    portal_id = str(data.get("portal") or path.stem.lower())
     for index, row in enumerate(data["reviews"]):
         where = f"{path}:{yaml_line(root, ('reviews', index))}"
         if not isinstance(row, dict):

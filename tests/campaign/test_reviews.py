@@ -148,9 +148,12 @@ def test_a_folder_of_review_files_is_read_whole(tmp_path: Path) -> None:
 def test_a_folder_reads_review_files_whatever_the_case_of_their_names_and_leaves_other_files(tmp_path: Path) -> None:
     """Saved on Windows, DANH-GIA.CSV is a review file like danh-gia.csv; a README beside is not."""
     write(tmp_path / "hue.YAML", f"reviews:\n  - {{criterion: {MANUAL[0].id}, fraction: 0}}\n")
+    write(tmp_path / "Quang-Tri.yml", f"reviews:\n  - {{criterion: {MANUAL[0].id}, fraction: 1}}\n")
     write(tmp_path / "DANH-GIA.CSV", f"portal,criterion,fraction\nhanoi,{MANUAL[0].id},1\n")
     write(tmp_path / "README.txt", "Điểm của người đánh giá\n")
-    assert sorted(load_reviews(tmp_path, RUBRIC)) == ["hanoi", "hue"]
+    # A file without `portal:` scores the portal its name gives, in the lower case of every id.
+    assert sorted(load_reviews(tmp_path, RUBRIC, portals=["hanoi", "hue", "quang-tri"])) == ["hanoi", "hue",
+                                                                                              "quang-tri"]
 
 
 @pytest.mark.parametrize("name", ["diem.xlsx", "diem.XLS", "diem.ods"])
