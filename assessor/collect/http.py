@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,16 @@ class ResolvingTransport(httpx.AsyncHTTPTransport):
         return await super().handle_async_request(request)
 
 
+class SendableCookiesPolicy(DefaultCookiePolicy):
+    """Keeps only the cookies httpx can send back. A portal may set one holding Vietnamese as raw
+    UTF-8 bytes (`lang=tiếng-việt`); httpx writes request headers in ASCII, so once stored such a
+    cookie fails every later request to that site. A browser would send it; the raw clients do
+    without it (none of their requests needs a language or tracking cookie to be judged)."""
+
+    def set_ok(self, cookie: Cookie, request: Any) -> bool:
+        return cookie.name.isascii() and (cookie.value or "").isascii() and super().set_ok(cookie, request)
+
+
 def tls_context(ca_bundle: Path | None) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if ca_bundle is not None:
@@ -51,12 +62,13 @@ def ca_bundle_problem(ca_bundle: Path) -> str | None:
 def http_client(settings: CollectSettings, ca_bundle: Path | None = None, verify: bool = True,
                 **kwargs: Any) -> httpx.AsyncClient:
     """An httpx client like the browser: --resolve, the CA bundle (unless `verify` is False), the
-    user agent and the page timeout."""
+    user agent, the page timeout and the cookies it can send back."""
     context = tls_context(ca_bundle) if verify else False
     options: dict[str, Any] = {
         "timeout": httpx.Timeout(settings.page_timeout_s, connect=min(10.0, settings.page_timeout_s)),
         "headers": {"User-Agent": settings.user_agent or USER_AGENT},
         "follow_redirects": False,
+        "cookies": CookieJar(policy=SendableCookiesPolicy()),
     }
     options.update(kwargs)
     return httpx.AsyncClient(transport=ResolvingTransport(settings.resolve, verify=context), **options)
