@@ -209,8 +209,6 @@ def run(
     if portal_id is not None and not re.fullmatch(PORTAL_ID_PATTERN, portal_id):
         raise fail(f"--id {portal_id!r}: lowercase letters, digits, '-' and '_' (up to 64), as ids in portals.yaml; "
                    "it names the report's folder under --out")
-    if lang not in ("vi", "en"):
-        raise fail("--lang must be vi or en")
     rubric = rubric_or_exit(criteria)
     try:
         gates = parse_gates(fail_under, fail_on, rubric)

@@ -34,6 +34,7 @@ from assessor.cli_inputs import (
     BrowserOption,
     LangOption,
     NoProgressOption,
+    OwnLangOption,
     UserAgentOption,
     out_folder_or_exit,
     rubric_or_exit,
@@ -67,9 +68,6 @@ OwnReviewsOption = Annotated[
     Path | None, typer.Option("--reviews", help="Reviewers' scores, a YAML/CSV file or a folder (default: the campaign's own).")
 ]
 
-OwnLangOption = Annotated[
-    str | None, typer.Option("--lang", help="Report language: vi or en (default: the campaign's own).")
-]
 
 
 def store_or_exit(db: str | None, create: bool = False) -> Store:
@@ -255,15 +253,9 @@ def rescored_or_exit(rescore: Callable[[], Rescored]) -> Rescored:
         raise fail(str(exc)) from None
 
 
-def _lang_or_exit(lang: str) -> str:
-    if lang not in ("vi", "en"):
-        raise fail("--lang must be vi or en")
-    return lang
-
-
-def campaign_lang_or_exit(campaign: CampaignRow, lang: str | None) -> str:
+def campaign_lang(campaign: CampaignRow, lang: str | None) -> str:
     """The language asked for, or the one the campaign's portal reports are written in."""
-    return _lang_or_exit(lang) if lang is not None else campaign.options.get("lang", "vi")
+    return lang if lang is not None else campaign.options.get("lang", "vi")
 
 
 class LiveDisplay:
@@ -331,7 +323,6 @@ def campaign_run(
     """Assess every portal of the list; results are stored as each portal finishes.
 
     With --resume it keeps the settings it started with; one given again with another value is refused."""
-    lang = _lang_or_exit(lang)
     portals = portals_or_exit(portals_file)
     logins_ready_or_exit(portals)
     options = CampaignOptions(
@@ -486,7 +477,7 @@ def campaign_rescore(
     Without --criteria, --reviews or --lang, the campaign's own are used; those given become its own."""
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
-        lang = campaign_lang_or_exit(campaign, lang)
+        lang = campaign_lang(campaign, lang)
         criteria_file = str(criteria.resolve()) if criteria else campaign.criteria_file
         reviews_file = str(reviews.resolve()) if reviews else campaign.options.get("reviews_file")
         rubric = rubric_or_exit(criteria_file)
@@ -507,7 +498,7 @@ def campaign_report(name: Annotated[str, typer.Argument(help="Campaign name.")],
     """Write the campaign report (index.html) and the CSV and Excel exports again."""
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
-        paths = write_campaign_report(store, campaign, campaign_lang_or_exit(campaign, lang))
+        paths = write_campaign_report(store, campaign, campaign_lang(campaign, lang))
     for path in paths.values():
         console.print(str(path), highlight=False, soft_wrap=True)
 

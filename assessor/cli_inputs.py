@@ -19,7 +19,20 @@ NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No live d
 BrowserOption = Annotated[
     str | None, typer.Option("--browser", help=f"Chromium executable (or set {BROWSER_ENV}).", envvar=BROWSER_ENV)
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
+LANGUAGES = ("vi", "en")
+
+
+def lang_or_exit(lang: str | None) -> str | None:
+    """--lang, checked as it is parsed (every command writing a report takes it)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise fail(f"--lang must be vi or en, got {lang!r}")
+    return lang
+
+
+LangOption = Annotated[str, typer.Option("--lang", help="Report language: vi or en.", callback=lang_or_exit)]
+# For commands on a stored campaign, whose own language is the default.
+OwnLangOption = Annotated[str | None, typer.Option(
+    "--lang", help="Report language: vi or en (default: the campaign's own).", callback=lang_or_exit)]
 UserAgentOption = Annotated[str | None, typer.Option(
     "--user-agent", help="User-Agent for the browser and every request (default: Chrome's own, naming assessor).")]
 

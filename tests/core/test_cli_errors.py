@@ -235,3 +235,15 @@ def test_every_option_is_in_the_readme_or_the_docs() -> None:
                for param in command.params for option in param.opts
                if option.startswith("--") and option != "--help" and option not in docs]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("command", [["run", "https://127.0.0.1:9/"], ["demo"], ["criteria", "show"],
+                                     ["campaign", "run", "portals.yaml", "--name", "x"], ["campaign", "report", "x"],
+                                     ["campaign", "rescore", "x"]],
+                         ids=["run", "demo", "criteria show", "campaign run", "campaign report", "campaign rescore"])
+def test_a_language_other_than_vi_or_en_exits_2_on_every_command(tmp_path: Path, command: list[str]) -> None:
+    """Only `run` checked it: `demo --lang fr` wrote <html lang="fr"> over English text."""
+    result = run_cli(*command, "--lang", "fr", "--out", "out", cwd=tmp_path) if command[0] in ("run", "demo") \
+        else run_cli(*command, "--lang", "fr", cwd=tmp_path)
+    assert_clean_error(result, 2, "--lang must be vi or en, got 'fr'")
+    assert not (tmp_path / "out").exists()
