@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 a gate failed (--fail-under); 2 usage or set-up error; 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -103,14 +104,31 @@ def main(
     """assessor: automated quality assessment of public-service portals."""
 
 
+HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?")
+
+
+def is_ip_address(text: str) -> bool:
+    """An IPv4 address, or an IPv6 one in brackets (as in a URL)."""
+    bracketed = text.startswith("[") and text.endswith("]")
+    try:
+        address = ipaddress.ip_address(text[1:-1] if bracketed else text)
+    except ValueError:
+        return False
+    return bracketed == (address.version == 6)
+
+
 def parse_resolve(entries: list[str] | None) -> dict[str, str]:
+    """HOST=IP:PORT entries. Each becomes a rule of Chromium's resolver (`MAP HOST IP:PORT`), so
+    nothing but a host name and an address may pass: a comma would add rules of its own."""
     resolve: dict[str, str] = {}
     for entry in entries or []:
-        host, sep, target = entry.partition("=")
+        host, sep, target = (part.strip() for part in entry.partition("="))
         address, colon, port = target.rpartition(":")
-        if not sep or not host.strip() or not colon or not address or not port.isdigit() or not 0 < int(port) < 65536:
-            raise fail(f"--resolve expects HOST=IP:PORT with a port from 1 to 65535, got '{entry}'")
-        resolve[host.strip().lower()] = target.strip()
+        if not (sep and HOST_NAME.fullmatch(host) and colon and is_ip_address(address)
+                and port.isdigit() and 0 < int(port) < 65536):
+            raise fail(f"--resolve expects HOST=IP:PORT (a host name, an IP address, a port from 1 to 65535), "
+                       f"got '{entry}'")
+        resolve[host.lower()] = target
     return resolve
 
 

@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assessor.cli import app
+from assessor.cli import app, parse_resolve
 from assessor.portals import example_portals_path
 from tests.builders import table_text
 
@@ -74,10 +74,20 @@ def test_unknown_fail_under_grade_exits_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("entry", ["a.gov.vn", "a.gov.vn=127.0.0.1", "a.gov.vn=127.0.0.1:99999",
-                                   "a.gov.vn=127.0.0.1:0", "=127.0.0.1:443"])
+                                   "a.gov.vn=127.0.0.1:0", "=127.0.0.1:443",
+                                   # Not an address (it was Chromium's to fail on: "unreachable", exit 3),
+                                   # or text that would add rules of its own to Chromium's resolver.
+                                   "a.gov.vn=999.1.1.1:443", "a.gov.vn=portal.test:443",
+                                   "a.gov.vn=127.0.0.1:443, MAP * 10.0.0.1:443", "a b.gov.vn=127.0.0.1:443"])
 def test_bad_resolve_exits_2(tmp_path: Path, entry: str) -> None:
     assert_clean_error(run_cli("run", "https://a.gov.vn/", "--resolve", entry, cwd=tmp_path), 2,
-                       f"--resolve expects HOST=IP:PORT with a port from 1 to 65535, got '{entry}'")
+                       f"--resolve expects HOST=IP:PORT (a host name, an IP address, a port from 1 to 65535), "
+                       f"got '{entry}'")
+
+
+def test_resolve_takes_ipv6_in_brackets() -> None:
+    assert parse_resolve(["A.gov.vn=[::1]:8443", "b.gov.vn=127.0.0.1:443"]) == {
+        "a.gov.vn": "[::1]:8443", "b.gov.vn": "127.0.0.1:443"}
 
 
 def test_missing_browser_names_the_fix(tmp_path: Path) -> None:
