@@ -256,6 +256,8 @@ def run(
         ca_bundle=ca_bundle,
     )
     portal = portal_from_url(url, name=name, portal_id=portal_id)
+    if (out / portal.id).exists() and not (out / portal.id).is_dir():
+        raise fail(f"the portal's folder {out / portal.id} is a file, not a folder: choose another --id or --out")
     if reviews is not None:
         options.reviews = reviews_or_exit(reviews, rubric, portal.id)
     live = live_progress_wanted(no_progress)

@@ -127,6 +127,15 @@ def test_an_out_folder_it_cannot_write_exits_2_before_any_work(tmp_path: Path, c
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"], "nothing made, nothing started"
 
 
+def test_a_portal_folder_that_is_a_file_exits_2_before_any_work(tmp_path: Path) -> None:
+    """--id names the report's folder under --out: a file of that name raised NotADirectoryError
+    once the assessment was over."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "lamha").write_text("not a folder", encoding="utf-8")
+    result = run_cli("run", "https://127.0.0.1:9/", "--id", "lamha", "--out", "out", cwd=tmp_path)
+    assert_clean_error(result, 2, "the portal's folder out/lamha is a file, not a folder: choose another --id or --out")
+
+
 def test_a_sample_portal_port_already_taken_exits_2(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
