@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 a gate failed (--fail-under); 2 usage or set-up error; 
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import os
 import re
@@ -57,7 +58,7 @@ from assessor.report.i18n import label
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
-from assessor.stopping import stopped_by_sigterm_too, stops_reported
+from assessor.stopping import sigterm_raises, stopped_by_sigterm_too, stops_reported
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -384,8 +385,8 @@ def criteria_show(
 @sample_app.command("serve")
 def sample_portal_serve(
     profile: Annotated[str, typer.Option("--profile", help="Named profile: good, poor, ...")] = "good",
-    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).")] = 8443,
-    http_port: Annotated[int, typer.Option("--http-port", help="Plain HTTP port (0: any).")] = 8080,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="HTTPS port (0: any free port).")] = 8443,
+    http_port: Annotated[int, typer.Option("--http-port", min=0, max=65535, help="Plain HTTP port (0: any).")] = 8080,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override a flag: name=value (repeatable).")] = None,
 ) -> None:
@@ -398,7 +399,12 @@ def sample_portal_serve(
     except ValueError as exc:
         raise fail(str(exc)) from None
     try:
-        serve(chosen, host, port, http_port)
-    except OSError as exc:  # the ports are taken, or the address is not this machine's
+        # SIGTERM as Ctrl-C: the server's certificates go with its temporary folder either way.
+        with stops_reported(lambda: "the sample portal is stopped"), sigterm_raises():
+            serve(chosen, host, port, http_port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise fail(f"cannot listen on {host}: it is not an address of this machine (--host 127.0.0.1 is "
+                       "this machine only, --host 0.0.0.0 every address)") from None
         raise fail(f"cannot listen on {host} (HTTPS port {port}, HTTP port {http_port}): {exc.strerror or exc}; "
                    "--port 0 --http-port 0 take free ports") from None

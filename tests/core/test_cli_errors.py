@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -143,6 +145,34 @@ def test_a_sample_portal_port_already_taken_exits_2(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         result = run_cli("sample-portal", "serve", "--port", str(port), "--http-port", "0", cwd=tmp_path)
     assert_clean_error(result, 2, f"cannot listen on 127.0.0.1 (HTTPS port {port}, HTTP port 0): Address already in use")
+
+
+@pytest.mark.parametrize(("port", "fragment"), [("99999", "99999 is not in the range 0<=x<=65535"),
+                                               ("-1", "-1 is not in the range 0<=x<=65535")])
+def test_a_sample_portal_port_out_of_range_exits_2(tmp_path: Path, port: str, fragment: str) -> None:
+    result = run_cli("sample-portal", "serve", "--port", port, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert fragment in " ".join(result.stderr.replace("│", " ").split())
+
+
+def test_a_sample_portal_address_not_of_this_machine_says_so(tmp_path: Path) -> None:
+    result = run_cli("sample-portal", "serve", "--host", "192.0.2.1", "--port", "0", "--http-port", "0", cwd=tmp_path)
+    assert_clean_error(result, 2, "cannot listen on 192.0.2.1: it is not an address of this machine")
+
+
+def test_a_sample_portal_stopped_by_sigterm_leaves_no_temporary_files(tmp_path: Path) -> None:
+    """Its certificates live in a temporary folder, removed on Ctrl-C but left behind by SIGTERM."""
+    server = subprocess.Popen([*ASSESSOR, "sample-portal", "serve", "--port", "0", "--http-port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        printed = list(itertools.takewhile(lambda line: "Press Ctrl-C" not in line, iter(server.stdout.readline, "")))
+        [ca_cert] = [Path(line.split(":", 1)[1].strip()) for line in printed if line.startswith("CA cert:")]
+        assert ca_cert.is_file() and ca_cert.parent.name.startswith("sample-portal-")
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 143
+    finally:
+        server.kill()
+    assert not ca_cert.parent.exists()
 
 
 @pytest.mark.parametrize("portal_id", ["../outside", "a/b", "Cổng", ""])
