@@ -223,9 +223,20 @@ def load_reviews(path: Path | str, rubric: Rubric, portals: Collection[str] | No
 
 
 def reviews_for_portal(path: Path | str, rubric: Rubric, portal_id: str) -> dict[str, Review]:
-    """One portal's reviews; a single YAML file without `portal:` applies to whichever portal is run."""
+    """One run's reviews: a single YAML file without `portal:` reviews whichever portal is run;
+    otherwise the file must review this portal (a file for another portal, or one reviewing
+    others only, is a mistaken id or file, not "no reviews")."""
     path = Path(path)
     reviews = load_reviews(path, rubric)
-    if path.is_file() and path.suffix != ".csv" and len(reviews) == 1:
-        return next(iter(reviews.values()))
-    return reviews.get(portal_id, {})
+    if path.is_file() and path.suffix.lower() != ".csv":
+        document = read_yaml(_read_text(path))
+        named = document.data.get("portal") if isinstance(document.data, dict) else None
+        if named is None:
+            return next(iter(reviews.values()), {})
+        if str(named) != portal_id:
+            raise ReviewError(f"{path}:{yaml_line(document.root, ('portal',))}: it reviews portal '{named}'; this "
+                              f"run's portal id is {portal_id} (--id)")
+    if portal_id not in reviews:
+        raise ReviewError(f"{path} holds no review of portal '{portal_id}' (it reviews {', '.join(sorted(reviews))}); "
+                          f"this run's portal id is {portal_id} (--id)")
+    return reviews[portal_id]

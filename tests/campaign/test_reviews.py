@@ -50,7 +50,23 @@ def test_csv_holds_a_whole_campaign(tmp_path: Path) -> None:
     assert reviews["hanoi"][first.id].fraction == 1.0
     assert reviews["hue"][second.id].fraction == 0.25
     assert reviews_for_portal(path, RUBRIC, "hue") == reviews["hue"]
-    assert reviews_for_portal(path, RUBRIC, "danang") == {}
+    # For one run: a file without a review of the portal run was silently no review at all.
+    with pytest.raises(ReviewError, match=r"reviews.csv holds no review of portal 'danang' \(it reviews hanoi, hue\); "
+                                          r"this run's portal id is danang \(--id\)"):
+        reviews_for_portal(path, RUBRIC, "danang")
+
+
+def test_a_review_file_for_one_run_applies_to_its_portal_only(tmp_path: Path) -> None:
+    """A YAML file without `portal:` reviews whichever portal is run; one naming another portal
+    was applied to the portal run without a word."""
+    criterion = MANUAL[0]
+    unnamed = write(tmp_path / "reviews.yaml", yaml_review(criterion.id, "fraction: 1").replace("portal: hanoi\n", ""))
+    assert reviews_for_portal(unnamed, RUBRIC, "lamha")[criterion.id].fraction == 1
+    named = write(tmp_path / "hanoi-reviews.yaml", yaml_review(criterion.id, "fraction: 1"))
+    assert reviews_for_portal(named, RUBRIC, "hanoi")[criterion.id].fraction == 1
+    with pytest.raises(ReviewError, match=r"hanoi-reviews.yaml:1: it reviews portal 'hanoi'; this run's portal id is "
+                                          r"lamha \(--id\)"):
+        reviews_for_portal(named, RUBRIC, "lamha")
 
 
 def test_csv_as_excel_saves_it_under_vietnamese_settings(tmp_path: Path) -> None:
