@@ -37,7 +37,7 @@ from assessor.collect.browser import open_page
 from assessor.collect.gatherers import STAGE_LAB, portal_gatherer
 from assessor.collect.page_visit import first_line
 from assessor.collect.timings import INIT_SCRIPT, read_timings, speed_index_ms
-from assessor.perf.key_pages import SeenPage, choose_key_pages
+from assessor.perf.key_pages import SeenPage, key_pages_around
 from assessor.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -291,8 +291,14 @@ def lab_scorers(rubric: Rubric) -> list[LabMetricParams]:
 
 
 def crawled_key_pages(snapshot: Snapshot, settings: LabSettings) -> tuple[dict[str, str], list[str]]:
-    seen = [SeenPage(page.final_url, page.html) for page in snapshot.pages if page.ok]
-    return choose_key_pages(seen, settings.pages)
+    """The key pages among the crawled ones. The home page is the start page whenever it answered
+    without an error status, even if it never finished loading: the lab then cuts its runs and it
+    scores as slow, as it is. The other kinds come from pages that loaded."""
+    home = snapshot.home
+    start = (SeenPage(home.final_url, home.html or "")
+             if home is not None and home.status is not None and home.status < 400 else None)
+    others = [SeenPage(page.final_url, page.html) for page in snapshot.pages[1:] if page.ok]
+    return key_pages_around(start, others, settings.pages)
 
 
 async def run_lab(snapshot: Snapshot, ctx: CollectContext, settings: LabSettings) -> LabResult:

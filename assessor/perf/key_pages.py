@@ -57,9 +57,18 @@ def choose_key_pages(pages: Iterable[SeenPage], rules: list[KeyPageRule]) -> tup
     seen = list(pages)
     if not seen:
         return {}, [rule.kind for rule in rules]
-    chosen: dict[str, str] = {"home": seen[0].url}
-    missing: list[str] = []
-    home_path = urlsplit(seen[0].url).path
+    return key_pages_around(seen[0], seen[1:], rules)
+
+
+def key_pages_around(home: SeenPage | None, others: list[SeenPage],
+                     rules: list[KeyPageRule]) -> tuple[dict[str, str], list[str]]:
+    """kind -> URL for the home page and every rule that finds a page among it and `others`; and
+    the kinds no page was found for. With no usable home page, "home" is missing: no other page
+    stands in for it (a fast inner page would hide a home page that never loads)."""
+    seen = ([home] if home else []) + others
+    chosen: dict[str, str] = {"home": home.url} if home else {}
+    missing: list[str] = [] if home else ["home"]
+    home_path = urlsplit(home.url).path if home else None
     for rule in rules:
         taken = set(chosen.values())
         found = None
@@ -67,7 +76,7 @@ def choose_key_pages(pages: Iterable[SeenPage], rules: list[KeyPageRule]) -> tup
             found = next((url for page in seen if (url := search_form_url(page, rule.search_query))), None)
         if found is None:
             found = next(
-                (page.url for page in seen[1:]
+                (page.url for page in others
                  if page.url not in taken and urlsplit(page.url).path != home_path and matches(rule, page)),
                 None,
             )

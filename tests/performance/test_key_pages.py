@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from assessor.artifacts.performance import KeyPageRule
+from assessor.artifacts.page import PageArtifact
+from assessor.artifacts.performance import KeyPageRule, LabSettings
+from assessor.collect.lab import crawled_key_pages
 from assessor.perf.key_pages import SeenPage, choose_key_pages
+from tests.builders import make_snapshot, page
 
 HOME = SeenPage("https://p.gov.vn/", """<html><body>
   <form action="/thu-tuc" role="search"><input type="search" name="q"></form>
@@ -35,3 +38,23 @@ def test_missing_kinds_are_reported() -> None:
     chosen, missing = choose_key_pages([plain_home, GUIDE], RULES)
     assert chosen == {"home": "https://p.gov.vn/"}
     assert missing == ["search", "procedure", "lookup"]
+
+
+def crawled(*pages: PageArtifact) -> tuple[dict[str, str], list[str]]:
+    return crawled_key_pages(make_snapshot(*pages, url="https://p.gov.vn/"), LabSettings(pages=RULES))
+
+
+def test_the_home_key_page_is_the_start_page_even_when_its_load_never_finished() -> None:
+    """A home page whose image never answers has no load event: it is still the home page the lab
+    must measure (and cut, and score as slow), never the next page that loaded standing in for it."""
+    stuck_home = page("https://p.gov.vn/", "<html><body><img src='/anh.png'><a href='/b'>b</a></body></html>",
+                      error="no complete page within 20 s (Timeout 20000ms exceeded.)")
+    chosen, missing = crawled(stuck_home, page("https://p.gov.vn/b", depth=1))
+    assert chosen == {"home": "https://p.gov.vn/"}
+    assert missing == ["search", "procedure", "lookup"]
+
+
+def test_a_home_page_answering_an_error_leaves_the_home_key_page_missing() -> None:
+    chosen, missing = crawled(page("https://p.gov.vn/", status=500), page("https://p.gov.vn/tra-cuu-ho-so", depth=1))
+    assert chosen == {"lookup": "https://p.gov.vn/tra-cuu-ho-so"}
+    assert missing == ["home", "search", "procedure"]

@@ -33,7 +33,7 @@ from tests.builders import make_snapshot, page, params_of
 DESKTOP = FormFactor(name="desktop", width=1350, height=940)
 MOBILE = FormFactor(name="mobile", width=412, height=823, device_scale_factor=1.75, mobile=True, cpu_slowdown=4,
                     latency_ms=150, download_kbps=1600, upload_kbps=750)
-SLOW = dict(server_delay_ms=1000, heavy_images=True, long_task_ms=700, layout_shift=True)
+SLOW = {"server_delay_ms": 1000, "heavy_images": True, "long_task_ms": 700, "layout_shift": True}
 
 
 @asynccontextmanager
@@ -191,7 +191,7 @@ def test_a_page_too_slow_to_load_is_cut_and_scored_as_slow(tmp_path: Path) -> No
 class HangingImagePage(BaseHTTPRequestHandler):
     """A page with a large heading and one image whose response never completes: `/?size=W,H`."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         if self.path.startswith("/image"):
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -247,3 +247,58 @@ def test_the_slow_profile_s_long_task_always_comes_after_the_first_paint(tmp_pat
     runs = lookup.pages[0].runs
     assert all(run.error is None and run.total_blocking_time_ms >= 640 for run in runs), runs
     assert max(run.fcp_ms for run in runs) < min(run.fcp_ms for run in runs) + 500, runs
+
+
+class HomeWithAnImageThatNeverAnswers(BaseHTTPRequestHandler):
+    """`/`: a heading and a picture whose response never completes; `/b`: a plain page."""
+
+    def do_GET(self) -> None:
+        if self.path == "/image":
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"\x89PNG\r\n\x1a\n")
+            self.wfile.flush()
+            time.sleep(15)  # the rest never comes within the run
+            return
+        body = ("<!doctype html><title>t</title><h1>Cổng Dịch vụ công</h1>"
+                + ("<img src='/image' width='1000' height='600' alt=''><a href='/b'>b</a>" if self.path == "/" else "")
+                ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_home_page_that_never_finishes_loading_is_measured_as_home_and_scored_as_slow(tmp_path: Path) -> None:
+    """The crawl recorded the home page without its load event; the lab measures that page, not
+    the next one that loaded, cuts it at the rubric's `max_load_ms` (10 s), and it scores as slow."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HomeWithAnImageThatNeverAnswers)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    snapshot = make_snapshot(page(base, "<h1>Cổng Dịch vụ công</h1><img src='/image'><a href='/b'>b</a>",
+                                  error="no complete page within 20 s (Timeout 20000ms exceeded.)"),
+                             page(base + "b", depth=1, found_on=base), url=base)
+    settings = LabSettings(runs=1, form_factors=[DESKTOP])
+
+    async def lab() -> LabResult:
+        async with BrowserSession(BrowserOptions(executable=find_browser().path)) as session:
+            ctx = CollectContext(settings=CollectSettings(), session=session, folder=tmp_path, rubric=load_rubric())
+            return await run_lab(snapshot, ctx, settings)
+
+    try:
+        snapshot.performance = PerformanceFacts(lab=asyncio.run(lab()))
+    finally:
+        server.shutdown()
+    (home,) = snapshot.performance.lab.pages
+    assert (home.kind, home.url) == ("home", base)
+    (run,) = map(as_scored, home.runs)
+    assert run.error is None and run.load_cut_at_ms == 10_000 and run.lcp_ms >= 10_000
+    lcp = params_of("performance.lcp").model_copy(update={"form_factors": {"desktop": 1.0}})
+    assert lab_metric(snapshot, lcp).fraction < 1
