@@ -54,7 +54,6 @@ from assessor.perf.cli import (
     load_command,
 )
 from assessor.portals import PORTAL_ID_PATTERN
-from assessor.report.i18n import label
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS
 from assessor.snapshot import CollectSettings
@@ -164,25 +163,11 @@ def browser_or_exit(explicit: str | None, *, must_start: bool = False) -> str:
     return path
 
 
-def summarise(assessment: Assessment, folder: Path, lang: str) -> None:
-    if assessment.grade is not None:
-        flags = []
-        if assessment.provisional:
-            flags.append("provisional" if lang == "en" else "tạm thời")
-        if assessment.status == "incomplete":
-            flags.append("incomplete" if lang == "en" else "chưa đầy đủ")
-        suffix = f" ({', '.join(flags)})" if flags else ""
-        console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.score:.1f}/100, grade {assessment.grade}[/]{suffix}",
-                      markup=True)
-        if assessment.message:  # graded, yet something the reader must know: a login that failed
-            console.print(f"  {label('note', lang)}: {assessment.message.in_(lang)}", highlight=False)
-        for group in assessment.groups:
-            console.print(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}", highlight=False)
-    else:
-        message = assessment.message.in_(lang) if assessment.message else assessment.status
-        console.print(f"{escape(assessment.portal.url)}: [bold]{assessment.status}[/]: {escape(message)}", highlight=False,
-                      markup=True)
-    console.print(f"report: {folder / 'report.html'}", highlight=False, soft_wrap=True)
+def print_summary(assessment: Assessment, options: RunOptions, portal_id: str, gate_lines: list[str]) -> None:
+    """The end of a run, live display or not: score, groups, findings, gates, and the files written
+    (only those: a report.html was named though --format left it out)."""
+    outputs = [str(options.out_dir / portal_id / FORMATS[name][0]) for name in options.formats]
+    print(plain_summary(assessment, options.lang, gate_lines, outputs), flush=True)
 
 
 @app.command()
@@ -265,13 +250,7 @@ def run(
     with progress_line(f"assessing {url}", live) as progress:
         assessment = assess_until_stopped(portal, options, progress)
     gate_results = evaluate(gates, assessment, rubric) if assessment.status != "unreachable" else []
-    if live:
-        summarise(assessment, out / portal.id, lang)
-        for result in gate_results:
-            console.print(result.line(), highlight=False, markup=False)
-    else:
-        outputs = [str(out / portal.id / FORMATS[name][0]) for name in options.formats]
-        print(plain_summary(assessment, lang, [result.line() for result in gate_results], outputs), flush=True)
+    print_summary(assessment, options, portal.id, [result.line() for result in gate_results])
     if assessment.status == "unreachable":
         raise typer.Exit(EXIT_UNREACHABLE)
     if gate_failed(gate_results):
@@ -318,7 +297,7 @@ def demo(
         ref = portal_from_url(portal.url, name="Cổng Dịch vụ công tỉnh Lâm Hà (mẫu)", portal_id=f"sample-{profile}")
         with progress_line(f"assessing the sample portal ({profile})", live_progress_wanted(no_progress)) as progress:
             assessment = assess_until_stopped(ref, options, progress)
-    summarise(assessment, out / ref.id, lang)
+    print_summary(assessment, options, ref.id, [])
 
 
 @app.command()

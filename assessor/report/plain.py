@@ -64,10 +64,12 @@ def _flag(assessment: Assessment, key: str) -> bool:
 
 
 def plain_summary(assessment: Assessment, lang: str, gate_lines: Iterable[str] = (), outputs: Iterable[str] = ()) -> str:
-    """The short summary printed at the end of a run without a live display (CI=true, --no-progress)."""
+    """The short summary printed at the end of a run: the grade, what failed, the gates, the files."""
     lines = [headline(assessment, lang)]
     if assessment.grade is not None and assessment.message:
         lines.append(f"  {label('note', lang)}: {clip(assessment.message.in_(lang), 300)}")  # e.g. a failed login
+    lines.extend(f"  {label('caps', lang)}: {cap.grade} ({cap.criterion}: {clip(cap.reason.in_(lang))})"
+                 for cap in assessment.caps)
     for group in assessment.groups:
         lines.append(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}")
     for status in (Status.FAIL, Status.PARTIAL, Status.ERROR):

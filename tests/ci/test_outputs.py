@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.model import Assessment
+from assessor.model import AppliedCap, Assessment, Text
 from assessor.report.junit import render_junit
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS, write_outputs
@@ -91,6 +91,17 @@ def test_the_formats_are_registered_and_written(rubric, tmp_path: Path) -> None:
     assert set(FORMATS) >= {"json", "html", "junit", "sarif"}
     validate_junit(written["junit"].read_text(encoding="utf-8"))
     validate_sarif(written["sarif"].read_text(encoding="utf-8"))
+
+
+def test_the_plain_summary_says_when_and_why_the_grade_was_capped(rubric) -> None:
+    """The grade a critical failure caps (an invalid certificate: C at most) read as a plain C."""
+    assessment = every_status_assessment(rubric)
+    assessment.caps = [AppliedCap(grade="C", criterion="security.certificate",
+                                  reason=Text(vi="Chứng chỉ không hợp lệ", en="Invalid certificate"))]
+    assert "  Grade capped by a critical failure: C (security.certificate: Invalid certificate)" in \
+        plain_summary(assessment, "en").splitlines()
+    assert "  Giới hạn xếp loại do lỗi nghiêm trọng: C (security.certificate: Chứng chỉ không hợp lệ)" in \
+        plain_summary(assessment, "vi").splitlines()
 
 
 def test_the_plain_summary_names_what_failed_and_carries_no_control_characters(rubric) -> None:

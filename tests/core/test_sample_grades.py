@@ -70,11 +70,11 @@ def good(demo: Demo) -> Assessment:
 
 
 def test_the_demo_prints_the_grade_and_where_the_report_is(demo: Demo) -> None:
-    grade_line = f"{demo.assessment.score:.1f}/100, grade {demo.assessment.grade}"
+    grade_line = f"{demo.assessment.score:.1f}/100, Grade {demo.assessment.grade}"
     assert grade_line in demo.stdout
     assert "Performance:" in demo.stdout
     report = demo.out / "sample-good" / "report.html"
-    assert f"report: {report}" in demo.stdout and report.is_file()
+    assert f"→ {report}" in demo.stdout.splitlines()[-1] and report.is_file()
     load = next(c for g in demo.assessment.groups for c in g.criteria if c.id == "performance.load_latency")
     assert load.status in (Status.PASS, Status.PARTIAL, Status.FAIL), "the demo load-tests its own loopback portal"
 
