@@ -349,15 +349,19 @@ def criteria_show(
     rubric = rubric_or_exit(file)
     console.print(f"[bold]{escape(rubric.title.in_(lang))}[/] ({escape(rubric.id)} {escape(rubric.version)})", markup=True)
     console.print("  ".join(f"{band.grade} ≥ {band.min:g}" for band in rubric.grades))
+    # Ids whole, however narrow the output (80 columns in a pipe): --fail-on takes them. The check
+    # is shown where it is not the criterion's own id.
+    id_width = max(len(criterion.id) for criterion in rubric.all_criteria())
     for group in rubric.groups:
         table = Table(title=f"{group.title.in_(lang)} ({group.points:g})", show_lines=False, title_justify="left")
-        table.add_column("id")
+        table.add_column("id", no_wrap=True, min_width=id_width)
         table.add_column("title")
         table.add_column("points", justify="right")
-        table.add_column("how")
+        table.add_column("how", overflow="fold")
         for criterion in group.criteria:
             how = "manual" if criterion.method == "manual" else (criterion.check or "not automated yet")
-            table.add_row(criterion.id, criterion.title.in_(lang), f"{criterion.points:g}", how)
+            table.add_row(criterion.id, criterion.title.in_(lang), f"{criterion.points:g}",
+                          "automatic" if how == criterion.id else how)
         console.print(table)
 
 

@@ -12,12 +12,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessor.checks.registry import registry, validate_params
 from assessor.model import RubricRef, Status, Text
 from assessor.text_files import NotUtf8Error, read_user_text
+from assessor.user_yaml import UserYamlError, read_yaml
 
 DEFAULT_CRITERIA = "criteria.yaml"
 
@@ -133,11 +133,14 @@ def parse_rubric(text: str, path: Path | str) -> Rubric:
     """The rubric in `text`, read from `path` (named in errors)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise CriteriaError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        document = read_yaml(text)
+    except UserYamlError as exc:
+        where = f" line {exc.line}" if exc.line else ""
+        raise CriteriaError(f"{path}:{where} not valid YAML: {exc.problem}") from None
+    if document.repeated_keys:  # PyYAML keeps the last value: points no one meant, without a word
+        key = document.repeated_keys[0]
+        raise CriteriaError(f"{path}: line {key.line}: key '{key.path[-1]}' given twice (first on line {key.first_line})")
+    data = document.data
     if not isinstance(data, dict):
         raise CriteriaError(f"{path}: expected a mapping at the top of the criteria file")
     try:

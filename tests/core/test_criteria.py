@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,4 +87,23 @@ def test_a_list_instead_of_a_mapping_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "list.yaml"
     path.write_text("- 1\n- 2\n", encoding="utf-8")
     with pytest.raises(CriteriaError, match="expected a mapping"):
+        load_rubric(path)
+
+
+def test_criteria_show_prints_every_id_whole_in_a_pipe() -> None:
+    """Read at 80 columns (a pipe, a CI log), ids were cut to `function.catalogue_…`: useless for
+    --fail-on, which takes them."""
+    shown = subprocess.run([sys.executable, "-m", "assessor", "criteria", "show", "--lang", "en"], capture_output=True,
+                           text=True, check=True, env={**os.environ, "COLUMNS": ""}).stdout
+    words = set(re.findall(r"[\w.]+", shown))
+    assert [criterion.id for criterion in load_rubric().all_criteria() if criterion.id not in words] == []
+
+
+def test_a_key_given_twice_in_a_criteria_file_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    """The last value silently won: a rubric edited by hand could score with points no one meant."""
+    path = write_rubric(tmp_path, rubric_data([criterion("a.1", 60)], [criterion("b.1", 40)]))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    points: 60\n", "    points: 60\n    points: 6\n", 1), encoding="utf-8")
+    assert "points: 6\n" in path.read_text(encoding="utf-8")
+    with pytest.raises(CriteriaError, match=r"line \d+: key 'points' given twice \(first on line \d+\)"):
         load_rubric(path)
