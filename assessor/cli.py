@@ -180,7 +180,8 @@ def run(
         str | None, typer.Option("--fail-under", help="Exit 1 below this grade (e.g. C) or score (e.g. 70).")
     ] = None,
     fail_on: Annotated[
-        list[str] | None, typer.Option("--fail-on", help="Exit 1 unless this criterion passes (repeatable).")
+        list[str] | None, typer.Option("--fail-on", help="Exit 1 when this criterion fails, is partial or errs; needs_review "
+                                                "and not_applicable pass (repeatable).")
     ] = None,
     lang: LangOption = "vi",
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages to crawl at most.")] = 20,
