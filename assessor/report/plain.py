@@ -53,7 +53,9 @@ def first_url(result: CriterionResult, default: str) -> str:
 def headline(assessment: Assessment, lang: str) -> str:
     if assessment.grade is None:
         message = assessment.message.in_(lang) if assessment.message else ""
-        return f"{assessment.portal.url}: {label('status.' + assessment.status, lang)}: {clip(message, 300)}"
+        status = label("status." + assessment.status, lang)
+        said = clip(message, 300) if message.startswith(status) else f"{status}: {clip(message, 300)}"
+        return f"{assessment.portal.url}: {said}"
     flags = [label(key, lang).split(":")[0] for key in ("provisional", "incomplete") if _flag(assessment, key)]
     suffix = f" ({', '.join(flags)})" if flags else ""
     return f"{assessment.portal.url}: {assessment.score:.1f}/100, {label('grade', lang)} {assessment.grade}{suffix}"

@@ -93,6 +93,14 @@ def test_the_formats_are_registered_and_written(rubric, tmp_path: Path) -> None:
     validate_sarif(written["sarif"].read_text(encoding="utf-8"))
 
 
+def test_the_plain_summary_does_not_say_the_status_twice(rubric) -> None:
+    """It read "Không truy cập được: Không truy cập được cổng: ..."."""
+    first = plain_summary(unreachable_assessment(rubric), "vi").splitlines()[0]
+    assert first.startswith("https://dichvucong.lamha.gov.vn/: Không truy cập được cổng: net::ERR_CONNECTION_REFUSED")
+    assert plain_summary(unreachable_assessment(rubric), "en").splitlines()[0].startswith(
+        "https://dichvucong.lamha.gov.vn/: Unreachable: The portal is unreachable: net::ERR_CONNECTION_REFUSED")
+
+
 def test_the_plain_summary_says_when_and_why_the_grade_was_capped(rubric) -> None:
     """The grade a critical failure caps (an invalid certificate: C at most) read as a plain C."""
     assessment = every_status_assessment(rubric)
