@@ -95,6 +95,14 @@ class LoadSample(BaseModel):
     requests: int = 0
 
 
+class LoadError(BaseModel):
+    """One reason requests of a page type failed, as Locust recorded it, and how often."""
+
+    page: str
+    error: str
+    occurrences: int
+
+
 class LoadTestResult(BaseModel):
     target: str
     # Set when the load test did not run (not allowed, or refused by a ceiling); checks report it.
@@ -107,6 +115,11 @@ class LoadTestResult(BaseModel):
     pages: list[LoadPageStats] = Field(default_factory=list)
     total: LoadPageStats | None = None
     timeline: list[LoadSample] = Field(default_factory=list)
+    # Seconds from the start of the test to its end (when it began to stop, or its last request if later):
+    # requests per second are over this. None in results stored before it was recorded.
+    elapsed_s: float | None = None
+    # Why requests failed: each page type's most frequent reasons, most frequent first.
+    errors: list[LoadError] = Field(default_factory=list)
     # PNG chart of latency and users over time, relative to the snapshot folder.
     chart: str | None = None
     error: str | None = None

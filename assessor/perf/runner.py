@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ from urllib.parse import urlsplit
 import psutil
 from pydantic import BaseModel, Field, model_validator
 
-from assessor.artifacts.performance import LoadPageStats, LoadSample, LoadSettings, LoadTestResult
+from assessor.artifacts.performance import LoadError, LoadPageStats, LoadSample, LoadSettings, LoadTestResult
 from assessor.collect.user_agent import USER_AGENT
 from assessor.perf import FINAL_HISTORY_SUFFIX, FINAL_STATS_SUFFIX, HISTORY_SUFFIX, PLAN_ENV, limits
 
@@ -39,6 +40,12 @@ STOP_POLL_S = 0.2
 # A load test works in a temporary folder named after its process: one whose process is gone was
 # abandoned by a `kill -9` (no clean-up code runs) and is removed by the next load test.
 LOAD_FOLDER_PREFIX = "assessor-load-"
+# Beside Locust's `--csv` prefix, written by the locustfile when Locust quits: the test's elapsed
+# time and why requests failed (JSON).
+FINAL_SUMMARY_SUFFIX = "_final_summary.json"
+# Reasons for failed requests kept per page type, the most frequent: a portal's errors can quote
+# the URL or a changing detail, each a reason of its own.
+ERRORS_KEPT_PER_PAGE = 5
 
 
 class LoadPlan(BaseModel):
@@ -171,6 +178,19 @@ def read_timeline(csv_prefix: Path) -> list[LoadSample]:
     ]
 
 
+def top_errors(reasons: list[dict[str, object]]) -> list[LoadError]:
+    """The most frequent reasons of each page type, most frequent first."""
+    errors = sorted((LoadError.model_validate(reason) for reason in reasons),
+                    key=lambda error: error.occurrences, reverse=True)
+    seen_per_page: Counter[str] = Counter()
+    kept: list[LoadError] = []
+    for error in errors:
+        seen_per_page[error.page] += 1
+        if seen_per_page[error.page] <= ERRORS_KEPT_PER_PAGE:
+            kept.append(error)
+    return kept
+
+
 def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
     result = LoadTestResult(target=plan.target, users=plan.users, spawn_rate=plan.spawn_rate,
                             duration_s=plan.duration_s, workers=plan.workers + plan.remote_workers, paths=plan.paths)
@@ -180,6 +200,12 @@ def read_results(plan: LoadPlan, csv_prefix: Path) -> LoadTestResult:
                 result.total = page_stats(row)
             else:
                 result.pages.append(page_stats(row))
+    summary = json.loads(Path(f"{csv_prefix}{FINAL_SUMMARY_SUFFIX}").read_text(encoding="utf-8"))
+    result.elapsed_s = summary["elapsed_s"]
+    result.errors = top_errors(summary["errors"])
+    # Requests per second over the whole test, not Locust's column (see locustfile.elapsed_test_s).
+    for stats in (*result.pages, *([result.total] if result.total else [])):
+        stats.rps = stats.requests / result.elapsed_s if result.elapsed_s else 0.0
     result.timeline = read_timeline(csv_prefix)
     return result
 
