@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -159,3 +160,23 @@ def finding_from_problems(
         lead[1] + "; ".join(en for _, en in problems) + ".",
         evidence,
     )
+
+
+def portal_host(url: str) -> str:
+    """A URL's host in lower case without its `www.`: www.tinh.gov.vn and tinh.gov.vn are one site."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def same_portal(url: str, start_url: str) -> bool:
+    """Whether `url` is on the portal assessed from `start_url`: on its host, with or without
+    `www.`, or on a subdomain of it (tinh.gov.vn sending citizens on to dichvucong.tinh.gov.vn, or
+    to its own SSO host). Another domain, the national portal dichvucong.gov.vn or the province's
+    parent site among them, is not; nor is anything but the very address when the start is an IP."""
+    host, start = portal_host(url), portal_host(start_url)
+    if not start or not host:
+        return False
+    try:
+        ipaddress.ip_address(start.strip("[]"))
+    except ValueError:
+        return host == start or host.endswith("." + start)
+    return host == start

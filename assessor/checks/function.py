@@ -67,6 +67,8 @@ def pages_at(snapshot: Snapshot, url: str) -> list[PageArtifact]:
 
 
 def same_host(url: str, other: str) -> bool:
+    """Compared with the page the start URL landed on: the gatherer opens entries on that host only
+    (a portal reached through a redirect to its own subdomain lives there)."""
     return urlsplit(url).hostname == urlsplit(other).hostname
 
 
@@ -77,7 +79,7 @@ def judge_function(snapshot: Snapshot, name: str, spec: FunctionSpec, params: En
     visited = pages_at(snapshot, entry.target_url)
     if not visited:
         why_vi, why_en = (("dẫn ra trang khác, không mở", "leads to another site, not opened")
-                          if not same_host(entry.target_url, snapshot.start_url)
+                          if not same_host(entry.target_url, snapshot.home.final_url if snapshot.home else snapshot.start_url)
                           else ("chưa mở được (hết giới hạn thu thập)", "not opened (collection budget)"))
         return FunctionJudgement(name, params.unopened_credit, why_vi, why_en, entry)
     page = visited[0]

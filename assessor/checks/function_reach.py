@@ -3,12 +3,10 @@ portal is open at all (a closed portal is reported `closed`, never scored 0)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold
+from assessor.checks.common import fold, portal_host, same_portal
 from assessor.checks.function import not_collected
 from assessor.checks.function_find import (
     FunctionSpec,
@@ -130,25 +128,22 @@ class PortalOpenParams(CheckParams):
     closure_notices: list[str] = Field(min_length=1)
 
 
-def site_host(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
-
-
 @check("function.portal_open")
 def portal_open(snapshot: Snapshot, params: PortalOpenParams) -> Finding:
-    """FAIL means closed: the start page moved to another host (e.g. the national portal) or
-    announces that the portal has stopped."""
+    """FAIL means closed: the start page moved to another site (e.g. the national portal; a
+    subdomain of the portal's own domain is the same portal, `same_portal`) or announces that the
+    portal has stopped."""
     home = snapshot.home
     if home is None:
         return Finding.error("Không có trang chủ để kiểm tra.", "No start page to check.")
-    if site_host(home.final_url) != site_host(snapshot.start_url):
+    if not same_portal(home.final_url, snapshot.start_url):
         hops = [Evidence(kind="url", label=f"HTTP {hop.status}", url=hop.url, value=hop.location) for hop in home.redirects]
         evidence = [*hops, Evidence(kind="url", label="Trang đích / landed on", url=home.final_url)]
         if home.screenshot:
             evidence.append(Evidence(kind="screenshot", label="Trang đích / landed on", path=home.screenshot))
         return Finding.failed(
-            f"Cổng đã đóng: trang chủ chuyển hướng sang {site_host(home.final_url)}.",
-            f"The portal is closed: its start page redirects to {site_host(home.final_url)}.",
+            f"Cổng đã đóng: trang chủ chuyển hướng sang {portal_host(home.final_url)}.",
+            f"The portal is closed: its start page redirects to {portal_host(home.final_url)}.",
             evidence,
         )
     text = fold(page_text(home))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
 from assessor.artifacts.page import PageArtifact
+from assessor.checks.common import same_portal
 from assessor.collect.context import CollectContext
 from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.page_visit import Tab, first_line
@@ -72,7 +73,7 @@ async def crawl(
         home = await visit_within_deadline(tabs[0], start_url, ctx, 0)
         pages.append(home)
         ctx.progress(f"{len(pages)}/{settings.max_pages} {home.final_url}")
-        if home.status is None or urlsplit(home.final_url).hostname != urlsplit(start_url).hostname:
+        if home.status is None or not same_portal(home.final_url, start_url):
             return pages  # unreachable, or sent to another site (e.g. a closed portal)
         origin = home.final_url
         seen = {normalise(start_url), normalise(home.final_url)}

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from assessor.artifacts.function import FormUse, FunctionFacts, LinkStatus, SampledPage
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold
+from assessor.checks.common import fold, same_portal
 from assessor.checks.function import LookupParams, SearchParams
 from assessor.checks.function_find import (
     Entry,
@@ -372,7 +372,7 @@ async def skip_media(route: Route) -> None:
 
 def portal_closed(snapshot: Snapshot) -> bool:
     home = snapshot.home
-    return home is None or urlsplit(home.final_url).hostname != urlsplit(snapshot.start_url).hostname
+    return home is None or not same_portal(home.final_url, snapshot.start_url)
 
 
 @portal_gatherer("functions", stage=STAGE_BROWSER)

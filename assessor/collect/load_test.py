@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from assessor.artifacts.performance import LoadSettings, LoadTestResult
+from assessor.checks.common import same_portal
 from assessor.collect.gatherers import STAGE_LOAD, portal_gatherer
 from assessor.collect.lab import crawled_key_pages, lab_settings, performance_facts
 from assessor.perf.chart import draw_load_chart
@@ -51,11 +52,20 @@ def key_page_paths(snapshot: Snapshot, ctx: CollectContext, origin: str) -> dict
     return paths or {"home": "/"}
 
 
+def load_target(snapshot: Snapshot) -> str:
+    """The origin the load goes to: where the start URL landed when that is still the portal (a
+    redirect to its own www. or subdomain host), else the start URL's (refused: see `refusal`)."""
+    home = snapshot.home
+    if home is not None and same_portal(home.final_url, snapshot.start_url):
+        return origin_of(home.final_url)
+    return origin_of(snapshot.start_url)
+
+
 def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
     if not ctx.settings.allow_load_test:
         return NOT_ALLOWED
     host = urlsplit(target).hostname or ""
-    if snapshot.home and urlsplit(snapshot.home.final_url).hostname != host:
+    if snapshot.home and not same_portal(snapshot.home.final_url, snapshot.start_url):
         # A closed portal sends visitors elsewhere: permission covers the portal, not where it points.
         return f"the portal redirects to another site ({snapshot.home.final_url})"
     if host in ctx.settings.resolve:
@@ -68,7 +78,7 @@ def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
 @portal_gatherer("load_test", stage=STAGE_LOAD)
 async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
     facts = performance_facts(snapshot)
-    target = origin_of(snapshot.start_url)
+    target = load_target(snapshot)
     reason = refusal(snapshot, ctx, target)
     if reason is None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assessor.artifacts.function import FormUse, FunctionFacts, LinkStatus, SampledPage
 from assessor.artifacts.page import Hop
 from assessor.checks.function import available, catalogue, catalogue_search, dossier_lookup
@@ -258,3 +260,19 @@ def test_portal_open_and_closed() -> None:
     notice = page(HOME, "<html><body><div>Cong dich vu cong tinh DA DUNG HOAT DONG</div></body></html>")
     assert portal_open(make_snapshot(notice), closure_params()).status == Status.FAIL
     assert portal_open(make_snapshot(), closure_params()).status == Status.ERROR
+
+
+@pytest.mark.parametrize(("start", "landed", "status"), [
+    ("https://tinh.gov.vn/", "https://dichvucong.tinh.gov.vn/", Status.PASS),
+    ("https://www.tinh.gov.vn/", "https://dichvucong.tinh.gov.vn/dvc", Status.PASS),
+    ("https://tinh.gov.vn/", "https://www.tinh.gov.vn/", Status.PASS),
+    ("https://tinh.gov.vn/", "https://dichvucong.gov.vn/p/home", Status.FAIL),
+    ("https://dichvucong.tinh.gov.vn/", "https://tinh.gov.vn/", Status.FAIL),
+    ("https://tinh.gov.vn/", "https://nottinh.gov.vn/", Status.FAIL),
+])
+def test_a_redirect_within_the_portals_own_domain_is_open_and_elsewhere_closed(start: str, landed: str,
+                                                                              status: Status) -> None:
+    """tinh.gov.vn sending citizens on to dichvucong.tinh.gov.vn (or its SSO host) is the same
+    portal; the national portal, another domain or the parent site is not."""
+    moved = page(start, final_url=landed, redirects=[Hop(url=start, status=301, location=landed)])
+    assert portal_open(make_snapshot(moved, url=start), closure_params()).status == status

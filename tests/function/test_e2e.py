@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 
 from assessor.assess import portal_from_url
-from assessor.report.plain import plain_summary
-from assessor.report.render import write_outputs
-from assessor.scoring import score
 from assessor.checks.registry import run_check
 from assessor.collect import gatherers
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
@@ -21,14 +18,18 @@ from assessor.collect.context import CollectContext
 from assessor.collect.crawl import crawl
 from assessor.collect.functions import gather_functions
 from assessor.collect.login import gather_login
-from assessor.collect.trust import trusted_spki_hashes
 from assessor.collect.run import hosts_to_trust
+from assessor.collect.trust import trusted_spki_hashes
 from assessor.criteria import load_rubric
 from assessor.login_recipe import LoginRecipe
 from assessor.model import Status
+from assessor.report.plain import plain_summary
+from assessor.report.render import write_outputs
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import TEST_PASSWORD, TEST_USERNAME, SamplePortal
+from assessor.scoring import score
 from assessor.snapshot import CollectSettings, Snapshot
+from tests.core.local_site import serve_site
 
 RUBRIC = load_rubric()
 
@@ -206,3 +207,41 @@ def test_a_single_page_app_whose_data_comes_late_is_crawled_once_it_has_rendered
     home = snapshot.pages[0]
     assert "Đang tải" not in home.html and len(home.links) > 10, home.html[-500:]
     assert len(snapshot.pages) == 3
+
+
+PORTAL_ON_A_SUBDOMAIN = {
+    "/": (200, {}, ("<html lang='vi'><head><title>Cổng Dịch vụ công tỉnh</title></head><body><h1>Dịch vụ công</h1>"
+                    "<a href='/thu-tuc'>Thủ tục hành chính</a> <a href='/tra-cuu-ho-so'>Tra cứu hồ sơ</a></body></html>")),
+    "/thu-tuc": (200, {}, "<html><head><title>Thủ tục</title></head><body><h1>Thủ tục hành chính</h1></body></html>"),
+    "/tra-cuu-ho-so": (200, {}, "<html><head><title>Tra cứu</title></head><body><h1>Tra cứu hồ sơ</h1></body></html>"),
+}
+
+
+def test_a_start_page_redirecting_to_the_portals_own_subdomain_is_crawled_and_scored(tmp_path: Path) -> None:
+    """tinh.test sends citizens on to dichvucong.tinh.test: the same portal, crawled, its functions
+    gathered and scored, not reported closed. Both names are mapped to 127.0.0.1, as --resolve does."""
+    with serve_site(PORTAL_ON_A_SUBDOMAIN) as portal_base:
+        portal_port = portal_base.rsplit(":", 1)[1]
+        landing = f"http://dichvucong.tinh.test:{portal_port}/"
+        with serve_site({"/": (301, {"Location": landing}, "")}) as redirect_base:
+            redirect_port = redirect_base.rsplit(":", 1)[1]
+            start = f"http://tinh.test:{redirect_port}/"
+            resolve = {"tinh.test": f"127.0.0.1:{redirect_port}", "dichvucong.tinh.test": f"127.0.0.1:{portal_port}"}
+            snapshot = asyncio.run(crawl_and_gather_functions(start, resolve, tmp_path))
+    assert snapshot.home.final_url == landing
+    assert {page.final_url for page in snapshot.pages} >= {landing + "thu-tuc", landing + "tra-cuu-ho-so"}
+    assert snapshot.functions.links, "the function gatherer skipped the portal as if it were closed"
+    assessment = score(RUBRIC, snapshot)
+    assert assessment.status != "closed" and assessment.grade is not None
+
+
+async def crawl_and_gather_functions(start: str, resolve: dict[str, str], folder: Path) -> Snapshot:
+    gatherers.load_gatherers()
+    settings = CollectSettings(resolve=resolve, max_pages=4)
+    async with BrowserSession(BrowserOptions(executable=find_browser().path, resolve=resolve)) as session:
+        ctx = CollectContext(settings=settings, session=session, folder=folder, rubric=RUBRIC,
+                             deadline=time.monotonic() + 60)
+        snapshot = Snapshot(portal=portal_from_url(start), start_url=start, started_at="2026-01-01T00:00:00Z",
+                            settings=settings, pages=await crawl(start, ctx))
+        await gather_functions(snapshot, ctx)
+    return snapshot
