@@ -176,10 +176,32 @@ def score(
 
 
 def collection_message(snapshot: Snapshot) -> Text | None:
-    """What went wrong while collecting that the reviewer must know to read the scores: an error,
-    or a login recipe that did not log in (the pages behind the login then went unassessed)."""
+    """What went wrong while collecting that the reviewer must know to read the scores: an error;
+    a home page that answered an error status or never finished loading (a portal answering 500
+    everywhere is still graded, and its report would otherwise say only "incomplete"); a login
+    recipe that did not log in (the pages behind the login then went unassessed)."""
     if snapshot.error:
         return Text(vi=snapshot.error, en=snapshot.error)
+    notes = [note for note in (home_page_problem(snapshot), login_problem(snapshot)) if note is not None]
+    if not notes:
+        return None
+    return Text(vi=" ".join(note.vi for note in notes), en=" ".join(note.en for note in notes))
+
+
+def home_page_problem(snapshot: Snapshot) -> Text | None:
+    home = snapshot.home
+    if home is None or home.status is None:
+        return None
+    if home.status >= 400:
+        return Text(vi=f"Trang chủ {home.final_url} trả về lỗi HTTP {home.status}.",
+                    en=f"The home page {home.final_url} answered HTTP {home.status}.")
+    if home.error:
+        return Text(vi=f"Trang chủ {home.final_url} không tải xong: {home.error}.",
+                    en=f"The home page {home.final_url} did not finish loading: {home.error}.")
+    return None
+
+
+def login_problem(snapshot: Snapshot) -> Text | None:
     login = snapshot.functions.login if snapshot.functions else None
     if login is not None and login.attempted and not login.logged_in:
         return Text(vi=f"Không đăng nhập được bằng công thức đăng nhập ({login.error}): "

@@ -95,6 +95,28 @@ def test_unreachable_portal_has_no_grade(tmp_path: Path) -> None:
     assert "ERR_CONNECTION_REFUSED" in result.message.en
 
 
+def test_a_home_page_answering_an_error_is_said_in_the_assessments_message(tmp_path: Path) -> None:
+    """A portal answering 500 everywhere is still graded (its criteria fail or error): the message
+    says why, or the reviewer sees only "incomplete"."""
+    snapshot = make_snapshot(page("https://p.gov.vn/", status=500), url="https://p.gov.vn/")
+    result = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)], snapshot=snapshot)
+    assert result.grade is not None
+    assert result.message.en == "The home page https://p.gov.vn/ answered HTTP 500."
+    assert result.message.vi == "Trang chủ https://p.gov.vn/ trả về lỗi HTTP 500."
+
+
+def test_a_home_page_that_never_finished_loading_is_said_in_the_assessments_message(tmp_path: Path) -> None:
+    stuck = page("https://p.gov.vn/", error="no complete page within 20 s (Timeout 20000ms exceeded.)")
+    result = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)], snapshot=make_snapshot(stuck, url="https://p.gov.vn/"))
+    assert result.message.en == ("The home page https://p.gov.vn/ did not finish loading: "
+                                 "no complete page within 20 s (Timeout 20000ms exceeded.).")
+    assert result.message.vi.startswith("Trang chủ https://p.gov.vn/ không tải xong: no complete page within 20 s")
+
+
+def test_a_home_page_that_loaded_leaves_no_message(tmp_path: Path) -> None:
+    assert assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)]).message is None
+
+
 def test_assessment_json_follows_the_contract(tmp_path: Path) -> None:
     import json
 
