@@ -11,3 +11,5 @@ FINAL_STATS_SUFFIX = "_final_stats.csv"
 # Locust's history of the test, one row a second, and the row for the moment it stopped.
 HISTORY_SUFFIX = "_stats_history.csv"
 FINAL_HISTORY_SUFFIX = "_final_history.csv"
+# The test's elapsed time and why requests failed (JSON), written when Locust quits.
+FINAL_SUMMARY_SUFFIX = "_final_summary.json"

@@ -28,8 +28,7 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV, StatsError, get_readable_percentiles
 
-from assessor.perf import FINAL_HISTORY_SUFFIX, FINAL_STATS_SUFFIX, PLAN_ENV
-from assessor.perf.runner import FINAL_SUMMARY_SUFFIX
+from assessor.perf import FINAL_HISTORY_SUFFIX, FINAL_STATS_SUFFIX, FINAL_SUMMARY_SUFFIX, PLAN_ENV
 
 PLAN = json.loads(os.environ.get(PLAN_ENV) or "{}")
 

@@ -32,7 +32,14 @@ from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LoadError, LoadPageStats, LoadSample, LoadSettings, LoadTestResult
 from assessor.collect.user_agent import USER_AGENT
-from assessor.perf import FINAL_HISTORY_SUFFIX, FINAL_STATS_SUFFIX, HISTORY_SUFFIX, PLAN_ENV, limits
+from assessor.perf import (
+    FINAL_HISTORY_SUFFIX,
+    FINAL_STATS_SUFFIX,
+    FINAL_SUMMARY_SUFFIX,
+    HISTORY_SUFFIX,
+    PLAN_ENV,
+    limits,
+)
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # How often a waiting runner looks whether it has been asked to stop.
@@ -40,9 +47,6 @@ STOP_POLL_S = 0.2
 # A load test works in a temporary folder named after its process: one whose process is gone was
 # abandoned by a `kill -9` (no clean-up code runs) and is removed by the next load test.
 LOAD_FOLDER_PREFIX = "assessor-load-"
-# Beside Locust's `--csv` prefix, written by the locustfile when Locust quits: the test's elapsed
-# time and why requests failed (JSON).
-FINAL_SUMMARY_SUFFIX = "_final_summary.json"
 # Reasons for failed requests kept per page type, the most frequent: a portal's errors can quote
 # the URL or a changing detail, each a reason of its own.
 ERRORS_KEPT_PER_PAGE = 5
