@@ -313,7 +313,8 @@ def doctor(browser: BrowserOption = None) -> None:
         version = asyncio.run(started_version(choice.path))
         table.add_row("browser", f"{choice.path} (from {choice.source}); starts: version {version}")
     except (BrowserNotFound, BrowserStartError) as exc:
-        table.add_row("browser", Text(str(exc), style="red"))
+        # What happened; a browser that would not start without the advice to run doctor.
+        table.add_row("browser", Text(exc.what if isinstance(exc, BrowserStartError) else str(exc), style="red"))
         problems += 1
     try:
         from assessor.collect.axe import axe_source_path

@@ -61,7 +61,13 @@ class BrowserNotFound(RuntimeError):
 
 
 class BrowserStartError(RuntimeError):
-    """The browser is there but would not start (or answer); the message is one line for the user."""
+    """The browser is there but would not start (or answer); the message is one line for the user:
+    what happened (`what`, all that `assessor doctor` shows) and what to do about it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}; check the browser with 'assessor doctor', or choose another with --browser or "
+                         f"{BROWSER_ENV}")
+        self.what = what
 
 
 def why_it_did_not_start(playwright_message: str) -> str:
@@ -96,6 +102,8 @@ def playwright_browser_path() -> str | None:
 
 def find_browser(explicit: str | None = None, *, look_for_playwright: bool = True) -> BrowserChoice:
     if explicit:
+        if Path(explicit).is_dir():
+            raise BrowserNotFound(f"--browser {explicit} is a folder, not the browser's program")
         if not Path(explicit).is_file():
             raise BrowserNotFound(f"browser path given does not exist: {explicit}")
         return BrowserChoice(explicit, "setting")
@@ -162,10 +170,7 @@ class BrowserSession:
             self._playwright = None
             which = (f"the remote browser {self.options.remote_endpoint}" if self.options.remote_endpoint
                      else f"the browser {self.options.executable}")
-            raise BrowserStartError(
-                f"{which} did not start: {why_it_did_not_start(str(exc))}; check the browser with "
-                f"'assessor doctor', or choose another with --browser or {BROWSER_ENV}"
-            ) from None
+            raise BrowserStartError(f"{which} did not start: {why_it_did_not_start(str(exc))}") from None
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

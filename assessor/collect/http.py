@@ -50,6 +50,8 @@ def tls_context(ca_bundle: Path | None) -> ssl.SSLContext:
 def ca_bundle_problem(ca_bundle: Path) -> str | None:
     """Why a certificate-authority file cannot be trusted as given, or None: said before any work,
     not as a failure half-way through an assessment."""
+    if ca_bundle.is_dir():
+        return "a folder, not a file"
     if not ca_bundle.is_file():
         return "file not found"
     try:

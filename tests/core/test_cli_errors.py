@@ -242,7 +242,17 @@ def test_a_browser_that_does_not_start_is_one_line_with_its_own_words(tmp_path: 
 def test_doctor_says_a_browser_that_does_not_start(tmp_path: Path) -> None:
     result = run_cli("doctor", "--browser", str(broken_browser(tmp_path)), cwd=tmp_path)
     assert result.returncode == 2
-    assert "error while loading shared libraries: libnss3.so (exit code 127)" in table_text(result.stdout)
+    shown = table_text(result.stdout)
+    assert "error while loading shared libraries: libnss3.so (exit code 127)" in shown
+    assert "assessor doctor" not in shown, "doctor told its reader to run doctor"
+
+
+def test_a_folder_given_as_the_browser_or_the_ca_bundle_is_said_to_be_a_folder(tmp_path: Path) -> None:
+    """Both said the folder did not exist."""
+    assert_clean_error(run_cli("run", "https://127.0.0.1:9/", "--browser", str(tmp_path), cwd=tmp_path), 2,
+                       f"--browser {tmp_path} is a folder, not the browser's program")
+    assert_clean_error(run_cli("run", "https://127.0.0.1:9/", "--ca-bundle", str(tmp_path), cwd=tmp_path), 2,
+                       f"--ca-bundle {tmp_path}: a folder, not a file")
 
 
 @pytest.mark.parametrize(("command", "switch"), [(["run"], "--no-progress"), (["campaign", "run"], "--resume"),
