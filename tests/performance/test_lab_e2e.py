@@ -9,8 +9,8 @@ import asyncio
 import statistics
 import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -188,8 +188,8 @@ def test_a_page_too_slow_to_load_is_cut_and_scored_as_slow(tmp_path: Path) -> No
     assert "stopped before the page finished loading" in notes and "home/tall at 5.00 s" in notes
 
 
-class HangingImagePage(BaseHTTPRequestHandler):
-    """A page with a large heading and one image whose response never completes: `/?size=W,H`."""
+class PagesWithAnImageThatNeverAnswers(BaseHTTPRequestHandler):
+    """`/image` starts a picture whose response never completes; each page is `page_html(path)`."""
 
     def do_GET(self) -> None:
         if self.path.startswith("/image"):
@@ -201,33 +201,48 @@ class HangingImagePage(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(15)  # the rest never comes within the run
             return
-        width, height = self.path.split("size=")[1].split(",")
-        body = (f"<!doctype html><title>t</title><h1 style='font-size:64px'>Cổng Dịch vụ công tỉnh</h1>"
-                f"<img src='/image' width='{width}' height='{height}' alt=''>").encode()
+        body = self.page_html(self.path).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
+    def page_html(self, path: str) -> str:
+        raise NotImplementedError
+
     def log_message(self, *args: object) -> None:
         pass
+
+
+@contextmanager
+def served(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` served on 127.0.0.1 for the block; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+class HangingImagePage(PagesWithAnImageThatNeverAnswers):
+    """A page with a large heading and one image whose response never completes: `/?size=W,H`."""
+
+    def page_html(self, path: str) -> str:
+        width, height = path.split("size=")[1].split(",")
+        return (f"<!doctype html><title>t</title><h1 style='font-size:64px'>Cổng Dịch vụ công tỉnh</h1>"
+                f"<img src='/image' width='{width}' height='{height}' alt=''>")
 
 
 def test_only_a_pending_image_larger_than_the_largest_paint_keeps_lcp_open(tmp_path: Path) -> None:
     """A slow badge smaller than the heading already painted leaves LCP as seen; a slow picture
     larger than it makes LCP and Speed Index count as the time the run stopped."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HangingImagePage)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     settings = LabSettings(runs=1, form_factors=[DESKTOP], max_load_ms=2000)
-    try:
-        with SamplePortal(resolve_profile("good")) as portal:
-            result = asyncio.run(measure_targets(portal, {"home": base + "?size=16,16", "search": base + "?size=1000,600"},
-                                                 settings, tmp_path))
-    finally:
-        server.shutdown()
+    with served(HangingImagePage) as base, SamplePortal(resolve_profile("good")) as portal:
+        result = asyncio.run(measure_targets(portal, {"home": base + "?size=16,16", "search": base + "?size=1000,600"},
+                                             settings, tmp_path))
     (badge,), (picture,) = ([as_scored(run) for run in lab_page.runs] for lab_page in result.pages)
     for run in (badge, picture):
         assert run.error is None and run.load_cut_at_ms == 2000 and run.load_ms >= 2000
@@ -249,53 +264,29 @@ def test_the_slow_profile_s_long_task_always_comes_after_the_first_paint(tmp_pat
     assert max(run.fcp_ms for run in runs) < min(run.fcp_ms for run in runs) + 500, runs
 
 
-class HomeWithAnImageThatNeverAnswers(BaseHTTPRequestHandler):
+class HomeWithAnImageThatNeverAnswers(PagesWithAnImageThatNeverAnswers):
     """`/`: a heading and a picture whose response never completes; `/b`: a plain page."""
 
-    def do_GET(self) -> None:
-        if self.path == "/image":
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", "100000")
-            self.end_headers()
-            self.wfile.write(b"\x89PNG\r\n\x1a\n")
-            self.wfile.flush()
-            time.sleep(15)  # the rest never comes within the run
-            return
-        body = ("<!doctype html><title>t</title><h1>Cổng Dịch vụ công</h1>"
-                + ("<img src='/image' width='1000' height='600' alt=''><a href='/b'>b</a>" if self.path == "/" else "")
-                ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def page_html(self, path: str) -> str:
+        return ("<!doctype html><title>t</title><h1>Cổng Dịch vụ công</h1>"
+                + ("<img src='/image' width='1000' height='600' alt=''><a href='/b'>b</a>" if path == "/" else ""))
 
 
 def test_a_home_page_that_never_finishes_loading_is_measured_as_home_and_scored_as_slow(tmp_path: Path) -> None:
     """The crawl recorded the home page without its load event; the lab measures that page, not
     the next one that loaded, cuts it at the rubric's `max_load_ms` (10 s), and it scores as slow."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HomeWithAnImageThatNeverAnswers)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    snapshot = make_snapshot(page(base, "<h1>Cổng Dịch vụ công</h1><img src='/image'><a href='/b'>b</a>",
-                                  error="no complete page within 20 s (Timeout 20000ms exceeded.)"),
-                             page(base + "b", depth=1, found_on=base), url=base)
     settings = LabSettings(runs=1, form_factors=[DESKTOP])
 
-    async def lab() -> LabResult:
+    async def lab(snapshot: Snapshot) -> LabResult:
         async with BrowserSession(BrowserOptions(executable=find_browser().path)) as session:
             ctx = CollectContext(settings=CollectSettings(), session=session, folder=tmp_path, rubric=load_rubric())
             return await run_lab(snapshot, ctx, settings)
 
-    try:
-        snapshot.performance = PerformanceFacts(lab=asyncio.run(lab()))
-    finally:
-        server.shutdown()
+    with served(HomeWithAnImageThatNeverAnswers) as base:
+        snapshot = make_snapshot(page(base, "<h1>Cổng Dịch vụ công</h1><img src='/image'><a href='/b'>b</a>",
+                                      error="no complete page within 20 s (Timeout 20000ms exceeded.)"),
+                                 page(base + "b", depth=1, found_on=base), url=base)
+        snapshot.performance = PerformanceFacts(lab=asyncio.run(lab(snapshot)))
     (home,) = snapshot.performance.lab.pages
     assert (home.kind, home.url) == ("home", base)
     (run,) = map(as_scored, home.runs)
