@@ -316,7 +316,12 @@ async def run_campaign(
                 progress.failed += 1
             on_change(progress)
 
-    await asyncio.gather(*(one(entry) for entry in pending))
+    # A TaskGroup, not gather: stopped (Ctrl-C), gather returns as soon as one portal waiting for
+    # its turn is cancelled, while the running ones are still taking their workers down; the loop
+    # then closed under them and asyncio said "Loop ... that handles pid N is closed".
+    async with asyncio.TaskGroup() as portals_at_once:
+        for entry in pending:
+            portals_at_once.create_task(one(entry))
     store.mark_finished(campaign)
     return progress
 
