@@ -139,7 +139,7 @@ def parse_rubric(text: str, path: Path | str) -> Rubric:
         raise CriteriaError(f"{path}:{where} not valid YAML: {exc.problem}") from None
     if document.repeated_keys:  # PyYAML keeps the last value: points no one meant, without a word
         key = document.repeated_keys[0]
-        raise CriteriaError(f"{path}: line {key.line}: key '{key.path[-1]}' given twice (first on line {key.first_line})")
+        raise CriteriaError(f"{path}: line {key.line}: {key.said}")
     data = document.data
     if not isinstance(data, dict):
         raise CriteriaError(f"{path}: expected a mapping at the top of the criteria file")

@@ -117,7 +117,7 @@ def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Co
         raise ReviewError(f"{path}:{exc.line or 1}: not valid YAML: {exc.problem}") from None
     if document.repeated_keys:
         key = document.repeated_keys[0]
-        raise ReviewError(f"{path}:{key.line}: key '{key.path[-1]}' given twice (first on line {key.first_line})")
+        raise ReviewError(f"{path}:{key.line}: {key.said}")
     data, root = document.data, document.root
     if root is None or not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
         raise ReviewError(f"{path}:1: expected a mapping with a 'reviews:' list")

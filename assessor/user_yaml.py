@@ -34,6 +34,11 @@ class RepeatedKey:
     line: int
     first_line: int
 
+    @property
+    def said(self) -> str:
+        """`key 'points' given twice (first on line 7)`, to follow the file and line it is at."""
+        return f"key '{self.path[-1]}' given twice (first on line {self.first_line})"
+
 
 @dataclass(frozen=True)
 class UserYaml:
