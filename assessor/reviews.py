@@ -109,7 +109,10 @@ def _read_text(path: Path) -> str:
         raise ReviewError(f"{exc}{hint}") from None
 
 
-def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Collection[str] | None) -> None:
+def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Collection[str] | None,
+               run_portal: str | None = None) -> None:
+    """The reviews of one YAML file. For one run (`run_portal`), a file without `portal:` reviews
+    that portal, and one naming another is an error; in a campaign, the file's name names it."""
     text = _read_text(path)
     try:
         document = read_yaml(text)
@@ -122,9 +125,13 @@ def _load_yaml(path: Path, rubric: Rubric, reviews: CampaignReviews, portals: Co
     if root is None or not isinstance(data, dict) or not isinstance(data.get("reviews"), list):
         raise ReviewError(f"{path}:1: expected a mapping with a 'reviews:' list")
     _refuse_unknown_keys(path, root, data, YAML_FILE_KEYS)
+    named = data.get("portal")
+    if run_portal is not None and named is not None and str(named) != run_portal:
+        raise ReviewError(f"{path}:{yaml_line(root, ('portal',))}: it reviews portal '{named}'; this run's portal "
+                          f"id is {run_portal} (--id)")
     # Without `portal:`, the file's name names it; portal ids are lower case, file names saved on
     # Windows often are not (Quang-Tri.yml).
-    portal_id = str(data.get("portal") or path.stem.lower())
+    portal_id = str(named or run_portal or path.stem.lower())
     for index, row in enumerate(data["reviews"]):
         where = f"{path}:{yaml_line(root, ('reviews', index))}"
         if not isinstance(row, dict):
@@ -227,15 +234,11 @@ def reviews_for_portal(path: Path | str, rubric: Rubric, portal_id: str) -> dict
     otherwise the file must review this portal (a file for another portal, or one reviewing
     others only, is a mistaken id or file, not "no reviews")."""
     path = Path(path)
+    if path.is_file() and path.suffix.lower() not in (".csv", *WORKBOOK_SUFFIXES):
+        one_file: CampaignReviews = {}
+        _load_yaml(path, rubric, one_file, None, run_portal=portal_id)
+        return one_file.get(portal_id, {})
     reviews = load_reviews(path, rubric)
-    if path.is_file() and path.suffix.lower() != ".csv":
-        document = read_yaml(_read_text(path))
-        named = document.data.get("portal") if isinstance(document.data, dict) else None
-        if named is None:
-            return next(iter(reviews.values()), {})
-        if str(named) != portal_id:
-            raise ReviewError(f"{path}:{yaml_line(document.root, ('portal',))}: it reviews portal '{named}'; this "
-                              f"run's portal id is {portal_id} (--id)")
     if portal_id not in reviews:
         raise ReviewError(f"{path} holds no review of portal '{portal_id}' (it reviews {', '.join(sorted(reviews))}); "
                           f"this run's portal id is {portal_id} (--id)")
