@@ -134,10 +134,12 @@ def campaign_portal_ids(store: Store, campaign: CampaignRow, held: Collection[st
     """A campaign's portals: those its list names, then those it holds results for (`held`, read
     from the store when not given) that the list no longer names, which its report holds too."""
     held = {row.portal_id for row in store.results(campaign)} if held is None else set(held)
-    try:
-        listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
-    except PortalsError:
-        listed = []  # the list has moved or changed since: the stored results still say which portals
+    listed = campaign.portal_ids
+    if listed is None:  # stored before campaigns kept their portals: their list, if it is still there
+        try:
+            listed = [entry.id for entry in load_portals(campaign.portals_file).portals]
+        except PortalsError:
+            listed = []  # the list has moved or changed since: the stored results still say which portals
     return listed + sorted(held - set(listed))
 
 
@@ -159,7 +161,6 @@ RESULT_OPTIONS = {
     "time_budget_s": ("time_budget", "--time-budget"),
     "page_timeout_s": ("page_timeout", "--page-timeout"),
     "per_host_concurrency": ("per_host", "--per-host"),
-    "portal_timeout_s": ("portal_timeout", "--portal-timeout"),
     "lang": ("lang", "--lang"),
     "user_agent": ("user_agent", "--user-agent"),
 }
@@ -190,8 +191,11 @@ def continued_settings_or_exit(
 ) -> tuple[CampaignOptions, str | None, Path]:
     """The options, criteria file and --out folder the campaign started with. Mixing settings
     within one campaign would rank portals assessed differently, so a value given again must agree;
-    how many portals run at once may change."""
-    kept = CampaignOptions.model_validate({**campaign.options, "concurrency": asked.concurrency})
+    how many portals run at once, and the time a portal may take in all, may change."""
+    # How many portals run at once, and how long one may run before it is stopped, decide no score.
+    anew = {"concurrency": asked.concurrency,
+            **({"portal_timeout_s": asked.portal_timeout_s} if "portal_timeout" in given else {})}
+    kept = CampaignOptions.model_validate({**campaign.options, **anew})
     conflicts = [f"{flag} {_shown(getattr(kept, field))}" for field, (param, flag) in RESULT_OPTIONS.items()
                  if param in given and getattr(asked, field) != getattr(kept, field)]
     if "criteria" in given and (criteria is None or str(criteria.resolve()) != campaign.criteria_file):
@@ -234,7 +238,6 @@ def note_another_list(store: Store, campaign: CampaignRow, portals_file: Path, p
         error_console.print(f"note: {len(left_out)} portal{'s' if len(left_out) > 1 else ''} assessed before and "
                             f"not in this list {'stay' if len(left_out) > 1 else 'stays'} in the campaign: "
                             f"{', '.join(left_out)}", highlight=False, soft_wrap=True)
-    store.move_to_list(campaign, str(portals_file.resolve()))
 
 
 def note_rescored_reviews(portal_ids: list[str], reviews_file: str | None) -> None:
@@ -370,9 +373,12 @@ def campaign_run(
                 str((out / name).resolve()),
                 criteria_file,
                 options.model_dump(exclude={"browser_path"}),
+                [entry.id for entry in portals.portals],
             )
         else:
             note_another_list(store, campaign, portals_file, portals)
+            # Also when the same list has changed: `status` shows what the campaign now goes on with.
+            store.follow_list(campaign, str(portals_file.resolve()), [entry.id for entry in portals.portals])
             if options.rubric_fingerprint is None:  # stored before rubrics were fingerprinted: from now on
                 store.scored_with(campaign, campaign.criteria_file, rubric.fingerprint, options.reviews_file)
             note_rescored_reviews(rescored_or_exit(lambda: rescore_changed_reviews(
@@ -395,6 +401,16 @@ def campaign_run(
             highlight=False,
         )
         console.print(f"report: {paths['html']}", highlight=False, soft_wrap=True)
+        failed = [row.portal_id for row in store.results(campaign) if row.outcome == "failed"]
+    if failed:  # the report holds the rest, but a script must not take the campaign for complete
+        raise fail(failed_portals_said(name, failed), code=1)
+
+
+def failed_portals_said(name: str, failed: list[str]) -> str:
+    named = ", ".join(failed[:10]) + (", ..." if len(failed) > 10 else "")
+    several = len(failed) > 1
+    return (f"{len(failed)} portal{'s' if several else ''} failed ({named}): `campaign status {name}` says why; "
+            f"run the campaign again with --resume --retry-failed to assess {'them' if several else 'it'} again")
 
 
 @campaign_app.command("status")

@@ -60,10 +60,16 @@ class CampaignRow(Base):
     criteria_file: Mapped[str | None] = mapped_column(Text, nullable=True)
     out_dir: Mapped[str] = mapped_column(Text)
     options_json: Mapped[str] = mapped_column(Text)
+    # The ids its list named when it last ran (JSON); None for a campaign stored before they were kept.
+    portal_ids_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     @property
     def options(self) -> dict[str, Any]:
         return json.loads(self.options_json)
+
+    @property
+    def portal_ids(self) -> list[str] | None:
+        return json.loads(self.portal_ids_json) if self.portal_ids_json is not None else None
 
 
 class ResultRow(Base):
@@ -137,8 +143,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+def migrate(engine: Engine, to: str = "head") -> None:
+    """Bring the schema to the newest migration (or to revision `to`)."""
     from alembic import command
     from alembic.config import Config
 
@@ -147,7 +153,7 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         lock_for_migration(connection)
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, to)
 
 
 # Assessor's own number for PostgreSQL's advisory locks (any number; these are named by numbers):
@@ -194,7 +200,8 @@ class Store:
 
     # campaigns
     def create_campaign(
-        self, name: str, portals_file: str, out_dir: str, criteria_file: str | None, options: dict[str, Any]
+        self, name: str, portals_file: str, out_dir: str, criteria_file: str | None, options: dict[str, Any],
+        portal_ids: list[str] | None = None,
     ) -> CampaignRow:
         with self.session() as session, session.begin():
             row = CampaignRow(
@@ -204,6 +211,7 @@ class Store:
                 criteria_file=criteria_file,
                 out_dir=out_dir,
                 options_json=json.dumps(options, sort_keys=True),
+                portal_ids_json=None if portal_ids is None else json.dumps(portal_ids),
             )
             session.add(row)
         return row
@@ -248,11 +256,14 @@ class Store:
         with self.session() as session, session.begin():
             session.get(CampaignRow, campaign.id).finished_at = _now()
 
-    def move_to_list(self, campaign: CampaignRow, portals_file: str) -> None:
-        """The campaign goes on with the portals of another list."""
+    def follow_list(self, campaign: CampaignRow, portals_file: str, portal_ids: list[str]) -> None:
+        """The campaign goes on with these portals, of this list (another list, or the same one
+        changed since)."""
+        portal_ids_json = json.dumps(portal_ids)
         with self.session() as session, session.begin():
-            session.get(CampaignRow, campaign.id).portals_file = portals_file
-        campaign.portals_file = portals_file
+            row = session.get(CampaignRow, campaign.id)
+            row.portals_file, row.portal_ids_json = portals_file, portal_ids_json
+        campaign.portals_file, campaign.portal_ids_json = portals_file, portal_ids_json
 
     def scored_with(self, campaign: CampaignRow, criteria_file: str | None, rubric_fingerprint: str,
                     reviews_file: str | None, lang: str | None = None) -> None:

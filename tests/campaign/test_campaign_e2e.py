@@ -272,6 +272,12 @@ def test_sigterm_stops_a_campaign_like_ctrl_c_and_a_background_campaign_says_how
     with open_store(db) as store:
         assert [attempt.outcome for attempt in store.attempts(store.campaign("term"))
                 if attempt.outcome is not None] == [], "no portal is recorded as failed for being stopped"
+    # The campaign remembers its portals: with its list moved away, those still to do are still shown.
+    portals.rename(tmp_path / "moved.yaml")
+    status = assessor("campaign", "status", "term", "--db", db)
+    pending = 2 - len(stored_ids(db, "term"))
+    assert f"{pending} pending of 2; not finished" in status.stdout
+    assert "good" in status.stdout and "ladder-1" in status.stdout
 
 
 def generating_load(pid: str, within_s: float = 120) -> bool:

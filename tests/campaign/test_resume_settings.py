@@ -223,7 +223,8 @@ def test_a_campaign_stored_before_rubrics_were_fingerprinted_is_given_its_finger
                                                             url="https://127.0.0.1:9/"),
                           datetime.now(UTC), error="timed out after 210 s")
     result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # its failed portal, not retried, is still failed
+    assert "error: 1 portal failed (closed-a)" in result.stderr
     with open_store(tmp_path / "s.sqlite3", create=False) as store:
         assert store.campaign("q4").options["rubric_fingerprint"] == load_rubric().fingerprint
 
@@ -317,3 +318,30 @@ def test_a_rescore_that_cannot_read_a_portal_s_snapshot_is_refused_and_changes_n
         campaign = store.campaign("q4")
         assert campaign.criteria_file is None
         assert {row.assessment.criteria.version for row in store.results(campaign)} == {"2024.1"}
+
+
+def test_a_resumed_campaign_may_give_its_portals_more_time_and_keeps_its_own_when_left_out(tmp_path: Path) -> None:
+    """--portal-timeout only stops a portal that overran: it decides no score, so portals that
+    timed out may be retried with more time; left out, the campaign's own applies."""
+    (tmp_path / "portals.yaml").write_text(FIRST, encoding="utf-8")
+    store_campaign(tmp_path, CampaignOptions(portal_timeout_s=45))
+    resumed = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--resume",
+                       "--retry-failed", "--portal-timeout", "300", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert stored_ids(tmp_path) == ["closed-a"]
+    with open_store(tmp_path / "s.sqlite3") as store:
+        assert store.campaign("q4").options["portal_timeout_s"] == 45
+
+
+def test_a_campaign_with_portals_that_failed_exits_1_naming_them_and_how_to_retry(tmp_path: Path) -> None:
+    """Its report is written, but a script must not take the campaign for complete: here the
+    sample portal, slower to assess than the 10 s allowed, fails; the unreachable one is a result."""
+    (tmp_path / "portals.yaml").write_text(
+        FIRST + "  - {id: slow, name: Cổng chậm, kind: ministry, url: \"sample:slow\"}\n", encoding="utf-8")
+    result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--out", "out",
+                      "--portal-timeout", "10", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "1 assessed, 1 failed, 0 kept from before" in result.stdout
+    assert (tmp_path / "out" / "q4" / "index.html").is_file()
+    assert "error: 1 portal failed (slow): `campaign status q4` says why; run the campaign again with --resume " \
+           "--retry-failed to assess it again" in " ".join(result.stderr.split())

@@ -42,7 +42,7 @@ def test_opening_migrates_to_head_and_reopening_keeps_the_data(db_url: str) -> N
         store.save_result(campaign, HANOI, datetime.now(UTC), assessment=assessment(81.5, "B"), snapshot_dir="/s")
     with open_store(db_url) as store:
         with store.engine.connect() as connection:
-            assert connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+            assert connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
         campaign = store.campaign("2026-Q3")
         assert campaign.options == {"concurrency": 2}
         (row,) = store.results(campaign)
@@ -348,3 +348,35 @@ def test_report_and_rescore_write_in_the_campaign_s_language_unless_told_otherwi
     assert written_in("report") == "vi"
     with open_store(db, create=False) as store:
         assert store.campaign("c").options["lang"] == "vi"
+
+
+def test_a_store_made_before_campaigns_kept_their_portals_is_upgraded_keeping_its_campaigns(
+        db_url: str, tmp_path: Path) -> None:
+    """Such a campaign's portals are read from its list, as they were then; a new campaign keeps
+    its own, and a resumed one those of the list it goes on with."""
+    from sqlalchemy import create_engine
+
+    from assessor.cli_campaign import campaign_portal_ids
+    from assessor.store import database_url, migrate
+
+    engine = create_engine(database_url(db_url))
+    migrate(engine, to="0001")
+    listed = tmp_path / "portals.yaml"
+    listed.write_text(closed_portal_list("closed-1", "closed-2"), encoding="utf-8")
+    with engine.begin() as connection:
+        connection.execute(text("insert into campaigns (name, created_at, portals_file, out_dir, options_json) "
+                                "values ('old', :at, :file, '/tmp/r', '{}')"),
+                           {"at": datetime(2026, 10, 1, tzinfo=UTC), "file": str(listed)})
+    engine.dispose()
+    with open_store(db_url) as store:
+        old = store.campaign("old")
+        assert old.portal_ids is None
+        assert campaign_portal_ids(store, old) == ["closed-1", "closed-2"]
+        new = store.create_campaign("new", str(listed), "/tmp/n", None, {}, portal_ids=["b", "a"])
+        store.follow_list(old, "/elsewhere.yaml", ["c"])
+    listed.unlink()
+    with open_store(db_url) as store:
+        assert campaign_portal_ids(store, store.campaign("new")) == ["b", "a"]
+        old = store.campaign("old")
+        assert (old.portals_file, old.portal_ids, campaign_portal_ids(store, old)) == ("/elsewhere.yaml", ["c"], ["c"])
+    assert new.portal_ids == ["b", "a"]
