@@ -7,8 +7,9 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Generic, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
+import httpx
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, Field
 
@@ -180,3 +181,19 @@ def same_portal(url: str, start_url: str) -> bool:
     except ValueError:
         return host == start or host.endswith("." + start)
     return host == start
+
+
+def canonical_url(url: str) -> str:
+    """A URL as the browser sends it, without its fragment: scheme and host in lower case, the
+    default port left out, an empty path made `/`, and what a URL may not hold as it is (Vietnamese
+    letters, spaces, quotes) percent-encoded. `/tra-cứu?q=hồ sơ`, written so in a portal list, and
+    `/tra-c%E1%BB%A9u?q=h%E1%BB%93%20s%C6%A1`, a link's href, are then one page. (httpx encodes as
+    the URL standard does, and as Chromium does.)"""
+    without_fragment = urldefrag(url)[0]
+    try:
+        parsed = httpx.URL(without_fragment)
+    except (httpx.InvalidURL, ValueError):
+        return without_fragment  # not a URL a browser would load either: compared as it is
+    if parsed.is_absolute_url and parsed.host and not urlsplit(without_fragment).path:
+        parsed = parsed.copy_with(path="/")  # `https://h` is `https://h/`, as the browser asks for it
+    return str(parsed)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import ReadOncePerPage, fold, soup_of
+from assessor.checks.common import ReadOncePerPage, canonical_url, fold, soup_of
 
 FIELD_TAGS = ("input", "select", "textarea")
 UNFILLABLE_TYPES = ("hidden", "submit", "button", "reset", "image")
@@ -53,7 +53,8 @@ class Entry:
 
 
 def normalise_url(url: str) -> str:
-    return urldefrag(url)[0].rstrip("/") or url
+    """For telling pages apart: as the browser sends it, a trailing `/` aside."""
+    return canonical_url(url).rstrip("/") or url
 
 
 def element_selector(tag: Tag) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import same_portal
+from assessor.checks.common import canonical_url, same_portal
 from assessor.collect.context import CollectContext
 from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.page_visit import Tab, first_line
@@ -33,7 +33,7 @@ class QueuedPage:
 
 
 def normalise(url: str) -> str:
-    return urldefrag(url)[0]
+    return canonical_url(url)
 
 
 def same_site(url: str, origin: str) -> bool:
@@ -78,9 +78,9 @@ async def crawl(
         origin = home.final_url
         seen = {normalise(start_url), normalise(home.final_url)}
         queue: list[QueuedPage] = []
-        for url in extra_urls or []:
-            if normalise(url) not in seen:
-                seen.add(normalise(url))
+        for url in map(normalise, extra_urls or []):
+            if url not in seen:
+                seen.add(url)
                 queue.append(QueuedPage(url, 1, None, ""))
         enqueue_links(home, origin, seen, queue, settings.max_depth)
         first = {normalise(url) for url in wanted(home)} if wanted else set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -46,9 +47,46 @@ async def collect(
     remote_browser: str | None = None,
 ) -> Snapshot:
     """Collect one portal into a snapshot saved under `folder`. Never raises for a bad portal:
-    an unreachable one yields a snapshot with reachable=False and the reason."""
+    an unreachable one yields a snapshot with reachable=False and the reason.
+
+    The snapshot is collected beside `folder` and takes its place once finished: a run stopped
+    midway (Ctrl-C, SIGTERM, a campaign's time limit) leaves the last finished run's as it was,
+    not half overwritten, and no file of an older run stays in the new one."""
+    work = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)  # left by a run that was killed
+    work.mkdir(parents=True)
+    try:
+        snapshot = await collect_into(work, portal, settings, rubric, browser_path, ca_bundle, progress,
+                                      remote_browser)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    replace_folder(folder, work)
+    snapshot.folder = folder
+    return snapshot
+
+
+def replace_folder(folder: Path, new: Path) -> None:
+    """`new` becomes `folder`, and the old `folder` goes."""
+    retired = folder.with_name(folder.name + ".old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if folder.exists():
+        folder.rename(retired)
+    new.rename(folder)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+async def collect_into(
+    folder: Path,
+    portal: PortalRef,
+    settings: CollectSettings,
+    rubric: Rubric,
+    browser_path: str,
+    ca_bundle: Path | None,
+    progress: Callable[[str], None],
+    remote_browser: str | None,
+) -> Snapshot:
     load_gatherers()
-    folder.mkdir(parents=True, exist_ok=True)
     snapshot = Snapshot(portal=portal, start_url=portal.url, started_at=datetime.now(UTC), settings=settings)
     trusted = trusted_spki_hashes(hosts_to_trust(portal.url, settings.resolve), ca_bundle) if ca_bundle else []
     options = BrowserOptions(

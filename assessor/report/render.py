@@ -38,9 +38,11 @@ def write_outputs(
 ) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for name in formats:
-        file_name, renderer = FORMATS[name]
+    for name, (file_name, renderer) in FORMATS.items():
         path = folder / file_name
-        path.write_text(renderer(assessment, snapshot, rubric, lang), encoding="utf-8")
-        written[name] = path
+        if name in formats:
+            path.write_text(renderer(assessment, snapshot, rubric, lang), encoding="utf-8")
+            written[name] = path
+        else:
+            path.unlink(missing_ok=True)  # an older run's: the folder's reports are all of this one
     return written

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assessor.artifacts.page import PageArtifact
+from assessor.checks.function_find import normalise_url
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import QueuedPage, crawl, normalise, section, take_most_diverse
@@ -18,7 +19,7 @@ from assessor.collect.run import run_stage
 from assessor.criteria import load_rubric
 from assessor.model import PortalRef
 from assessor.snapshot import CollectSettings, Snapshot
-from tests.core.local_site import serve_site
+from tests.core.local_site import Routes, serve_site
 
 NEWS = "".join(f'<a href="/tin-tuc/{n}">Tin {n}</a> ' for n in range(1, 6))
 HOME = f"""<!DOCTYPE html><html lang="vi"><head><title>Cổng thử</title></head><body>
@@ -35,16 +36,17 @@ ROUTES = {
 }
 
 
-def crawl_site(tmp_path: Path, max_pages: int, use_entries: bool) -> list[PageArtifact]:
+def crawl_site(tmp_path: Path, max_pages: int, use_entries: bool, routes: Routes = ROUTES,
+               extra_paths: tuple[str, ...] = ()) -> list[PageArtifact]:
     async def run(base: str) -> list[PageArtifact]:
         settings = CollectSettings(max_pages=max_pages, max_depth=2, time_budget_s=60, page_timeout_s=10,
                                    per_host_concurrency=1)
         async with BrowserSession(BrowserOptions(executable=find_browser().path)) as session:
             ctx = CollectContext(settings=settings, session=session, folder=tmp_path, rubric=load_rubric())
             wanted = (lambda home: entry_targets(home, ctx)) if use_entries else None
-            return await crawl(base + "/", ctx, wanted=wanted)
+            return await crawl(base + "/", ctx, [base + path for path in extra_paths], wanted=wanted)
 
-    with serve_site(ROUTES) as base:
+    with serve_site(routes) as base:
         pages = asyncio.run(run(base))
     return pages
 
@@ -67,6 +69,27 @@ def test_without_entries_the_budget_samples_sections(tmp_path: Path) -> None:
 def test_a_request_sent_shortly_after_load_is_recorded(tmp_path: Path) -> None:
     home = crawl_site(tmp_path, 1, use_entries=False)[0]
     assert any(request.url.endswith("/muon") for request in home.requests)
+
+
+def test_a_page_given_raw_and_linked_percent_encoded_is_visited_once(tmp_path: Path) -> None:
+    """The portal list may name a page as it is read (`/tra-cứu?q="hồ sơ"`); the browser gives a
+    link to it percent-encoded, as it sends it."""
+    encoded = "/tra-c%E1%BB%A9u?q=%22h%E1%BB%93%20s%C6%A1%22"
+    routes: Routes = {
+        "/": (200, {}, '<html><title>Cổng</title><a href="/tra-cứu?q=&quot;hồ sơ&quot;">Tra cứu</a></html>'),
+        encoded: (200, {}, "<html><title>Tra cứu</title></html>"),
+    }
+    pages = crawl_site(tmp_path, 5, use_entries=False, routes=routes, extra_paths=('/tra-cứu?q="hồ sơ"',))
+    assert [(paths([page])[0], page.status) for page in pages] == [("/", 200), (encoded, 200)]
+
+
+def test_urls_are_compared_as_the_browser_sends_them() -> None:
+    assert normalise("https://A.gov.vn:443/tra-cứu?q=hồ sơ#top") == "https://a.gov.vn/tra-c%E1%BB%A9u?q=h%E1%BB%93%20s%C6%A1"
+    assert normalise('http://h:8080/p?x="><script>') == normalise("http://h:8080/p?x=%22%3E%3Cscript%3E")
+    assert normalise("https://h") == "https://h/"
+    assert normalise("https://h/a%2Fb") != normalise("https://h/a/b")
+    # The function checks take a link from the page's HTML as written; the crawl as the browser gave it.
+    assert normalise_url('http://h/p/?x="><script>#a') == normalise_url("http://h/p/?x=%22%3E%3Cscript%3E")
 
 
 def test_queue_order_wanted_then_least_visited_section_then_depth() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from assessor.assess import portal_from_url
 from assessor.collect.context import CollectContext
 from assessor.collect.load_test import load_test
 from assessor.criteria import load_rubric
@@ -135,9 +136,15 @@ def test_sigterm_stops_assessor_load_while_it_looks_for_the_key_pages(tmp_path: 
     assert "Traceback" not in stderr
 
 
-def test_sigterm_stops_assessor_run_during_its_load_test(tmp_path: Path) -> None:
+def test_sigterm_stops_assessor_run_during_its_load_test_and_leaves_the_last_run_as_it_was(tmp_path: Path) -> None:
     page_html = "<html lang='vi'><head><title>Cổng thử</title></head><body><h1>Dịch vụ công</h1></body></html>"
     with serve_site({"/": (200, {}, page_html)}) as site:
+        # What an earlier run of this portal left: a stopped run must not leave it half replaced.
+        folder = tmp_path / portal_from_url(site + "/").id
+        earlier = {"report.html": "earlier report", "snapshot/snapshot.json": "{}", "snapshot/pages/000.html": "p"}
+        for name, content in earlier.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(content, encoding="utf-8")
         process = subprocess.Popen([
             *ASSESSOR, "run", site + "/", "--criteria", str(quick_rubric_file(tmp_path)), "--out", str(tmp_path),
             "--max-pages", "1", "--allow-load-test", "--load-users", "2", "--load-duration", str(LONG_S),
@@ -152,4 +159,5 @@ def test_sigterm_stops_assessor_run_during_its_load_test(tmp_path: Path) -> None
         assert locust_left(site) == []
     assert process.returncode == 143, stderr
     assert "stopped by SIGTERM: no report was written" in stderr
-    assert not list(tmp_path.glob("*/report.html")) and not list(tmp_path.glob("*/assessment.json"))
+    assert {str(path.relative_to(folder)): path.read_text(encoding="utf-8")
+            for path in folder.rglob("*") if path.is_file()} == earlier
