@@ -184,7 +184,7 @@ def run(
                                                 "and not_applicable pass (repeatable).")
     ] = None,
     lang: LangOption = "vi",
-    max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages to crawl at most.")] = 20,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages the crawl visits at most (the rubric's function pages it missed are opened besides, up to 12).")] = 20,
     max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20, help="Clicks from the start page.")] = 3,
     time_budget: Annotated[float, typer.Option("--time-budget", min=5, help="Seconds for the crawl at most.")] = 120,
     page_timeout: Annotated[float, typer.Option("--page-timeout", min=1, help="Seconds per page at most.")] = 20,

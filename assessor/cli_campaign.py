@@ -308,7 +308,7 @@ def campaign_run(
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped campaign; finished portals are kept.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, assess failed and unreachable portals again.")] = False,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Portals at once (default: one more than the cores, as memory allows, at most 8).")] = default_concurrency(),
-    max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages per portal at most.")] = 20,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, max=2000, help="Pages the crawl visits per portal at most (as run --max-pages).")] = 20,
     max_depth: Annotated[int, typer.Option("--max-depth", min=0, max=20, help="Clicks from the start page.")] = 3,
     time_budget: Annotated[float, typer.Option("--time-budget", min=5, help="Crawl seconds per portal.")] = 120,
     page_timeout: Annotated[float, typer.Option("--page-timeout", min=1, help="Seconds per page at most.")] = 20,

@@ -91,7 +91,7 @@ class Rubric(_Strict):
 
     @property
     def ref(self) -> RubricRef:
-        return RubricRef(id=self.id, title=self.title, version=self.version)
+        return RubricRef(id=self.id, title=self.title, version=self.version, fingerprint=self.fingerprint)
 
     def all_criteria(self) -> list[Criterion]:
         return [criterion for group in self.groups for criterion in group.criteria]

@@ -95,6 +95,9 @@ class RubricRef(BaseModel):
     id: str
     title: Text
     version: str
+    # The rubric file's very text (Rubric.fingerprint): copies sharing an id and a version, one of
+    # them edited, are told apart. None in an assessment stored before it was recorded.
+    fingerprint: str | None = None
 
 
 class Review(BaseModel):

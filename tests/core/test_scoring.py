@@ -123,9 +123,25 @@ def test_assessment_json_follows_the_contract(tmp_path: Path) -> None:
     data = json.loads(assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40, "partial", 0.25)]).to_json())
     assert data["schema"] == "assessor.assessment/1"
     assert set(data["portal"]) == {"id", "name", "url"}
-    assert set(data["criteria"]) == {"id", "title", "version"}
+    assert set(data["criteria"]) == {"id", "title", "version", "fingerprint"}
     for key in ("status", "score", "grade", "provisional", "started_at", "duration_s", "groups"):
         assert key in data
     crit = data["groups"][1]["criteria"][0]
     assert {"id", "title", "points", "score", "status", "fraction", "message", "evidence"} <= set(crit)
     assert crit["status"] == "partial" and crit["fraction"] == 0.25 and crit["score"] == 10
+
+
+def test_an_assessment_names_the_very_text_of_the_rubric_it_was_scored_with(tmp_path: Path) -> None:
+    """Two copies of a rubric with one id and version, one edited: their assessments say which was
+    which, in assessment.json and in the report's header."""
+    from assessor.report.html_report import render_html
+
+    original = write_rubric(tmp_path, rubric_data([criterion("a.1", 60)], [criterion("b.1", 40)]))
+    edited = tmp_path / "edited" / original.name
+    edited.parent.mkdir()
+    edited.write_text(original.read_text(encoding="utf-8") + "\n# reviewed 2026-12\n", encoding="utf-8")
+    first, second = (score(load_rubric(path), make_snapshot(page())) for path in (original, edited))
+    assert (first.criteria.id, first.criteria.version) == (second.criteria.id, second.criteria.version)
+    assert first.criteria.fingerprint == load_rubric(original).fingerprint != second.criteria.fingerprint
+    html = render_html(second, None, load_rubric(edited), "en")
+    assert f"{second.criteria.version}, {second.criteria.fingerprint})" in html
