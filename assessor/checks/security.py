@@ -253,6 +253,9 @@ def certificate(snapshot: Snapshot, params: CertificateParams) -> Finding:
 class CookiesParams(CheckParams):
     # A cookie whose name contains one of these is treated as a session cookie.
     session_name_words: list[str] = Field(default_factory=lambda: ["sess", "sid", "auth", "token", "login", "jwt"])
+    # ...unless it contains one of these: an anti-forgery token (XSRF-TOKEN, csrftoken) that the
+    # page's scripts must read to send back (double submit), so HttpOnly would break the forms.
+    script_token_words: list[str] = Field(default_factory=lambda: ["csrf", "xsrf"])
 
 
 class CookieFacts(BaseModel):
@@ -265,7 +268,13 @@ class CookieFacts(BaseModel):
     session: bool
 
 
-def parse_set_cookie(value: str, url: str, session_words: list[str]) -> CookieFacts | None:
+def is_session_cookie(name: str, params: CookiesParams) -> bool:
+    lowered = name.lower()
+    return (any(word in lowered for word in params.session_name_words)
+            and not any(word in lowered for word in params.script_token_words))
+
+
+def parse_set_cookie(value: str, url: str, params: CookiesParams) -> CookieFacts | None:
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(value)
@@ -277,10 +286,10 @@ def parse_set_cookie(value: str, url: str, session_words: list[str]) -> CookieFa
     flags = {part.strip().split("=", 1)[0].lower(): part.strip() for part in value.split(";")[1:]}
     same_site = flags.get("samesite", "").split("=", 1)[1].strip() if "=" in flags.get("samesite", "") else None
     return CookieFacts(name=name, url=url, set_cookie=value, secure="secure" in flags, http_only="httponly" in flags,
-                       same_site=same_site, session=any(word in name.lower() for word in session_words))
+                       same_site=same_site, session=is_session_cookie(name, params))
 
 
-def cookies_set(snapshot: Snapshot, session_words: list[str]) -> list[CookieFacts]:
+def cookies_set(snapshot: Snapshot, params: CookiesParams) -> list[CookieFacts]:
     sources: list[tuple[str, list[tuple[str, str]]]] = [(page.final_url, page.headers) for page in snapshot.pages]
     sources += [(probe.final_url or probe.url, probe.headers) for probe in snapshot.probes]
     found: dict[str, CookieFacts] = {}
@@ -288,7 +297,7 @@ def cookies_set(snapshot: Snapshot, session_words: list[str]) -> list[CookieFact
         for value in header_values(headers, "set-cookie"):
             # Browsers may fold several Set-Cookie headers into one value separated by newlines.
             for line in value.split("\n"):
-                facts = parse_set_cookie(line.strip(), url, session_words) if line.strip() else None
+                facts = parse_set_cookie(line.strip(), url, params) if line.strip() else None
                 if facts and facts.name not in found:
                     found[facts.name] = facts
     return list(found.values())
@@ -296,10 +305,13 @@ def cookies_set(snapshot: Snapshot, session_words: list[str]) -> list[CookieFact
 
 @check("security.cookies")
 def cookies(snapshot: Snapshot, params: CookiesParams) -> Finding:
-    jar = cookies_set(snapshot, params.session_name_words)
+    jar = cookies_set(snapshot, params)
     if not jar:
-        return Finding.not_applicable(vi="Cổng không đặt cookie trên các trang đã duyệt",
-                                      en="The portal set no cookies on the crawled pages")
+        return Finding.not_applicable(
+            vi="Các phản hồi của cổng không đặt cookie (Set-Cookie) trên các trang đã duyệt; cookie do script đặt "
+               "không được đánh giá",
+            en="The portal's responses set no cookies (Set-Cookie) on the crawled pages; cookies set by scripts "
+               "are not judged")
     rows = [{"cookie": c.name, "session": c.session, "Secure": c.secure, "HttpOnly": c.http_only,
              "SameSite": c.same_site or "—", "url": c.url} for c in jar]
     evidence = [Evidence(kind="table", label="cookies / cookie", value=rows)]
@@ -436,7 +448,8 @@ class ExposedFilesParams(CheckParams):
     # a path with no pattern counts when it answers 200 with something other than an HTML page.
     paths: list[str] = Field(default_factory=lambda: ["/.git/HEAD", "/.env", "/phpinfo.php", "/backup.zip"])
     signatures: dict[str, str] = Field(default_factory=lambda: {
-        "/.git/HEAD": r"^ref: refs/", "/.env": r"(?m)^[A-Z][A-Z0-9_]*=", "/phpinfo.php": r"phpinfo\(\)|PHP Version"})
+        # On a branch, or detached (an object id: SHA-1, or SHA-256 in newer repositories).
+        "/.git/HEAD": r"^(ref: refs/|[0-9a-f]{40}\s*$|[0-9a-f]{64}\s*$)", "/.env": r"(?m)^[A-Z][A-Z0-9_]*=", "/phpinfo.php": r"phpinfo\(\)|PHP Version"})
     # Folders probed for a directory listing, besides those the home page loads assets from.
     listing_paths: list[str] = Field(default_factory=lambda: ["/uploads/"])
     listing_patterns: list[str] = Field(default_factory=lambda: [

@@ -152,6 +152,10 @@ def test_certificate_error_when_no_certificate_or_scan() -> None:
     (["DVCSESSID=abc; Secure"], Status.FAIL),
     (["DVCSESSID=abc; Secure; HttpOnly; SameSite=Lax", "lang=vi; Path=/"], Status.PARTIAL),
     (["lang=vi; Secure; SameSite=Bogus"], Status.PARTIAL),
+    # A double-submit anti-forgery token is read by the page's scripts: no HttpOnly, and no session cookie.
+    (["XSRF-TOKEN=abc; Path=/; Secure; SameSite=Lax", "csrftoken=d; Secure; SameSite=Strict",
+      "ASP.NET_SessionId=xyz; path=/; secure; HttpOnly; SameSite=Lax"], Status.PASS),
+    (["XSRF-TOKEN=abc; Path=/"], Status.PARTIAL),
     ([], Status.NOT_APPLICABLE),
 ])
 def test_cookie_outcomes(set_cookie: list[str], expected: Status) -> None:
@@ -216,6 +220,10 @@ def test_exposed_files_outcomes() -> None:
     leaking = [path_probe("/.git/HEAD", 200, "ref: refs/heads/main\n")] + quiet[1:]
     failed = run("security.exposed_files", make_snapshot(page(), probes=leaking))
     assert failed.status == Status.FAIL and "/.git/HEAD" in failed.message.en
+    # A detached HEAD (a deployment made with `git checkout TAG`, or by CI) holds an object id.
+    for head in ("3f786850e387550fdab836ed7e6dc881de23001b\n", "a" * 64 + "\n"):
+        detached = run("security.exposed_files", make_snapshot(page(), probes=[path_probe("/.git/HEAD", 200, head)]))
+        assert detached.status == Status.FAIL, head
     backup = [path_probe("/backup.zip", 200, "PK\x03\x04", "application/zip")]
     assert run("security.exposed_files", make_snapshot(page(), probes=backup)).status == Status.FAIL
     listing = quiet + [HttpProbe(name=listing_probe_name("/uploads/"), url=BASE_URL + "uploads/", status=200,
