@@ -57,7 +57,8 @@ class PageEmc:
     page: PageArtifact
     params: EmcParams
     active_snippets: list[str] = field(default_factory=list)
-    commented_snippets: list[str] = field(default_factory=list)
+    # Snippets the browser never runs, each with where it lies: (text, "comment" or the script's type).
+    dormant_snippets: list[tuple[str, str]] = field(default_factory=list)
 
     @cached_property
     def site_ids(self) -> list[str]:
@@ -123,11 +124,27 @@ def read_page(page: PageArtifact, params: EmcParams) -> PageEmc:
     for script in soup.find_all("script"):
         text = script.get_text()
         if params.queue_name in text:
-            reading.active_snippets.append(text.strip())
+            script_type = str(script.get("type") or "").strip()
+            if runs_as_javascript(script_type):
+                reading.active_snippets.append(text.strip())
+            else:  # e.g. type="text/plain", parked by a cookie-consent manager until a visitor accepts
+                reading.dormant_snippets.append((text.strip(), script_type))
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         if params.queue_name in comment:
-            reading.commented_snippets.append(str(comment).strip())
+            reading.dormant_snippets.append((str(comment).strip(), "comment"))
     return reading
+
+
+# The HTML standard's JavaScript MIME types: a <script> of any other type is data, never run.
+JAVASCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript", "application/ecmascript",
+                    "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript1.0",
+                    "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
+                    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript",
+                    "text/x-javascript"}
+
+
+def runs_as_javascript(script_type: str) -> bool:
+    return script_type.split(";")[0].strip().lower() in JAVASCRIPT_TYPES
 
 
 def readings(snapshot: Snapshot, params: EmcParams) -> list[PageEmc]:
@@ -141,7 +158,7 @@ def no_pages() -> Finding:
 
 
 def snippet_evidence(reading: PageEmc) -> Evidence:
-    text = (reading.active_snippets or reading.commented_snippets or [""])[0]
+    text = (reading.active_snippets or [text for text, _ in reading.dormant_snippets] or [""])[0]
     return Evidence(kind="code", label="Mã EMC / EMC code", value=text[:1500], url=reading.page.final_url)
 
 
@@ -170,13 +187,16 @@ def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
                 )
             ],
         )
-    commented = [reading for reading in pages if reading.commented_snippets]
-    if commented:
+    dormant = [reading for reading in pages if reading.dormant_snippets]
+    if dormant:
+        where = dormant[0].dormant_snippets[0][1]
+        vi_where, en_where = (("chú thích HTML (<!-- -->)", "an HTML comment (<!-- -->)") if where == "comment" else
+                              (f'thẻ script type="{where}"', f'a script of type "{where}"'))
         return Finding.scored(
             params.commented_snippet_credit,
-            vi="Mã EMC chỉ nằm trong chú thích HTML (<!-- -->): trình duyệt không chạy nó.",
-            en="The EMC code is only inside an HTML comment (<!-- -->): the browser never runs it.",
-            evidence=[snippet_evidence(commented[0])],
+            vi=f"Mã EMC chỉ nằm trong {vi_where}: trình duyệt không chạy nó.",
+            en=f"The EMC code is only inside {en_where}: the browser never runs it.",
+            evidence=[snippet_evidence(dormant[0])],
         )
     return Finding.failed(
         vi=f"Không tìm thấy mã theo dõi EMC ({params.queue_name}) trên {len(pages)} trang đã thu thập.",

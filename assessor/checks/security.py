@@ -387,6 +387,11 @@ class DisclosureParams(CheckParams):
         r"Server Error in '.*' Application", r"Stack trace:", r"Fatal error: .* on line \d+",
         r"Warning: .* on line \d+", r"SQLSTATE\[", r"File \"[^\"]+\.py\", line \d+", r"\bat .+\.cs:line \d+",
         r"Whoops, looks like something went wrong"])
+    # Of those, the ones that are a framework's own error screen, never a page's content: they count
+    # on a page that answered 200 too (an exception caught and rendered, PHP's display_errors).
+    error_screen_patterns: list[str] = Field(default_factory=lambda: [
+        r"Server Error in '.*' Application", r"Fatal error: .* on line \d+", r"Warning: .* on line \d+",
+        r"SQLSTATE\[", r"Whoops, looks like something went wrong"])
     verbose_error_penalty: float = 0.6
     version_penalty: float = 0.4
 
@@ -404,6 +409,7 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
         return Finding.error(vi="Không có trang nào được thu thập", en="No page was collected")
     version = re.compile(params.version_pattern)
     traces = [re.compile(pattern) for pattern in params.stack_trace_patterns]
+    screens = [re.compile(pattern) for pattern in params.error_screen_patterns]
     disclosed: dict[str, dict[str, str]] = {}
     verbose: list[dict[str, Any]] = []
     for url, status, headers, body in responses(snapshot):
@@ -411,8 +417,9 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
             value = single_value(headers, name)
             if value and (name in params.always_disclosing or version.search(value)):
                 disclosed.setdefault(f"{name}: {value}", {"header": name, "value": value, "url": url})
-        if body and (status or 0) >= 400:
-            match = next((m for pattern in traces if (m := pattern.search(body))), None)
+        if body:
+            match = next((m for pattern in (traces if (status or 0) >= 400 else screens) if (m := pattern.search(body))),
+                         None)
             if match:
                 start = max(0, match.start() - 80)
                 verbose.append({"url": url, "status": status, "excerpt": body[start:match.end() + 200]})

@@ -82,6 +82,20 @@ def test_commented_out_snippet_earns_partial_credit() -> None:
     assert finding.fraction == pytest.approx(0.25)
 
 
+@pytest.mark.parametrize("script_type", ["text/plain", "text/x-template"])
+def test_a_snippet_the_browser_does_not_run_earns_the_same_partial_credit(script_type: str) -> None:
+    """Parked as a script of another type (a cookie-consent manager's, run only once a visitor
+    accepts): no hit is sent, as with a snippet in a comment; and no page counts as covered."""
+    parked = snippet().replace("<script>", f'<script type="{script_type}" data-category="analytics">')
+    snapshot = make_snapshot(page(BASE_URL, html(parked)))
+    finding = run("emc.snippet", snapshot)
+    assert (finding.status, finding.fraction) == (Status.PARTIAL, pytest.approx(0.25))
+    assert script_type in finding.message.en
+    assert run("emc.configuration", snapshot).status == Status.FAIL
+    modules = make_snapshot(page(BASE_URL, html(snippet().replace("<script>", '<script type="text/javascript">'))))
+    assert run("emc.snippet", modules).status == Status.PASS
+
+
 def test_no_snippet_fails_and_no_page_is_an_error() -> None:
     assert run("emc.snippet", make_snapshot(page(BASE_URL, html("<script>var ga = 1;</script>")))).status == Status.FAIL
     assert run("emc.snippet", make_snapshot()).status == Status.ERROR

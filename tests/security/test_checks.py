@@ -192,8 +192,14 @@ TRACE = "<pre>Traceback (most recent call last):\n  File \"/srv/app/views.py\", 
     ([page(html="<html><head><meta name='generator' content='Joomla! 3.9'></head></html>")], Status.PARTIAL, 0.6),
     ([page(), page(BASE_URL + "x", html=TRACE, status=500)], Status.PARTIAL, 0.4),
     ([page(headers={"Server": "Apache/2.4.29"}), page(BASE_URL + "x", html=TRACE, status=404)], Status.FAIL, 0.0),
-    # A stack trace on a page that answered 200 is content, not an error page.
+    # A stack trace on a page that answered 200 is content, not an error page...
     ([page(html=TRACE)], Status.PASS, 1.0),
+    # ...but a framework's own error screen is one, whatever the status it came with (portals that
+    # catch an exception and render it, or PHP printing its warnings into the page).
+    ([page(), page(BASE_URL + "thanh-toan", html="<h1>Server Error in '/' Application.</h1><pre>at ThanhToanController"
+                   ".Index() in C:\\web\\ThanhToanController.cs:line 42</pre>")], Status.PARTIAL, 0.4),
+    ([page(html="<b>Warning</b>: Undefined index: id in /var/www/dvc/index.php on line 12 <p>Trang chủ</p>"
+           .replace("<b>Warning</b>", "Warning"))], Status.PARTIAL, 0.4),
 ])
 def test_disclosure_outcomes(pages: list[object], expected: Status, fraction: float) -> None:
     finding = run("security.disclosure", make_snapshot(*pages))
