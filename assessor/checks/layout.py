@@ -197,7 +197,13 @@ def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Findi
 
 # ----------------------------------------------------------------------------- footer
 class FooterParams(CheckParams):
-    address_words: list[str] = Field(default_factory=lambda: ["địa chỉ", "trụ sở", "số ", "đường", "phường", "xã"])
+    # An address, in the footer's text folded (lower case, no diacritics): said to be one, a house
+    # number on a street, or a ward or commune followed by its district or province. Single words
+    # ("số", "xã") would find one in "Số lượt truy cập" or "Sở Lao động - Thương binh và Xã hội".
+    address_patterns: list[str] = Field(default_factory=lambda: [
+        r"\bdia chi\b", r"\btru so\b", r"\bso \d+[\w/-]*,?\s+(?:duong|pho|ngo|hem|ngach)\b",
+        (r"\b(?:phuong|xa|thi tran|thon|ap|khu pho|to dan pho)\s+[\w.]+(?:\s+[\w.]+){0,3},\s*"
+         r"(?:phuong|xa|quan|huyen|thi xa|thanh pho|tp\b|tinh)")])
     # A Vietnamese phone number: 0 or +84 then 9-10 digits, with spaces, dots, dashes or brackets;
     # or a 1800/1900 hotline.
     phone_pattern: str = r"(?:\+84[\s.]?|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
@@ -213,7 +219,10 @@ def footer_contacts(snapshot: Snapshot, params: FooterParams) -> Finding:
     text = text_of(footer)
     hrefs = " ".join(str(a.get("href", "")) for a in footer.find_all("a", href=True)) if footer is not None else ""
     address = footer.find("address") if footer is not None else None
-    address_hit = next((word for word in params.address_words if fold(word) in fold(text)), None)
+    folded = fold(text)
+    match = next((found for pattern in params.address_patterns if (found := re.search(pattern, folded))), None)
+    # Shown as the footer writes it: folding keeps each letter in its place (bar rare ligatures).
+    address_hit = None if match is None else (text if len(folded) == len(text) else folded)[match.start():match.end()]
     phone = re.search(params.phone_pattern, text) or re.search(r"tel:[+\d]+", hrefs)
     email = re.search(params.email_pattern, text) or re.search(r"mailto:\S+", hrefs)
     parts = {

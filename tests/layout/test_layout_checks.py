@@ -92,6 +92,24 @@ def test_footer_contacts() -> None:
     assert run("layout.footer_contacts", make_snapshot(home(footer=""))).status == Status.FAIL
 
 
+CONTACTS = "<p>Điện thoại: 0263 3822 123 - Email: vanphong@lamha.gov.vn</p>"
+
+
+@pytest.mark.parametrize(("address", "found"), [
+    ("<p>Trụ sở: 36 Trần Phú, Ba Đình</p>", True),
+    ("<p>Số 1 đường Trần Hưng Đạo, phường Xuân Hương</p>", True),
+    ("<p>12 Lê Lợi, phường Bến Nghé, quận 1, TP. Hồ Chí Minh</p>", True),
+    ("<p>Thôn 3, xã Đạ Sar, huyện Lạc Dương, tỉnh Lâm Đồng</p>", True),
+    # Words of an address, in what is not one: a visitor counter, a licence, an agency's name.
+    ("<p>Bản quyền © UBND tỉnh Lâm Hà. Số lượt truy cập: 1234567</p>", False),
+    ("<p>Giấy phép số 12/GP-BTTTT. Sở Lao động - Thương binh và Xã hội</p>", False),
+    ("<p>Trang thông tin tương đương, cập nhật thường xuyên</p>", False),
+])
+def test_footer_address_is_an_address_not_its_words(address: str, found: bool) -> None:
+    finding = run("layout.footer_contacts", make_snapshot(home(footer=f"<footer>{address}{CONTACTS}</footer>")))
+    assert finding.status == (Status.PASS if found else Status.PARTIAL), finding.evidence[0].value
+
+
 def test_consistency_and_breadcrumbs() -> None:
     inner = page(f"{BASE_URL}thu-tuc", html(main=CRUMBS), depth=1)
     assert run("layout.consistency", make_snapshot(home(), inner)).status == Status.PASS
