@@ -15,7 +15,15 @@ from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
 from assessor.checks.accessibility import VIEWPORT_GATHERER, not_measured, overflow_tests, viewport_facts
-from assessor.checks.common import PageTypeRules, finding_from_problems, fold, html_pages, page_type, soup_of
+from assessor.checks.common import (
+    PageTypeRules,
+    finding_from_problems,
+    fold,
+    html_pages,
+    page_type,
+    portal_host,
+    soup_of,
+)
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -83,6 +91,33 @@ def parts_finding(
 
 
 # ----------------------------------------------------------------------------- header
+def links_home(url: str, page: PageArtifact) -> bool:
+    """A link to this portal's home page: its host (www. aside) and its path. The national portal's
+    home page, or another site's, linked from the footer, is not this portal's identity block."""
+    target, home = urlsplit(url), urlsplit(page.final_url)
+    return portal_host(url) == portal_host(page.final_url) and (target.path or "/") == (home.path or "/")
+
+
+def image_texts(block: Tag) -> list[str]:
+    return [str(image.get("alt") or "").strip() for image in block.find_all("img") if image.get("alt")]
+
+
+def is_emblem(image: Tag, params: HeaderParams) -> bool:
+    """An image naming itself an emblem or logo; or any drawing (svg) but an icon: one inside a
+    button (a menu's, a search's) or drawn smaller than 32 px."""
+    said = f"{image.get('src', '')} {image.get('alt', '')} {image.get('class', '')} {image.get('id', '')} " \
+           f"{image.get('aria-label', '')}"
+    if image.name == "svg":
+        said += " " + text_of(image.find("title"))
+    if any(fold(word) in fold(said) for word in params.emblem_words):
+        return True
+    if image.name != "svg" or image.find_parent("button") is not None:
+        return False
+    sizes = [float(found.group(1)) for size in (image.get("width"), image.get("height"))
+             if (found := re.fullmatch(r"\s*(\d+(?:\.\d+)?)(?:px)?\s*", str(size or "")))]
+    return not sizes or max(sizes) >= 32
+
+
 class HeaderParams(CheckParams):
     # Matched as whole words, with their diacritics (case aside): "bộ" (ministry) is not "bỏ".
     agency_words: list[str] = Field(
@@ -113,30 +148,17 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     header = region(soup, HEADER_SELECTORS)
     # Side-bar layouts keep the identity block (emblem and name, linked to the home page) out of
     # <header>: the links to the home page count as part of the header.
-    home_path = urlsplit(page.final_url).path or "/"
-    home_links = [
-        a
-        for a in soup.find_all("a", href=True)
-        if not str(a["href"]).startswith("#") and urlsplit(urljoin(page.final_url, a["href"])).path == home_path
-    ]
+    home_links = [a for a in soup.find_all("a", href=True)
+                  if not str(a["href"]).startswith("#") and links_home(urljoin(page.final_url, a["href"]), page)]
     blocks = [block for block in [header, *home_links] if block is not None]
     agency = re.compile(
         r"\b(?:%s)\b"
         % "|".join(re.escape(unicodedata.normalize("NFC", word).casefold()) for word in params.agency_words)
     )
-    name = next(
-        (text for text in map(text_of, blocks) if agency.search(unicodedata.normalize("NFC", text).casefold())), ""
-    )
-    emblems = [
-        img
-        for block in blocks
-        for img in block.find_all(["img", "svg"])
-        if img.name == "svg"
-        or any(
-            fold(word) in fold(f"{img.get('src', '')} {img.get('alt', '')} {img.get('class', '')}")
-            for word in params.emblem_words
-        )
-    ]
+    # The name as text, or as the alt text of a banner image that shows it.
+    said = [said for block in blocks for said in (text_of(block), *image_texts(block))]
+    name = next((text for text in said if agency.search(unicodedata.normalize("NFC", text).casefold())), "")
+    emblems = [image for block in blocks for image in block.find_all(["img", "svg"]) if is_emblem(image, params)]
     parts = {"name": bool(name), "emblem": bool(emblems)}
     details = {"name": name[:200] or text_of(header)[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
     if header is None:

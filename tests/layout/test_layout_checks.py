@@ -178,6 +178,29 @@ def test_header_identity_in_a_side_bar_linked_to_home() -> None:
     assert "quoc-huy" in finding.evidence[0].value[1]["chi tiết / detail"]
 
 
+OTHER_SITES = ('<footer><a href="https://dichvucong.gov.vn/">Cổng Dịch vụ công quốc gia</a>'
+               '<a href="https://tinnhiemmang.vn/"><img src="https://tinnhiemmang.vn/logo.png" alt="Tín nhiệm mạng"></a>'
+               f'{CONTACTS}</footer>')
+
+
+def test_links_to_other_sites_and_icons_are_not_the_portal_s_identity() -> None:
+    """The national portal's name and another site's logo, linked from the footer to their own
+    home pages, are not this portal's; nor is a menu button's icon an emblem."""
+    icons = ('<header><a href="/dang-nhap">ĐĂNG NHẬP</a> | <a href="/ho-tro">HỖ TRỢ</a>'
+             '<button aria-label="menu"><svg height="16" width="16"><rect width="16" height="2"/></svg></button></header>')
+    finding = run("layout.header_identity", make_snapshot(home(header=icons, footer=OTHER_SITES)))
+    assert (finding.status, finding.fraction) == (Status.FAIL, 0), finding.evidence[0].value
+
+
+def test_the_agency_named_by_the_header_s_banner_image_is_its_name() -> None:
+    banner = ('<header><a href="https://lamha.gov.vn/"><img src="/img/banner.png" '
+              'alt="Cổng dịch vụ công tỉnh Lâm Hà - Ủy ban nhân dân tỉnh Lâm Hà"></a>'
+              '<svg class="quoc-huy" viewBox="0 0 90 90"><circle r="40"/></svg></header>')
+    finding = run("layout.header_identity", make_snapshot(home(header=banner, footer=OTHER_SITES)))
+    assert finding.status == Status.PASS, finding.evidence[0].value
+    assert "Ủy ban nhân dân tỉnh Lâm Hà" in finding.evidence[0].value[0]["chi tiết / detail"]
+
+
 def test_agency_words_keep_their_diacritics_and_skip_links_are_not_home_links() -> None:
     skip = '<a href="#noi-dung">Bỏ qua điều hướng</a>'
     finding = run(
