@@ -366,7 +366,8 @@ def sitemap_links(snapshot: Snapshot, params: SitemapLinksParams) -> Finding:
 
     def says(a: Tag, words: list[str]) -> bool:
         return any(
-            fold(word) in fold(f"{a.get_text(' ', strip=True)} {a.get('href', '')} {a.get('title', '')}")
+            fold(word) in fold(f"{a.get_text(' ', strip=True)} {a.get('href', '')} {a.get('title', '')} "
+                               f"{' '.join(image_texts(a))}")  # a flag image's alt: "English"
             for word in words
         )
 
@@ -378,11 +379,11 @@ def sitemap_links(snapshot: Snapshot, params: SitemapLinksParams) -> Finding:
             or urlsplit(str(a["href"])).path.rstrip("/") == "/en"
         )
     )
-    national = first(lambda a: (urlsplit(str(a["href"])).hostname or "").lower() in params.national_portal_hosts)
+    national = first(lambda a: portal_host(str(a["href"])) in params.national_portal_hosts)
     found = {"sitemap": sitemap, "english": english, "national_portal": national}
     parts = {name: anchor is not None for name, anchor in found.items()}
     details = {
-        name: f"{anchor.get_text(' ', strip=True)} → {anchor['href']}"
+        name: f"{anchor.get_text(' ', strip=True) or ' '.join(image_texts(anchor))} → {anchor['href']}"
         for name, anchor in found.items()
         if anchor is not None
     }

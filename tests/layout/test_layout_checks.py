@@ -141,6 +141,14 @@ def test_sitemap_english_national_portal_links() -> None:
     assert run("layout.sitemap_links", make_snapshot(home(nav=""))).status == Status.FAIL
 
 
+def test_an_english_flag_and_the_national_portal_s_www_address_are_found() -> None:
+    footer = ('<footer><a href="?lang=en"><img src="/static/flag-en.png" alt="English"></a>'
+              '<a href="https://www.dichvucong.gov.vn/">Cổng Dịch vụ công quốc gia</a>'
+              '<a href="/so-do-cong">Sơ đồ cổng</a></footer>')
+    finding = run("layout.sitemap_links", make_snapshot(home(nav="", footer=footer)))
+    assert finding.status == Status.PASS, finding.evidence[0].value
+
+
 def mobile_snapshot(test: OverflowTest | None, head: str | None = None, **fields):
     facts = ViewportFacts(
         overflow_tests=[test] if test else [],
