@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -197,3 +198,28 @@ def canonical_url(url: str) -> str:
     if parsed.is_absolute_url and parsed.host and not urlsplit(without_fragment).path:
         parsed = parsed.copy_with(path="/")  # `https://h` is `https://h/`, as the browser asks for it
     return str(parsed)
+
+
+# What a portal's own "page not found" page says, folded (lower case, no diacritics). Many portals
+# answer it with HTTP 200 (a soft 404): a link to it works for the browser and for no citizen.
+NOT_FOUND_PHRASES = [
+    "khong tim thay trang", "trang khong ton tai", "trang ban yeu cau khong", "trang ban tim kiem khong",
+    "duong dan khong ton tai", "lien ket khong ton tai", "noi dung khong ton tai", "khong tim thay duong dan",
+    "page not found", "404 not found", "the page you requested", "loi 404", "error 404",
+]
+
+
+def not_found_page(page: PageArtifact, phrases: list[str] | None = None) -> str | None:
+    """The phrase by which a page that answered 2xx says it is a "page not found" page, in its
+    title or its headings (not anywhere in its text: a lookup answering "Không tìm thấy hồ sơ" or a
+    news item quoting such a page is no missing page); None for any other page."""
+    if not page.ok or not page.html:
+        return None
+    soup = soup_of(page)
+    said = [element.get_text(" ", strip=True) for element in soup.find_all(["title", "h1", "h2", "h3"])]
+    for text in said:
+        folded = fold(text)
+        hit = next((phrase for phrase in phrases or NOT_FOUND_PHRASES if phrase in folded), None)
+        if hit is not None or re.fullmatch(r"\W*404\W*", folded):
+            return text[:120]
+    return None

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from assessor.artifacts.function import FormUse
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold
+from assessor.checks.common import fold, not_found_page
 from assessor.checks.function_find import (
     Entry,
     FormAudit,
@@ -86,6 +86,10 @@ def judge_function(snapshot: Snapshot, name: str, spec: FunctionSpec, params: En
     if not page.ok or page.page_errors:
         reason = page.error or (f"HTTP {page.status}" if page.status else "") or "; ".join(page.page_errors[:1])
         return FunctionJudgement(name, params.broken_credit, f"lỗi: {reason}", f"broken: {reason}", entry, page)
+    missing = not_found_page(page)
+    if missing is not None:
+        return FunctionJudgement(name, params.broken_credit, f"lỗi: trang không tồn tại (HTTP {page.status}: “{missing}”)",
+                                 f"broken: page not found (HTTP {page.status}: “{missing}”)", entry, page)
     forms = audit_forms(page, params.required_markers)
     if any(not form.sound for form in forms):
         return FunctionJudgement(name, params.unsound_form_credit, "mở được; biểu mẫu thiếu nhãn hoặc dấu bắt buộc",

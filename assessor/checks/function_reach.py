@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from assessor.artifacts.function import LinkStatus
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold, portal_host, same_portal
+from assessor.checks.common import fold, not_found_page, portal_host, same_portal
 from assessor.checks.function import not_collected
 from assessor.checks.function_find import (
     FunctionSpec,
@@ -96,6 +97,13 @@ class LinkHealthParams(CheckParams):
     concurrency: int = Field(default=4, ge=1, le=16)
 
 
+def link_outcome(link: LinkStatus, missing: dict[str, str]) -> str | int:
+    said = missing.get(normalise_url(link.url))
+    if said is not None and not link.broken:
+        return f"{link.status}: “{said}”"  # answered 200, saying the page does not exist
+    return link.status or link.error or ""
+
+
 @check("function.link_health")
 def link_health(snapshot: Snapshot, params: LinkHealthParams) -> Finding:
     missing = not_collected(snapshot)
@@ -104,12 +112,14 @@ def link_health(snapshot: Snapshot, params: LinkHealthParams) -> Finding:
     links = snapshot.functions.links if snapshot.functions else []
     if not links:
         return Finding.not_applicable("Không có liên kết nội bộ nào để kiểm tra.", "No internal links to check.")
-    broken = [link for link in links if link.broken]
+    # A crawled page that says it was not found is a broken link whatever its status (a soft 404).
+    missing = {normalise_url(page.url): said for page in snapshot.pages if (said := not_found_page(page))}
+    broken = [link for link in links if link.broken or normalise_url(link.url) in missing]
     ratio = len(broken) / len(links)
     span = max(params.fail_ratio - params.pass_ratio, 1e-9)
     fraction = 1.0 if ratio <= params.pass_ratio else max(0.0, 1.0 - (ratio - params.pass_ratio) / span)
     images = sum(1 for link in broken if link.kind == "image")
-    rows = [{"url": link.url, "kind": link.kind, "status": link.status or link.error or "", "found on": link.found_on}
+    rows = [{"url": link.url, "kind": link.kind, "status": link_outcome(link, missing), "found on": link.found_on}
             for link in broken]
     skipped = snapshot.functions.links_skipped if snapshot.functions else 0
     return Finding.scored(

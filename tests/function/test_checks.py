@@ -93,6 +93,28 @@ def test_available_partial_for_broken_entry_unlabelled_form_or_unopened() -> Non
     assert unopened.fraction == params.unopened_credit
 
 
+SOFT_404 = ("<html><head><title>Lỗi</title></head><body><header>Cổng DVC tỉnh Lâm Hà</header><main><h2>404 - "
+            "Không tìm thấy trang bạn yêu cầu</h2><p>Trang không tồn tại hoặc đã bị xóa.</p></main></body></html>")
+
+
+@pytest.mark.parametrize("body", [
+    SOFT_404,
+    "<html><head><title>Page not found | Cổng DVC</title></head><body><p>Trang chủ</p></body></html>",
+    "<html><head><title>Cổng DVC</title></head><body><h1>Đường dẫn không tồn tại</h1></body></html>",
+])
+def test_an_error_page_answered_with_200_is_a_broken_entry(body: str) -> None:
+    """Many portals answer their "page not found" page with HTTP 200 (a soft 404)."""
+    params = params_of("function.dossier_lookup")
+    finding = available(lookup_snapshot(body), params)
+    assert (finding.status, finding.fraction) == (Status.PARTIAL, params.broken_credit)
+    assert "page not found" in finding.message.en
+
+
+def test_a_lookup_that_found_no_dossier_is_not_a_missing_page() -> None:
+    answer = lookup_page(LABELLED_FORM).replace("</body>", "<p>Không tìm thấy hồ sơ có mã đã nhập.</p></body>")
+    assert available(lookup_snapshot(answer), params_of("function.dossier_lookup")).status == Status.PASS
+
+
 def test_available_crashing_scripts_count_as_broken() -> None:
     snapshot = lookup_snapshot(lookup_page(LABELLED_FORM))
     snapshot.pages[1].page_errors = ["TypeError: x is undefined"]
@@ -243,6 +265,14 @@ def test_link_health_outcomes() -> None:
     assert partial.status == Status.PARTIAL and partial.evidence[1].value[0]["url"] == HOME + "p0"
     assert judge(5, 40).status == Status.FAIL
     assert link_health(make_snapshot(page(), functions=FunctionFacts()), params).status == Status.NOT_APPLICABLE
+
+
+def test_a_crawled_page_that_says_it_was_not_found_is_a_broken_link() -> None:
+    links = [LinkStatus(url=f"{HOME}p{n}", kind="link", status=200, found_on=HOME) for n in range(40)]
+    snapshot = make_snapshot(page(), page(f"{HOME}p3", SOFT_404, depth=1), functions=FunctionFacts(links=links))
+    finding = link_health(snapshot, params_of("function.link_health"))
+    assert finding.status == Status.PARTIAL
+    assert [row["url"] for row in finding.evidence[1].value] == [f"{HOME}p3"]
 
 
 # --------------------------------------------------------------------------- closure
