@@ -41,12 +41,19 @@ HEADER_SELECTORS = [
 FOOTER_SELECTORS = ["footer", "[role=contentinfo]", "#footer", ".footer", ".site-footer"]
 
 
+# A <header> or <footer> inside one of these is that section's (a news card's title and date), not
+# the page's banner or footer: as the HTML accessibility mappings (HTML-AAM) have it.
+SECTIONING = ["article", "aside", "main", "nav", "section"]
+
+
 def region(soup: BeautifulSoup, selectors: list[str]) -> Tag | None:
+    """The page's own region: the first match of the first selector that has one outside any
+    sectioning element; failing that, the first match at all."""
     for selector in selectors:
-        found = soup.select_one(selector)
-        if found is not None:
-            return found
-    return None
+        for found in soup.select(selector):
+            if found.find_parent(SECTIONING) is None:
+                return found
+    return next((found for selector in selectors if (found := soup.select_one(selector)) is not None), None)
 
 
 def text_of(element: Tag | None) -> str:
@@ -118,21 +125,24 @@ def is_emblem(image: Tag, params: HeaderParams) -> bool:
     return not sizes or max(sizes) >= 32
 
 
+def names_an_agency(text: str, params: HeaderParams) -> bool:
+    if re.search(r"\b(?:%s)\b" % "|".join(re.escape(fold(name)) for name in params.agency_names), fold(text)):
+        return True
+    title = re.compile(r"\b(?:%s)\s+(\w)" % "|".join(
+        re.escape(unicodedata.normalize("NFC", word)) for word in params.agency_words), re.IGNORECASE)
+    return any(match.group(1).isupper() for match in title.finditer(unicodedata.normalize("NFC", text)))
+
+
 class HeaderParams(CheckParams):
-    # Matched as whole words, with their diacritics (case aside): "bộ" (ministry) is not "bỏ".
+    # Names that can only be an agency's, matched as whole words without diacritics (a banner in
+    # upper case often has none: "CONG DICH VU CONG TINH LAM HA").
+    agency_names: list[str] = Field(
+        default_factory=lambda: ["ủy ban nhân dân", "ubnd", "hđnd", "cổng dịch vụ công", "cổng thông tin điện tử"])
+    # Words that begin an agency's title only when a name follows, written with a capital: "Bộ Tư
+    # pháp", "SỞ Y TẾ", "tỉnh Lâm Hà"; not "Xem toàn bộ tin tức" or "Cơ quan thực hiện". With their
+    # diacritics (case aside): "bộ" (ministry) is not "bỏ".
     agency_words: list[str] = Field(
-        default_factory=lambda: [
-            "ủy ban nhân dân",
-            "uỷ ban nhân dân",
-            "ubnd",
-            "bộ",
-            "sở",
-            "tỉnh",
-            "thành phố",
-            "cổng dịch vụ công",
-            "văn phòng",
-            "cơ quan",
-        ]
+        default_factory=lambda: ["bộ", "sở", "tỉnh", "thành phố", "văn phòng", "cơ quan", "ban", "cục", "tổng cục"]
     )
     emblem_words: list[str] = Field(
         default_factory=lambda: ["quoc-huy", "quốc huy", "quochuy", "logo", "emblem", "biểu trưng", "biểu tượng"]
@@ -151,13 +161,9 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     home_links = [a for a in soup.find_all("a", href=True)
                   if not str(a["href"]).startswith("#") and links_home(urljoin(page.final_url, a["href"]), page)]
     blocks = [block for block in [header, *home_links] if block is not None]
-    agency = re.compile(
-        r"\b(?:%s)\b"
-        % "|".join(re.escape(unicodedata.normalize("NFC", word).casefold()) for word in params.agency_words)
-    )
     # The name as text, or as the alt text of a banner image that shows it.
     said = [said for block in blocks for said in (text_of(block), *image_texts(block))]
-    name = next((text for text in said if agency.search(unicodedata.normalize("NFC", text).casefold())), "")
+    name = next((text for text in said if names_an_agency(text, params)), "")
     emblems = [image for block in blocks for image in block.find_all(["img", "svg"]) if is_emblem(image, params)]
     parts = {"name": bool(name), "emblem": bool(emblems)}
     details = {"name": name[:200] or text_of(header)[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}

@@ -141,6 +141,16 @@ def test_sitemap_english_national_portal_links() -> None:
     assert run("layout.sitemap_links", make_snapshot(home(nav=""))).status == Status.FAIL
 
 
+def test_a_news_article_s_own_header_and_footer_are_not_the_page_s() -> None:
+    """An <article>'s <header> and <footer> (a news card's title and date) come first in the
+    document, before the page's own banner and footer."""
+    news = ("<main><article><header><h2>Thông báo</h2></header><p>Lịch tiếp công dân</p>"
+            "<footer>Đăng ngày 01/12/2026</footer></article></main>")
+    snapshot = make_snapshot(page(BASE_URL, html(header=news + HEADER)))
+    assert run("layout.header_identity", snapshot).status == Status.PASS
+    assert run("layout.footer_contacts", snapshot).status == Status.PASS
+
+
 def test_an_english_flag_and_the_national_portal_s_www_address_are_found() -> None:
     footer = ('<footer><a href="?lang=en"><img src="/static/flag-en.png" alt="English"></a>'
               '<a href="https://www.dichvucong.gov.vn/">Cổng Dịch vụ công quốc gia</a>'
@@ -207,6 +217,20 @@ def test_the_agency_named_by_the_header_s_banner_image_is_its_name() -> None:
     finding = run("layout.header_identity", make_snapshot(home(header=banner, footer=OTHER_SITES)))
     assert finding.status == Status.PASS, finding.evidence[0].value
     assert "Ủy ban nhân dân tỉnh Lâm Hà" in finding.evidence[0].value[0]["chi tiết / detail"]
+
+
+@pytest.mark.parametrize(("said", "named"), [
+    ("<b>CONG DICH VU CONG TINH LAM HA</b>", True),  # a banner's upper case without diacritics
+    ("<b>Uy ban nhan dan tinh Lam Ha</b>", True),
+    ("<b>Sở Tư pháp tỉnh Lâm Hà</b>", True),
+    ("<b>BỘ TƯ PHÁP</b>", True),
+    ('<a href="/tin-tuc">Xem toàn bộ tin tức</a>', False),  # "bộ" as in "all"
+    ('<a href="/thu-tuc">Cơ quan thực hiện</a>', False),
+])
+def test_an_agency_is_named_by_its_title_not_by_a_word_of_it(said: str, named: bool) -> None:
+    header = f'<header><img alt="Quoc huy" src="/static/quoc-huy.png">{said}</header>'
+    finding = run("layout.header_identity", make_snapshot(page(BASE_URL, html(header=header, nav=""))))
+    assert finding.status == (Status.PASS if named else Status.PARTIAL), finding.evidence[0].value
 
 
 def test_agency_words_keep_their_diacritics_and_skip_links_are_not_home_links() -> None:
