@@ -126,10 +126,11 @@ def is_emblem(image: Tag, params: HeaderParams) -> bool:
 
 
 def names_an_agency(text: str, params: HeaderParams) -> bool:
-    if re.search(r"\b(?:%s)\b" % "|".join(re.escape(fold(name)) for name in params.agency_names), fold(text)):
+    names = "|".join(re.escape(fold(name)) for name in params.agency_names)
+    if re.search(rf"\b(?:{names})\b", fold(text)):
         return True
-    title = re.compile(r"\b(?:%s)\s+(\w)" % "|".join(
-        re.escape(unicodedata.normalize("NFC", word)) for word in params.agency_words), re.IGNORECASE)
+    words = "|".join(re.escape(unicodedata.normalize("NFC", word)) for word in params.agency_words)
+    title = re.compile(rf"\b(?:{words})\s+(\w)", re.IGNORECASE)
     return any(match.group(1).isupper() for match in title.finditer(unicodedata.normalize("NFC", text)))
 
 
