@@ -125,15 +125,20 @@ def read_page(page: PageArtifact, params: EmcParams) -> PageEmc:
         text = script.get_text()
         if params.queue_name in text:
             script_type = str(script.get("type") or "").strip()
-            if runs_as_javascript(script_type):
-                reading.active_snippets.append(text.strip())
-            else:  # e.g. type="text/plain", parked by a cookie-consent manager until a visitor accepts
+            if not runs_as_javascript(script_type):  # e.g. text/plain, parked until a visitor accepts cookies
                 reading.dormant_snippets.append((text.strip(), script_type))
+            elif params.queue_name in JS_COMMENT.sub("", text):
+                reading.active_snippets.append(text.strip())
+            else:  # only named in a comment of the code ("TODO: add _govaq")
+                reading.dormant_snippets.append((text.strip(), "javascript comment"))
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         if params.queue_name in comment:
             reading.dormant_snippets.append((str(comment).strip(), "comment"))
     return reading
 
+
+# A JavaScript comment: /* ... */, or // to the end of the line but not the // of a URL ("https://").
+JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\\\w\"'])//[^\n]*", re.DOTALL)
 
 # The HTML standard's JavaScript MIME types: a <script> of any other type is data, never run.
 JAVASCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript", "application/ecmascript",
@@ -190,8 +195,10 @@ def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
     dormant = [reading for reading in pages if reading.dormant_snippets]
     if dormant:
         where = dormant[0].dormant_snippets[0][1]
-        vi_where, en_where = (("chú thích HTML (<!-- -->)", "an HTML comment (<!-- -->)") if where == "comment" else
-                              (f'thẻ script type="{where}"', f'a script of type "{where}"'))
+        vi_where, en_where = {
+            "comment": ("chú thích HTML (<!-- -->)", "an HTML comment (<!-- -->)"),
+            "javascript comment": ("chú thích trong mã JavaScript", "a JavaScript comment"),
+        }.get(where, (f'thẻ script type="{where}"', f'a script of type "{where}"'))
         return Finding.scored(
             params.commented_snippet_credit,
             vi=f"Mã EMC chỉ nằm trong {vi_where}: trình duyệt không chạy nó.",

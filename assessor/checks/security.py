@@ -351,6 +351,8 @@ def insecure_references(page: PageArtifact, params: MixedContentParams) -> list[
         soup = soup_of(page)
         for tag, attributes in params.attributes.items():
             for element in soup.find_all(tag):
+                if element.find_parent("noscript") is not None:
+                    continue  # for browsers without scripts: the one that collected ran them, and loaded none
                 for attribute in attributes:
                     value = str(element.get(attribute) or "")
                     if value.startswith("http://") and (tag != "link" or "stylesheet" in (element.get("rel") or [])):

@@ -96,6 +96,13 @@ def test_a_snippet_the_browser_does_not_run_earns_the_same_partial_credit(script
     assert run("emc.snippet", modules).status == Status.PASS
 
 
+def test_a_mention_in_a_javascript_comment_is_no_snippet() -> None:
+    todo = "<script>/* TODO: gắn mã EMC (_govaq) khi có site id */ var a = 1; // _govaq sau\n</script>"
+    finding = run("emc.snippet", make_snapshot(page(BASE_URL, html(todo))))
+    assert (finding.status, finding.fraction) == (Status.PARTIAL, pytest.approx(0.25))
+    assert "comment" in finding.message.en
+
+
 def test_no_snippet_fails_and_no_page_is_an_error() -> None:
     assert run("emc.snippet", make_snapshot(page(BASE_URL, html("<script>var ga = 1;</script>")))).status == Status.FAIL
     assert run("emc.snippet", make_snapshot()).status == Status.ERROR

@@ -178,6 +178,10 @@ def test_mixed_content_outcomes() -> None:
     assert run("security.mixed_content", make_snapshot(from_html)).status == Status.FAIL
     url = "http://dichvucong.lamha.gov.vn/"
     assert run("security.mixed_content", make_snapshot(page(url), url=url)).status == Status.NOT_APPLICABLE
+    # An analytics fallback for browsers without scripts is never loaded by one that runs them.
+    fallback = page(html="<html><body><noscript><img src='http://stats.lamha.gov.vn/matomo.php?idsite=1'>"
+                         "</noscript></body></html>")
+    assert run("security.mixed_content", make_snapshot(fallback)).status == Status.PASS
 
 
 # --- disclosure ----------------------------------------------------------------------------------
