@@ -234,8 +234,9 @@ class FooterParams(CheckParams):
         (r"\b(?:phuong|xa|thi tran|thon|ap|khu pho|to dan pho)\s+[\w.]+(?:\s+[\w.]+){0,3},\s*"
          r"(?:phuong|xa|quan|huyen|thi xa|thanh pho|tp\b|tinh)")])
     # A Vietnamese phone number: 0 or +84 then 9-10 digits, with spaces, dots, dashes or brackets;
-    # or a 1800/1900 hotline.
-    phone_pattern: str = r"(?:\+84[\s.]?|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
+    # or a 1800/1900 hotline; or a short one named so (the provinces' public-service line 1022).
+    phone_pattern: str = (r"(?:\+84[\s.]?|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
+                          r"|(?i:tổng đài|hotline|đường dây nóng)\W{0,3}\d{3,5}\b")
     email_pattern: str = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 
 

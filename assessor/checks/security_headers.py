@@ -425,5 +425,9 @@ def security_headers(snapshot: Snapshot, params: HeadersParams) -> Finding:
         return Finding.scored(fraction, vi=f"Tiêu đề bảo mật đầy đủ ({result.score} điểm)",
                               en=f"Security headers complete (score {result.score})", evidence=evidence)
     names = ", ".join(dict.fromkeys(v.header for v in problems))
+    if fraction >= 1:  # the bonuses cover what is missing: nothing is wrong, something could be better
+        return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100 (đủ điểm); nên thêm: {names}",
+                              en=f"Security headers score {result.score}/100 (full marks); worth adding too: {names}",
+                              evidence=evidence)
     return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100; cần sửa: {names}",
                           en=f"Security headers score {result.score}/100; to fix: {names}", evidence=evidence)

@@ -72,7 +72,8 @@ def test_navigation_and_search() -> None:
 
 
 @pytest.mark.parametrize(
-    "phone", ["(0263) 3 822 123", "0263.3822123", "+84 263 3822 123", "1900 1234", "024-3823-4567"]
+    "phone", ["(0263) 3 822 123", "0263.3822123", "+84 263 3822 123", "1900 1234", "024-3823-4567",
+              "Tổng đài 1022", "đường dây nóng: 1022"]
 )
 def test_footer_phone_patterns(phone: str) -> None:
     footer = f"<footer><address>Địa chỉ: 12 Lê Lợi</address><p>ĐT: {phone} - Email: a@b.gov.vn</p></footer>"

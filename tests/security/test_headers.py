@@ -195,6 +195,13 @@ def test_check_partial_shows_each_header_as_received_what_is_wrong_and_the_line_
     assert any(e.kind == "note" and "Observatory" in str(e.value) for e in finding.evidence)
 
 
+def test_full_marks_with_a_header_still_worth_adding_is_said_as_a_suggestion() -> None:
+    finding = check_headers([header for header in GOOD_HEADERS if header[0] != "Permissions-Policy"])
+    assert (finding.status, finding.fraction) == (Status.PASS, 1.0)
+    assert finding.message.en == "Security headers score 125/100 (full marks); worth adding too: Permissions-Policy"
+    assert "to fix" not in finding.message.en
+
+
 def test_check_fails_when_the_score_reaches_zero() -> None:
     finding = check_headers([("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")])
     assert finding.status == Status.FAIL
