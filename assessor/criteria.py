@@ -195,7 +195,11 @@ def _check_consistency(rubric: Rubric, path: Path) -> None:
     checks = registry()
     seen: set[str] = set()
     grades = {band.grade for band in rubric.grades}
+    group_ids: set[str] = set()
     for group in rubric.groups:
+        if group.id in group_ids:  # its criteria would be one column in the exports, the sum no longer the score
+            raise CriteriaError(f"{path}: group id '{group.id}' used twice")
+        group_ids.add(group.id)
         total = sum(criterion.points for criterion in group.criteria)
         if not math.isclose(total, group.points, abs_tol=1e-6):
             raise CriteriaError(

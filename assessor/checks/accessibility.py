@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import Field
+from pydantic import Field, NonNegativeFloat
 
 from assessor.artifacts.accessibility import AxeRule, OverflowTest, ViewportFacts
 from assessor.checks.common import PageTypeRules, finding_from_problems, html_pages, page_type, soup_of
@@ -56,7 +56,7 @@ def not_measured(snapshot: Snapshot, gatherer: str, what_vi: str, what_en: str) 
 # ----------------------------------------------------------------------------- axe-core
 class AxeParams(CheckParams):
     # Deducted from a page's score for each rule it violates, by the rule's impact.
-    impact_weights: dict[str, float] = Field(
+    impact_weights: dict[str, NonNegativeFloat] = Field(
         default_factory=lambda: {"critical": 0.25, "serious": 0.15, "moderate": 0.05, "minor": 0.02}
     )
     max_nodes_shown: int = 5

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
 from assessor.checks.common import PageTypeRules, finding_from_problems, fold, html_pages, page_type, soup_of
-from assessor.checks.registry import CheckParams, check
+from assessor.checks.registry import CheckParams, Regex, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
@@ -29,8 +29,8 @@ class EmcParams(CheckParams):
     # Path prefix of the tracking endpoint on the tracker host (hits go there).
     tracker_path: str = "/tracking"
     # The EMC script file, matched against the path of requested URLs.
-    script_pattern: str = r"gov-tracking(\.min)?\.js$"
-    site_id_pattern: str = r"^\d{1,10}$"
+    script_pattern: Regex = r"gov-tracking(\.min)?\.js$"
+    site_id_pattern: Regex = r"^\d{1,10}$"
     # The query parameter of a hit that carries the site id (Matomo's).
     hit_site_parameter: str = "idsite"
     # Query parameters marking the hit the tracker sends for a trackDVC event (seen when a bundled

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assessor.artifacts.page import PageArtifact
 from assessor.checks.common import ReadOncePerPage, canonical_url, fold, soup_of
+from assessor.checks.registry import Regex
 
 FIELD_TAGS = ("input", "select", "textarea")
 UNFILLABLE_TYPES = ("hidden", "submit", "button", "reset", "image")
@@ -235,7 +236,7 @@ class ProcedureRules(BaseModel):
     fields: dict[str, list[str]]
     identifying: list[str] = Field(default_factory=list)
     min_identifying: int = 2
-    url_patterns: list[str] = Field(default_factory=list)
+    url_patterns: list[Regex] = Field(default_factory=list)
 
 
 def fields_present(text: str, rules: ProcedureRules) -> list[str]:

@@ -3,7 +3,7 @@ portal is open at all (a closed portal is reported `closed`, never scored 0)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from assessor.artifacts.function import LinkStatus
 from assessor.artifacts.page import PageArtifact
@@ -95,6 +95,12 @@ class LinkHealthParams(CheckParams):
     # Politeness of the gatherer's probes of links the crawl did not open.
     max_probes: int = Field(default=150, ge=0)
     concurrency: int = Field(default=4, ge=1, le=16)
+
+    @model_validator(mode="after")
+    def _pass_below_fail(self) -> LinkHealthParams:
+        if self.pass_ratio >= self.fail_ratio:
+            raise ValueError(f"pass_ratio {self.pass_ratio:g} must be below fail_ratio {self.fail_ratio:g}")
+        return self
 
 
 def link_outcome(link: LinkStatus, missing: dict[str, str]) -> str | int:

@@ -24,7 +24,7 @@ from assessor.checks.common import (
     portal_host,
     soup_of,
 )
-from assessor.checks.registry import CheckParams, check
+from assessor.checks.registry import CheckParams, Regex, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
@@ -229,15 +229,15 @@ class FooterParams(CheckParams):
     # An address, in the footer's text folded (lower case, no diacritics): said to be one, a house
     # number on a street, or a ward or commune followed by its district or province. Single words
     # ("số", "xã") would find one in "Số lượt truy cập" or "Sở Lao động - Thương binh và Xã hội".
-    address_patterns: list[str] = Field(default_factory=lambda: [
+    address_patterns: list[Regex] = Field(default_factory=lambda: [
         r"\bdia chi\b", r"\btru so\b", r"\bso \d+[\w/-]*,?\s+(?:duong|pho|ngo|hem|ngach)\b",
         (r"\b(?:phuong|xa|thi tran|thon|ap|khu pho|to dan pho)\s+[\w.]+(?:\s+[\w.]+){0,3},\s*"
          r"(?:phuong|xa|quan|huyen|thi xa|thanh pho|tp\b|tinh)")])
     # A Vietnamese phone number: 0 or +84 then 9-10 digits, with spaces, dots, dashes or brackets;
     # or a 1800/1900 hotline; or a short one named so (the provinces' public-service line 1022).
-    phone_pattern: str = (r"(?:\+84[\s.]?|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
+    phone_pattern: Regex = (r"(?:\+84[\s.]?|\(?0)\d{1,3}\)?(?:[\s.\-]?\d){7,9}|1[89]00[\s.]?\d{3,4}(?:[\s.]?\d{2,4})?"
                           r"|(?i:tổng đài|hotline|đường dây nóng)\W{0,3}\d{3,5}\b")
-    email_pattern: str = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    email_pattern: Regex = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 
 
 @check("layout.footer_contacts")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from assessor.model import Finding
 from assessor.snapshot import Snapshot
@@ -29,6 +31,19 @@ class CheckParams(BaseModel):
     """Base of every check's params: unknown keys in the rubric are an error, not ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression ({exc}): {pattern!r}") from None
+    return pattern
+
+
+# A regular expression in the rubric: one that does not compile is refused when the rubric is read,
+# not found out by a check that then matches nothing, or crashes, on every portal.
+Regex = Annotated[str, AfterValidator(compiles)]
 
 
 CheckFunction = Callable[[Snapshot, BaseModel], Finding]
@@ -83,7 +98,9 @@ def validate_params(check_id: str, params: dict[str, object]) -> BaseModel:
         return spec.params_type.model_validate(params)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'params'}: {error['msg']}" for error in exc.errors()
+            ".".join(str(part) for part in error["loc"]) + ": " * bool(error["loc"])
+            + error["msg"].removeprefix("Value error, ")
+            for error in exc.errors()
         )
         raise ValueError(problems) from None
 

@@ -23,7 +23,7 @@ from assessor.artifacts.page import PageArtifact, header_values
 from assessor.artifacts.probes import HTTP_ROOT, listing_probe_name, path_probe_name
 from assessor.artifacts.tls import CertificateFact, TlsFacts
 from assessor.checks.common import Deductions, soup_of
-from assessor.checks.registry import CheckParams, check
+from assessor.checks.registry import CheckParams, Regex, check
 from assessor.checks.security_headers import single_value
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -383,15 +383,15 @@ class DisclosureParams(CheckParams):
     version_headers: list[str] = Field(default_factory=lambda: ["Server", "X-Powered-By", "X-AspNet-Version",
                                                                    "X-AspNetMvc-Version", "X-Generator"])
     always_disclosing: list[str] = Field(default_factory=lambda: ["X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version"])
-    version_pattern: str = r"\d+\.\d+"
-    stack_trace_patterns: list[str] = Field(default_factory=lambda: [
+    version_pattern: Regex = r"\d+\.\d+"
+    stack_trace_patterns: list[Regex] = Field(default_factory=lambda: [
         r"Traceback \(most recent call last\)", r"\bat [\w$.]+\([\w$]+\.java:\d+\)", r"Exception in thread ",
         r"Server Error in '.*' Application", r"Stack trace:", r"Fatal error: .* on line \d+",
         r"Warning: .* on line \d+", r"SQLSTATE\[", r"File \"[^\"]+\.py\", line \d+", r"\bat .+\.cs:line \d+",
         r"Whoops, looks like something went wrong"])
     # Of those, the ones that are a framework's own error screen, never a page's content: they count
     # on a page that answered 200 too (an exception caught and rendered, PHP's display_errors).
-    error_screen_patterns: list[str] = Field(default_factory=lambda: [
+    error_screen_patterns: list[Regex] = Field(default_factory=lambda: [
         r"Server Error in '.*' Application", r"Fatal error: .* on line \d+", r"Warning: .* on line \d+",
         r"SQLSTATE\[", r"Whoops, looks like something went wrong"])
     verbose_error_penalty: float = 0.6
@@ -456,12 +456,12 @@ class ExposedFilesParams(CheckParams):
     # Paths probed (a handful of GETs) and the body pattern proving each one is really exposed;
     # a path with no pattern counts when it answers 200 with something other than an HTML page.
     paths: list[str] = Field(default_factory=lambda: ["/.git/HEAD", "/.env", "/phpinfo.php", "/backup.zip"])
-    signatures: dict[str, str] = Field(default_factory=lambda: {
+    signatures: dict[str, Regex] = Field(default_factory=lambda: {
         # On a branch, or detached (an object id: SHA-1, or SHA-256 in newer repositories).
         "/.git/HEAD": r"^(ref: refs/|[0-9a-f]{40}\s*$|[0-9a-f]{64}\s*$)", "/.env": r"(?m)^[A-Z][A-Z0-9_]*=", "/phpinfo.php": r"phpinfo\(\)|PHP Version"})
     # Folders probed for a directory listing, besides those the home page loads assets from.
     listing_paths: list[str] = Field(default_factory=lambda: ["/uploads/"])
-    listing_patterns: list[str] = Field(default_factory=lambda: [
+    listing_patterns: list[Regex] = Field(default_factory=lambda: [
         r"<title>\s*Index of /", r"Directory listing for /", r"<h1>\s*Index of /", r"\[To Parent Directory\]"])
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.criteria import CriteriaError, load_rubric
+from assessor.criteria import CriteriaError, default_criteria_path, load_rubric
 from tests.core.rubric_fixtures import criterion, rubric_data, write_rubric
 
 OFFICIAL_GROUPS = {"function": 50, "layout": 5, "performance": 20, "security": 15, "accessibility": 5, "emc": 5}
@@ -107,3 +107,30 @@ def test_a_key_given_twice_in_a_criteria_file_is_refused_naming_both_lines(tmp_p
     assert "points: 6\n" in path.read_text(encoding="utf-8")
     with pytest.raises(CriteriaError, match=r"line \d+: key 'points' given twice \(first on line \d+\)"):
         load_rubric(path)
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    # A pattern that does not compile crashed a check on every portal, found out only after the crawl.
+    ("url_patterns: ['/thu-tuc[-a-z]*/", "url_patterns: ['/thu-tuc([-a-z]*/",
+     ("criterion function.catalogue: params do not fit check function.catalogue: procedures.url_patterns.0: "
+     "not a regular expression")),
+    ("site_id_pattern: '^\\d{1,10}$'", "site_id_pattern: '^(\\d{1,10}$'",
+     ("criterion emc.snippet: params do not fit check emc.snippet: site_id_pattern: not a regular expression "
+     "(missing ), unterminated subpattern at position 1)")),
+    # A penalty below 0 would reward violations; a pass ratio above the fail ratio is backwards.
+    ("impact_weights: {critical: 0.25,", "impact_weights: {critical: -0.25,",
+     "criterion accessibility.axe: params do not fit check accessibility.axe: impact_weights.critical"),
+    ("pass_ratio: 0.0\n          fail_ratio: 0.05", "pass_ratio: 0.5\n          fail_ratio: 0.05",
+     ("criterion function.link_health: params do not fit check function.link_health: pass_ratio 0.5 must be below "
+     "fail_ratio 0.05")),
+    # Two groups of one id: their columns in the exports merged, and no longer added up to the score.
+    ("  - id: emc\n", "  - id: accessibility\n", "group id 'accessibility' used twice"),
+])
+def test_params_that_cannot_score_as_meant_are_refused(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    text = default_criteria_path().read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "criteria.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CriteriaError) as caught:
+        load_rubric(path)
+    assert expected in str(caught.value)
