@@ -75,6 +75,7 @@ class Rubric(_Strict):
     version: str
     title: Text
     legal_basis: str = ""
+    # What the groups' points add up to: a check on the file. The score is always out of 100.
     total: float = 100
     grades: list[GradeBand]
     closure: CheckRef | None = None
@@ -186,8 +187,8 @@ def _check_grade_bands(rubric: Rubric, path: Path) -> None:
                 "list the bands best first"
             )
     for band in rubric.grades:
-        if not 0 <= band.min <= rubric.total:
-            raise CriteriaError(f"{path}: grades: {band.grade}: min {band.min:g} is outside 0-{rubric.total:g}")
+        if not 0 <= band.min <= 100:  # a score is out of 100, whatever the points add up to
+            raise CriteriaError(f"{path}: grades: {band.grade}: min {band.min:g} is outside 0-100")
 
 
 def _check_consistency(rubric: Rubric, path: Path) -> None:

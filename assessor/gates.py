@@ -65,10 +65,10 @@ def parse_threshold(value: str, rubric: Rubric) -> Threshold:
         score = float(text)
     except ValueError:
         raise GateError(
-            f"--fail-under expects a grade ({', '.join(grades)}) or a score from 0 to {rubric.total:g}, got {value!r}"
+            f"--fail-under expects a grade ({', '.join(grades)}) or a score from 0 to 100, got {value!r}"
         ) from None
-    if not 0 <= score <= rubric.total:
-        raise GateError(f"--fail-under score must be from 0 to {rubric.total:g}, got {value!r}")
+    if not 0 <= score <= 100:
+        raise GateError(f"--fail-under score must be from 0 to 100, got {value!r}")
     return Threshold(score=score)
 
 

@@ -149,7 +149,9 @@ def score(
     all_results = [result for group in groups for result in group.criteria]
     applicable_total = sum(group.applicable_points for group in groups)
     earned_total = sum(group.score for group in groups)
-    total = rubric.total * earned_total / applicable_total if applicable_total > 0 else 0.0
+    # Out of 100 whatever the rubric's own total (a rubric with a criterion taken out sums to 99):
+    # the grade bands, the gates and every report read a score on that scale.
+    total = 100 * earned_total / applicable_total if applicable_total > 0 else 0.0
 
     grade = rubric.grade_for(total)
     caps: list[AppliedCap] = []

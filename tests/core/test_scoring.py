@@ -145,3 +145,12 @@ def test_an_assessment_names_the_very_text_of_the_rubric_it_was_scored_with(tmp_
     assert first.criteria.fingerprint == load_rubric(original).fingerprint != second.criteria.fingerprint
     html = render_html(second, None, load_rubric(edited), "en")
     assert f"{second.criteria.version}, {second.criteria.fingerprint})" in html
+
+
+def test_a_rubric_with_a_criterion_taken_out_still_scores_out_of_100(tmp_path: Path) -> None:
+    """A team drops a criterion (here b.2, 1 point) and lowers its group and the total to 99: the
+    score is still 100 x points earned / applicable points, on the bands' scale, not out of 99."""
+    data = rubric_data([criterion("a.1", 60)], [criterion("b.1", 39, "partial", 0.5)], total=99)
+    data["groups"][1]["points"] = 39
+    result = score(load_rubric(write_rubric(tmp_path, data)), make_snapshot(page()))
+    assert result.score == pytest.approx(100 * (60 + 19.5) / 99)
