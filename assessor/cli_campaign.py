@@ -45,6 +45,7 @@ from assessor.criteria import Rubric
 from assessor.model import Review
 from assessor.portals import PortalList, PortalsError, load_portals
 from assessor.report.campaign_report import write_campaign_report
+from assessor.report.numbers import cut_points, points_text
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.stopping import stopped_by_sigterm_too, stops_reported
 from assessor.store import CampaignRow, ResultRow, Store, StoreError, open_store
@@ -427,7 +428,7 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
             if row is None:
                 table.add_row(portal_id, "pending", "", "", "")
             else:
-                score = f"{row.score:.1f}" if row.score is not None and row.grade else ""
+                score = points_text(row.score) if row.score is not None and row.grade else ""
                 table.add_row(portal_id, row.status or row.outcome, score, row.grade or "", row.error or "")
         console.print(table)
         console.print(standing.summary, highlight=False)
@@ -546,12 +547,13 @@ def history(
     previous: float | None = None
     for campaign, result in rows:
         graded = result.grade is not None and result.score is not None
-        change = f"{result.score - previous:+.1f}" if graded and previous is not None else ""
+        # The change between the scores as shown, so that the column adds up for its reader.
+        change = f"{cut_points(result.score) - cut_points(previous):+.2f}" if graded and previous is not None else ""
         bar = "█" * round(result.score / 2) if graded else ""
         table.add_row(
             campaign.name,
             campaign.created_at.strftime("%Y-%m-%d"),
-            f"{result.score:.1f}" if graded else (result.status or result.outcome),
+            points_text(result.score) if graded else (result.status or result.outcome),
             result.grade or "–",
             change,
             bar,

@@ -17,6 +17,7 @@ from assessor import __version__
 from assessor.criteria import Rubric
 from assessor.model import Assessment, Evidence
 from assessor.report.i18n import label
+from assessor.report.numbers import points_text
 from assessor.scoring import SCORING_RULES
 from assessor.snapshot import Snapshot
 
@@ -60,7 +61,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(safe_href=safe_href, table_rows=table_rows)
-    env.filters["points"] = lambda value: "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+    env.filters["points"] = points_text
     return env
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from assessor.model import Assessment, CriterionResult, Evidence, Status
 from assessor.report.i18n import label
+from assessor.report.numbers import points_text
 
 MAX_EVIDENCE_LINES = 8
 MAX_VALUE_CHARS = 200
@@ -58,7 +59,7 @@ def headline(assessment: Assessment, lang: str) -> str:
         return f"{assessment.portal.url}: {said}"
     flags = [label(key, lang).split(":")[0] for key in ("provisional", "incomplete") if _flag(assessment, key)]
     suffix = f" ({', '.join(flags)})" if flags else ""
-    return f"{assessment.portal.url}: {assessment.score:.1f}/100, {label('grade', lang)} {assessment.grade}{suffix}"
+    return f"{assessment.portal.url}: {points_text(assessment.score)}/100, {label('grade', lang)} {assessment.grade}{suffix}"
 
 
 def _flag(assessment: Assessment, key: str) -> bool:

@@ -380,3 +380,18 @@ def test_a_store_made_before_campaigns_kept_their_portals_is_upgraded_keeping_it
         old = store.campaign("old")
         assert (old.portals_file, old.portal_ids, campaign_portal_ids(store, old)) == ("/elsewhere.yaml", ["c"], ["c"])
     assert new.portal_ids == ["b", "a"]
+
+
+def test_status_and_history_show_scores_that_agree_with_their_grades(tmp_path: Path) -> None:
+    """89.96 is a B (A from 90): shown to one decimal, rounded, it read "90.0 B". Scores are cut
+    to two decimals, as in the reports, and a change is the difference of the scores shown."""
+    db = str(tmp_path / "store.sqlite3")
+    with open_store(db) as store:
+        first = store.create_campaign("q3", str(tmp_path / "p.yaml"), str(tmp_path / "a"), None, {})
+        second = store.create_campaign("q4", str(tmp_path / "p.yaml"), str(tmp_path / "b"), None, {})
+        store.save_result(first, HANOI, datetime.now(UTC), assessment=assessment(68.2349, "C"))
+        store.save_result(second, HANOI, datetime.now(UTC), assessment=assessment(89.9961, "B"))
+    status = table_text(CliRunner().invoke(app, ["campaign", "status", "q4", "--db", db]).output)
+    assert "hanoi complete 89.99 B" in status
+    history = table_text(CliRunner().invoke(app, ["history", "hanoi", "--db", db]).output)
+    assert "68.23 C" in history and "89.99 B +21.76" in history

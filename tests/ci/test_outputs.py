@@ -115,7 +115,7 @@ def test_the_plain_summary_says_when_and_why_the_grade_was_capped(rubric) -> Non
 def test_the_plain_summary_names_what_failed_and_carries_no_control_characters(rubric) -> None:
     assessment = every_status_assessment(rubric)
     summary = plain_summary(assessment, "en", ["  gate --fail-under C: FAILED (grade D)"], ["out/junit.xml"])
-    assert summary.splitlines()[0] == "https://dichvucong.lamha.gov.vn/: 61.1/100, Grade D (Provisional, Incomplete)"
+    assert summary.splitlines()[0] == "https://dichvucong.lamha.gov.vn/: 61.11/100, Grade D (Provisional, Incomplete)"
     assert "Fail (1): a.fail" in summary and "Partial (1): a.partial" in summary and "Error (1): a.error" in summary
     assert summary.endswith("gate --fail-under C: FAILED (grade D)\n  → out/junit.xml")
     unreachable = plain_summary(unreachable_assessment(rubric).model_copy(update={"message": None}), "en")
