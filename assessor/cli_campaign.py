@@ -44,7 +44,7 @@ from assessor.console import console, error_console, fail, live_progress_wanted
 from assessor.criteria import Rubric
 from assessor.model import Review
 from assessor.portals import PortalList, PortalsError, load_portals
-from assessor.report.campaign_report import write_campaign_report
+from assessor.report.campaign_report import other_rubric, write_campaign_report
 from assessor.report.numbers import cut_points, points_text
 from assessor.reviews import CampaignReviews, ReviewError, load_reviews, reviews_for_portal
 from assessor.stopping import stopped_by_sigterm_too, stops_reported
@@ -542,24 +542,35 @@ def history(
     if not rows:
         raise fail(f"no results for portal {portal_id!r} in any campaign")
     table = Table(title=f"history of {portal_id}", title_justify="left")
-    for column in ("campaign", "date", "score", "grade", "change", ""):
-        table.add_column(column)
-    previous: float | None = None
+    for column in ("campaign", "date", "rubric", "score", "grade", "change", ""):
+        table.add_column(column, no_wrap=column == "rubric")
+    previous: tuple[CampaignRow, ResultRow] | None = None
+    across_rubrics = False
     for campaign, result in rows:
         graded = result.grade is not None and result.score is not None
-        # The change between the scores as shown, so that the column adds up for its reader.
-        change = f"{cut_points(result.score) - cut_points(previous):+.2f}" if graded and previous is not None else ""
-        bar = "█" * round(result.score / 2) if graded else ""
+        now = result.assessment
+        change = ""
+        if graded and previous is not None:
+            # The change between the scores as shown, so that the column adds up for its reader.
+            change = f"{cut_points(result.score) - cut_points(previous[1].score):+.2f}"
+            if now is not None and previous[1].assessment is not None and other_rubric(
+                    now, campaign, previous[1].assessment, previous[0]):
+                change += " ⚠"
+                across_rubrics = True
         table.add_row(
             campaign.name,
             campaign.created_at.strftime("%Y-%m-%d"),
+            f"{now.criteria.id} {now.criteria.version}" if now is not None else "",
             points_text(result.score) if graded else (result.status or result.outcome),
             result.grade or "–",
             change,
-            bar,
+            "█" * round(result.score / 4) if graded else "",  # 25 at most: whole on an 80-column terminal
         )
-        previous = result.score if graded else previous
+        previous = (campaign, result) if graded else previous
     console.print(table)
+    if across_rubrics:
+        console.print("⚠ scored with another rubric than the campaign before: the change may be the rubric's",
+                      highlight=False)
 
 
 def reviews_or_exit(path: Path, rubric: Rubric, portal_id: str) -> dict[str, Review]:

@@ -395,3 +395,21 @@ def test_status_and_history_show_scores_that_agree_with_their_grades(tmp_path: P
     assert "hanoi complete 89.99 B" in status
     history = table_text(CliRunner().invoke(app, ["history", "hanoi", "--db", db]).output)
     assert "68.23 C" in history and "89.99 B +21.76" in history
+
+
+def test_history_names_each_rubric_and_marks_a_change_across_rubrics(tmp_path: Path) -> None:
+    """A change between two campaigns scored with different rubrics may be the rubric's alone."""
+    db = str(tmp_path / "store.sqlite3")
+    with open_store(db) as store:
+        first = store.create_campaign("q3", str(tmp_path / "p.yaml"), str(tmp_path / "a"), None, {})
+        second = store.create_campaign("q4", str(tmp_path / "p.yaml"), str(tmp_path / "b"), None, {})
+        store.save_result(first, HANOI, datetime.now(UTC), assessment=assessment(68.23, "C"))
+        reweighted = assessment(72.25, "C")
+        reweighted.criteria.version = "1-rw"
+        store.save_result(second, HANOI, datetime.now(UTC), assessment=reweighted)
+    printed = CliRunner().invoke(app, ["history", "hanoi", "--db", db]).output
+    history = table_text(printed)
+    assert "q3" in history and "qd473-2024 1 " in history and "qd473-2024 1-rw" in history
+    assert "+4.02 ⚠" in history
+    assert "⚠ scored with another rubric than the campaign before: the change may be the rubric's" in " ".join(
+        printed.split())
