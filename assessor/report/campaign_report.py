@@ -23,6 +23,7 @@ from assessor import __version__
 from assessor.model import Assessment, Status, Text
 from assessor.report.html_report import environment
 from assessor.report.i18n import label as report_label
+from assessor.report.numbers import cut_points
 from assessor.store import CampaignRow, ResultRow, Store
 
 RANKING_CSV = "ranking.csv"
@@ -166,9 +167,10 @@ class PortalLine:
 
     @property
     def change(self) -> float | None:
+        """The difference of the two scores as shown (cut to two decimals), so that it adds up."""
         if self.score is None or self.previous_score is None:
             return None
-        return self.score - self.previous_score
+        return round(cut_points(self.score) - cut_points(self.previous_score), 2)
 
 
 @dataclass
@@ -225,14 +227,11 @@ def _line(row: ResultRow, out_dir: Path) -> PortalLine:
 
 # Scores are compared as the exports show them: two portals whose scores differ only beyond the
 # second decimal (adding up in another order) are equal to every reader, so they share a rank.
-RANK_DECIMALS = 2
-
-
 def _ranked(lines: list[PortalLine]) -> list[PortalLine]:
     """Graded portals best first, equal scores sharing a rank (standard competition ranking:
     1, 1, 3), then ordered by id; the portals without a grade follow, unranked."""
     def shown(line: PortalLine) -> float:
-        return round(line.score or 0.0, RANK_DECIMALS)
+        return cut_points(line.score or 0.0)
 
     graded = sorted((line for line in lines if line.grade is not None), key=lambda line: (-shown(line), line.id))
     for index, line in enumerate(graded):
@@ -305,7 +304,7 @@ def script_hash(script: str) -> str:
 
 def _environment() -> Environment:
     env = environment()
-    env.filters["signed"] = lambda value: "–" if value is None else f"{value:+.1f}"
+    env.filters["signed"] = lambda value: "–" if value is None else f"{value:+.2f}"
     return env
 
 
@@ -337,13 +336,13 @@ def ranking_rows(view: CampaignView) -> tuple[list[str], list[list[object]]]:
     rows = []
     for line in view.lines:
         row: list[object] = [line.rank, line.id, line.name, line.kind, line.url, line.status]
-        row += [None if line.score is None else round(line.score, 2), line.grade, line.provisional]
-        row += [round(line.groups[gid].score, 2) if gid in line.groups else None for gid, _ in view.groups]
+        # Cut to two decimals as the HTML shows them (assessor.report.numbers): one number per cell.
+        row += [None if line.score is None else cut_points(line.score), line.grade, line.provisional]
+        row += [cut_points(line.groups[gid].score) if gid in line.groups else None for gid, _ in view.groups]
         # score = 100 x points_earned / applicable_points: the groups' points add up to the first.
-        row += [round(line.points_earned, 2), round(line.applicable_points, 2)] if line.groups else [None, None]
-        change = None if line.change is None else round(line.change, 2)
-        previous = None if line.previous_score is None else round(line.previous_score, 2)
-        row += [line.previous_campaign, previous, change, line.previous_grade, line.previous_rubric]
+        row += [cut_points(line.points_earned), cut_points(line.applicable_points)] if line.groups else [None, None]
+        previous = None if line.previous_score is None else cut_points(line.previous_score)
+        row += [line.previous_campaign, previous, line.change, line.previous_grade, line.previous_rubric]
         row += [" ".join(line.new_failures), line.error]
         rows.append(row)
     return header, rows
