@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assessor.checks.registry import registry, validate_params
+from assessor.checks.registry import registry, rubric_problems, validate_params
 from assessor.model import RubricRef, Status, Text
 from assessor.text_files import NotUtf8Error, read_user_text
 from assessor.user_yaml import UserYamlError, read_yaml
@@ -218,6 +218,10 @@ def _check_consistency(rubric: Rubric, path: Path) -> None:
                 criterion.parsed_params = validate_params(criterion.check, criterion.params)
             except ValueError as exc:
                 raise CriteriaError(f"{path}: criterion {criterion.id}: params do not fit check {criterion.check}: {exc}") from None
+    problems = rubric_problems({criterion.id: criterion.parsed_params for criterion in rubric.all_criteria()
+                                if criterion.parsed_params is not None})
+    if problems:
+        raise CriteriaError(f"{path}: {problems[0]}")
     group_total = sum(group.points for group in rubric.groups)
     if not math.isclose(group_total, rubric.total, abs_tol=1e-6):
         raise CriteriaError(f"{path}: groups sum to {group_total:g} points, the rubric total is {rubric.total:g}")

@@ -11,11 +11,11 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from assessor.artifacts.performance import LabPage, LabRun, LabSettings, LoadSettings, LoadTestResult
 from assessor.checks.curves import Curve
-from assessor.checks.registry import CheckParams, check
+from assessor.checks.registry import CheckParams, check, rubric_rule
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
@@ -48,6 +48,19 @@ class LabMetricParams(CheckParams):
     unstable_fraction: float = Field(default=0.1, gt=0, le=1)
     # What the lab gatherer measures; put it on one criterion only (the collector merges params).
     lab: LabSettings | None = None
+
+
+@rubric_rule
+def form_factors_measured(params_by_criterion: dict[str, BaseModel]) -> list[str]:
+    """Each lab criterion judges form factors the lab measures: another would find no run, and
+    score nothing as if the browser had reported nothing."""
+    lab_params = {cid: params for cid, params in params_by_criterion.items() if isinstance(params, LabMetricParams)}
+    blocks = [params.lab for params in lab_params.values() if params.lab is not None]
+    measured = sorted({factor.name for lab in blocks or [LabSettings()] for factor in lab.form_factors})
+    # Only those a criterion names: by default it judges desktop and mobile, whichever the lab measures.
+    return [f"criterion {cid}: form factor '{name}' is not one the lab measures ({', '.join(measured)})"
+            for cid, params in lab_params.items() if "form_factors" in params.model_fields_set
+            for name in params.form_factors if name not in measured]
 
 
 class LoadMetricParams(CheckParams):

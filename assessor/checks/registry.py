@@ -72,6 +72,23 @@ def check(check_id: str) -> Callable[[Callable[..., Finding]], Callable[..., Fin
     return register
 
 
+# Rules across the criteria of a rubric, which no one criterion's params can check alone (a form
+# factor judged by one criterion and measured as another's lab block says): each takes the parsed
+# params by criterion id and returns its problems, one line each.
+RubricRule = Callable[[dict[str, BaseModel]], list[str]]
+_RUBRIC_RULES: list[RubricRule] = []
+
+
+def rubric_rule(rule: RubricRule) -> RubricRule:
+    _RUBRIC_RULES.append(rule)
+    return rule
+
+
+def rubric_problems(params_by_criterion: dict[str, BaseModel]) -> list[str]:
+    registry()  # the check modules register their rules as they load
+    return [problem for rule in _RUBRIC_RULES for problem in rule(params_by_criterion)]
+
+
 def registry() -> dict[str, CheckSpec]:
     """Every registered check; imports each module of this package once so they register."""
     global _modules_loaded

@@ -125,6 +125,13 @@ def test_a_key_given_twice_in_a_criteria_file_is_refused_naming_both_lines(tmp_p
      "fail_ratio 0.05")),
     # Two groups of one id: their columns in the exports merged, and no longer added up to the score.
     ("  - id: emc\n", "  - id: accessibility\n", "group id 'accessibility' used twice"),
+    # A load test beyond the ceilings was found out only when the run refused it, its points unscored.
+    ("load: {users: 20,", "load: {users: 100000,",
+     "criterion performance.load_latency: params do not fit check performance.load_metric: load.users: Input should be "
+     "less than or equal to 200"),
+    # A form factor the lab does not measure scored 0 as if the browser had reported nothing.
+    ("form_factors: {desktop: 1}", "form_factors: {tablet: 1}",
+     "criterion performance.page_weight: form factor 'tablet' is not one the lab measures (desktop, mobile)"),
 ])
 def test_params_that_cannot_score_as_meant_are_refused(tmp_path: Path, old: str, new: str, expected: str) -> None:
     text = default_criteria_path().read_text(encoding="utf-8")
