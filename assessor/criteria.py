@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -32,7 +33,7 @@ class _Strict(BaseModel):
 
 class GradeBand(_Strict):
     grade: str
-    min: float
+    min: float = Field(strict=True)
 
 
 class CheckRef(_Strict):
@@ -45,7 +46,7 @@ class CheckRef(_Strict):
 class Criterion(_Strict):
     id: str
     title: Text
-    points: float = Field(gt=0)
+    points: float = Field(gt=0, strict=True)
     method: Literal["auto", "manual"] = "auto"
     check: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
@@ -57,7 +58,7 @@ class Criterion(_Strict):
 class Group(_Strict):
     id: str
     title: Text
-    points: float
+    points: float = Field(strict=True)
     criteria: list[Criterion]
 
 
@@ -153,21 +154,29 @@ def parse_rubric(text: str, path: Path | str) -> Rubric:
     return rubric
 
 
+MAX_PROBLEMS_SAID = 5
+
+
 def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
-    """Name the criterion (not a list index) where a schema error sits."""
-    error = exc.errors()[0]
-    location = list(error["loc"])
+    """Every schema problem (the first few), each naming its group or criterion by id, not by a
+    list index: a misspelt key is two problems, the key missing and the one not known."""
+    said = [f"{_where(list(error['loc']), data)}: {error['msg']}" for error in exc.errors()]
+    more = len(said) - MAX_PROBLEMS_SAID
+    return "; ".join(said[:MAX_PROBLEMS_SAID]) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else "")
+
+
+def _where(location: list[Any], data: dict[str, Any]) -> str:
     where = ".".join(str(part) for part in location)
-    if len(location) >= 4 and location[0] == "groups" and location[2] == "criteria":
-        try:
+    try:
+        if len(location) >= 4 and location[0] == "groups" and location[2] == "criteria":
             criterion = data["groups"][location[1]]["criteria"][location[3]]
-            field = ".".join(str(part) for part in location[4:]) or "criterion"
-            where = f"criterion {criterion.get('id', '?')}: {field}"
-        except (IndexError, KeyError, TypeError, AttributeError):
-            pass
-    count = len(exc.errors())
-    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
-    return f"{where}: {error['msg']}{more}"
+            return f"criterion {criterion.get('id', '?')}: " + (".".join(str(part) for part in location[4:]) or "criterion")
+        if len(location) >= 2 and location[0] == "groups":
+            group = data["groups"][location[1]]
+            return f"group {group.get('id', '?')}: " + (".".join(str(part) for part in location[2:]) or "group")
+    except (IndexError, KeyError, TypeError, AttributeError):
+        pass
+    return where
 
 
 def _check_grade_bands(rubric: Rubric, path: Path) -> None:
@@ -180,6 +189,9 @@ def _check_grade_bands(rubric: Rubric, path: Path) -> None:
     if len(set(names)) != len(names):
         twice = sorted({name for name in names if names.count(name) > 1})
         raise CriteriaError(f"{path}: grades: grade {', '.join(twice)} is listed twice")
+    last = rubric.grades[-1]
+    if last.min != 0:  # a score below it would have no grade, yet got this one
+        raise CriteriaError(f"{path}: grades: the last band, {last.grade}, must start at 0 (it starts at {last.min:g})")
     for better, worse in zip(rubric.grades, rubric.grades[1:]):
         if worse.min >= better.min:
             raise CriteriaError(
@@ -191,6 +203,10 @@ def _check_grade_bands(rubric: Rubric, path: Path) -> None:
             raise CriteriaError(f"{path}: grades: {band.grade}: min {band.min:g} is outside 0-100")
 
 
+# What an id may hold: it is typed in --fail-on, review files and spreadsheet columns.
+ID = re.compile(r"[A-Za-z0-9_.-]+")
+
+
 def _check_consistency(rubric: Rubric, path: Path) -> None:
     _check_grade_bands(rubric, path)
     checks = registry()
@@ -198,6 +214,8 @@ def _check_consistency(rubric: Rubric, path: Path) -> None:
     grades = {band.grade for band in rubric.grades}
     group_ids: set[str] = set()
     for group in rubric.groups:
+        if not ID.fullmatch(group.id):
+            raise CriteriaError(f"{path}: group {group.id!r}: an id is letters, digits, '.', '_' and '-' (no spaces)")
         if group.id in group_ids:  # its criteria would be one column in the exports, the sum no longer the score
             raise CriteriaError(f"{path}: group id '{group.id}' used twice")
         group_ids.add(group.id)
@@ -207,6 +225,12 @@ def _check_consistency(rubric: Rubric, path: Path) -> None:
                 f"{path}: group {group.id}: criteria points sum to {total:g}, the group declares {group.points:g}"
             )
         for criterion in group.criteria:
+            if not ID.fullmatch(criterion.id):
+                raise CriteriaError(f"{path}: criterion {criterion.id!r}: an id is letters, digits, '.', '_' and '-' "
+                                    "(no spaces)")
+            for lang in ("vi", "en"):
+                if not getattr(criterion.title, lang).strip():
+                    raise CriteriaError(f"{path}: criterion {criterion.id}: title: {lang} is empty")
             if criterion.id in seen:
                 raise CriteriaError(f"{path}: criterion {criterion.id}: id used twice")
             seen.add(criterion.id)

@@ -56,7 +56,21 @@ def test_a_valid_rubric_loads(tmp_path: Path) -> None:
         (lambda d: d["grades"][1].update(min=95), "grades: B (min 95) must start below A (min 90): list the bands best first"),
         (lambda d: d["grades"][1].update(grade="A"), "grades: grade A is listed twice"),
         (lambda d: d.update(grades=[]), "grades: at least one grade band is needed"),
-        (lambda d: d["grades"][-1].update(min=-5), "grades: E: min -5 is outside 0-100"),
+        (lambda d: d["grades"][0].update(min=105), "grades: A: min 105 is outside 0-100"),
+        # A score below the last band's min got that band anyway.
+        (lambda d: d["grades"][-1].update(min=10), "grades: the last band, E, must start at 0 (it starts at 10)"),
+        # Read as 1 point, as `points: "1"` was: a typo must not become a weight.
+        (lambda d: d["groups"][0]["criteria"][0].update(points=True), "criterion a.one: points: Input should be a valid number"),
+        (lambda d: d["groups"][0]["criteria"][0].update(points="1"), "criterion a.one: points: Input should be a valid number"),
+        # Ids go into --fail-on, review files and CSV columns.
+        (lambda d: d["groups"][0]["criteria"][0].update(id="a one"),
+         "criterion 'a one': an id is letters, digits, '.', '_' and '-' (no spaces)"),
+        (lambda d: d["groups"][0]["criteria"][0].update(title={"vi": "Một", "en": " "}), "criterion a.one: title: en is empty"),
+        # Every problem, each where it is: a typo's "extra input" was hidden behind "(and 1 more problem)".
+        (lambda d: d["groups"][0]["criteria"][0].update(pionts=d["groups"][0]["criteria"][0].pop("points")),
+         "criterion a.one: points: Field required; criterion a.one: pionts: Extra inputs are not permitted"),
+        (lambda d: d["groups"][1].update(titel=d["groups"][1].pop("title")),
+         "group b: title: Field required; group b: titel: Extra inputs are not permitted"),
     ],
 )
 def test_mistakes_are_named_with_file_and_criterion(tmp_path: Path, mutate, expected: str) -> None:
