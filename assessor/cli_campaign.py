@@ -512,7 +512,10 @@ def campaign_rescore(
 @campaign_app.command("report")
 def campaign_report(name: Annotated[str, typer.Argument(help="Campaign name.")], db: DbOption = None,
                     lang: OwnLangOption = None) -> None:
-    """Write the campaign report (index.html) and the CSV and Excel exports again."""
+    """Write the campaign report (index.html) and the CSV and Excel exports again.
+
+    --lang sets their language; each portal's own report keeps its language (`campaign rescore NAME
+    --lang en` writes those again, from the snapshots)."""
     with store_or_exit(db) as store:
         campaign = campaign_or_exit(store, name)
         paths = write_campaign_report(store, campaign, campaign_lang(campaign, lang))

@@ -196,7 +196,7 @@ class CampaignView:
         return sum(1 for line in self.lines if line.previous_campaign is None)
 
 
-def _line(row: ResultRow, out_dir: Path) -> PortalLine:
+def _line(row: ResultRow, out_dir: Path, lang: str = "vi") -> PortalLine:
     assessment = row.assessment
     report = out_dir / row.portal_id / "report.html"
     line = PortalLine(
@@ -209,7 +209,7 @@ def _line(row: ResultRow, out_dir: Path) -> PortalLine:
         grade=row.grade,
         provisional=row.provisional,
         # Why a portal has no grade, or what a graded one's reader must know (a login that failed).
-        error=row.error or (assessment.message.vi if assessment and assessment.message else None),
+        error=row.error or (assessment.message.in_(lang) if assessment and assessment.message else None),
         report_href=f"{row.portal_id}/report.html" if report.is_file() else None,
     )
     if assessment is not None:
@@ -240,10 +240,10 @@ def _ranked(lines: list[PortalLine]) -> list[PortalLine]:
     return graded + sorted((line for line in lines if line.grade is None), key=lambda line: line.id)
 
 
-def build_view(store: Store, campaign: CampaignRow) -> CampaignView:
+def build_view(store: Store, campaign: CampaignRow, lang: str = "vi") -> CampaignView:
     out_dir = Path(campaign.out_dir)
     rows = store.results(campaign)
-    lines = _ranked([_line(row, out_dir) for row in rows])
+    lines = _ranked([_line(row, out_dir, lang) for row in rows])
     parsed = {row.portal_id: row.assessment for row in rows}
     assessments: list[Assessment] = [a for a in parsed.values() if a is not None and a.groups]
     groups = [(group.id, group.title) for group in assessments[0].groups] if assessments else []
@@ -412,7 +412,7 @@ def write_campaign_report(store: Store, campaign: CampaignRow, lang: str = "vi")
     """Write index.html, ranking.csv, criteria.csv and campaign.xlsx into the campaign's folder."""
     out_dir = Path(campaign.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    view = build_view(store, campaign)
+    view = build_view(store, campaign, lang)
     ranking = ranking_rows(view)
     criteria = criteria_rows(store, campaign)
     paths = {

@@ -84,6 +84,12 @@ def test_a_graded_portal_whose_login_failed_says_so_in_the_ranking(tmp_path: Pat
     assert line.grade is not None and line.error.startswith("Không đăng nhập được bằng công thức đăng nhập (step 2")
     html = write_campaign_report(store, campaign)["html"].read_text(encoding="utf-8")
     assert "(step 2 (fill): &lt;không thấy ô&gt;)" in html
+    # In the report's language, in the page and in the exports.
+    english = build_view(store, campaign, "en").lines[0].error
+    assert english.startswith("Could not log in with the login recipe (step 2"), english
+    paths = write_campaign_report(store, campaign, "en")
+    assert "Could not log in with the login recipe" in paths["html"].read_text(encoding="utf-8")
+    assert "Could not log in with the login recipe" in paths["ranking_csv"].read_text(encoding="utf-8-sig")
 
 
 def test_exported_text_that_a_spreadsheet_would_run_as_a_formula_stays_text(tmp_path: Path) -> None:
