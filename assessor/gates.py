@@ -12,9 +12,10 @@ failed request fails the command, as Locust's own exit code does) and `--max-p95
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from assessor.artifacts.performance import LoadPageStats
-from assessor.criteria import Rubric
+from assessor.criteria import Rubric, default_criteria_path
 from assessor.model import Assessment, Status
 
 # A criterion gated with --fail-on fails the gate with these; needs_review and not_applicable
@@ -76,7 +77,8 @@ def parse_gates(fail_under: str | None, fail_on: list[str] | None, rubric: Rubri
     known = {criterion.id for criterion in rubric.all_criteria()}
     unknown = [criterion_id for criterion_id in fail_on or [] if criterion_id not in known]
     if unknown:
-        raise GateError(f"--fail-on: no criterion {', '.join(unknown)} in {rubric.id} (see `assessor criteria show`)")
+        shown = "assessor criteria show" + ("" if Path(rubric.source) == default_criteria_path() else f" {rubric.source}")
+        raise GateError(f"--fail-on: no criterion {', '.join(unknown)} in {rubric.id} (see `{shown}`)")
     threshold = parse_threshold(fail_under, rubric) if fail_under is not None else None
     return Gates(fail_under=threshold, fail_on=tuple(dict.fromkeys(fail_on or [])))
 

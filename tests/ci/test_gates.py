@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assessor.artifacts.performance import LoadPageStats
+from assessor.criteria import load_rubric
 from assessor.gates import (
     GateError,
     Threshold,
@@ -46,9 +47,13 @@ def test_fail_under_rejects_what_it_cannot_use(rubric, text: str, fragment: str)
         parse_threshold(text, rubric)
 
 
-def test_fail_on_an_unknown_criterion_is_a_usage_error(rubric) -> None:
-    with pytest.raises(GateError, match="no criterion a.nope"):
+def test_fail_on_an_unknown_criterion_is_a_usage_error_pointing_at_the_rubric_used(rubric) -> None:
+    with pytest.raises(GateError, match="no criterion a.nope") as caught:
         parse_gates(None, ["a.pass", "a.nope"], rubric)
+    assert str(caught.value).endswith(f"(see `assessor criteria show {rubric.source}`)")
+    with pytest.raises(GateError) as bundled:
+        parse_gates(None, ["a.nope"], load_rubric())
+    assert str(bundled.value).endswith("(see `assessor criteria show`)")
 
 
 @pytest.mark.parametrize(("threshold", "passed"), [("D", True), ("C", False), ("E", True), ("61", True), ("61.2", False)])
