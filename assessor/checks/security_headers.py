@@ -18,9 +18,11 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from bs4 import Tag
 from pydantic import BaseModel, Field
 
 from assessor.artifacts.page import HeaderList, header_values
+from assessor.checks.common import soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
@@ -64,6 +66,9 @@ class ResponseContext:
     headers: HeaderList
     https: bool
     certificate_valid: bool
+    # Policies the page sets in <meta http-equiv="Content-Security-Policy">: the browser enforces
+    # them too, and the Observatory reads them.
+    meta_policies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,27 @@ def csp_policies(headers: HeaderList) -> list[dict[str, list[str]]]:
             for policy in value.split(",") if policy.strip()]
 
 
+# What a <meta> policy cannot do, so browsers (and the Observatory's parseCspMeta) leave it out.
+HEADER_ONLY_DIRECTIVES = ("frame-ancestors", "report-uri", "sandbox")
+
+
+def meta_csp_policies(meta_policies: tuple[str, ...]) -> list[dict[str, list[str]]]:
+    policies = []
+    for value in meta_policies:
+        for text in value.split(","):
+            if text.strip():
+                policy = {name: sources for name, sources in parse_csp(text).items()
+                          if name not in HEADER_ONLY_DIRECTIVES}
+                if policy:
+                    policies.append(policy)
+    return policies
+
+
+def meta_policies_of(html: Tag) -> tuple[str, ...]:
+    return tuple(str(meta.get("content") or "") for meta in html.find_all("meta", attrs={"http-equiv": True})
+                 if str(meta["http-equiv"]).strip().lower() == "content-security-policy" and meta.get("content"))
+
+
 def effective(policy: dict[str, list[str]], directive: str) -> set[str]:
     """The sources that apply: the directive's, else default-src's, else anything (*)."""
     return set(policy.get(directive, policy.get("default-src", ["*"])))
@@ -172,6 +198,8 @@ def csp_result(policy: dict[str, list[str]]) -> str:
 def content_security_policy(response: ResponseContext) -> Outcome:
     try:
         policies = csp_policies(response.headers)
+        frame_policies = list(policies)  # frame-ancestors: from a header only
+        policies += meta_csp_policies(response.meta_policies)
         if not policies:
             return Outcome("csp-not-implemented")
         # Browsers enforce every policy sent, so the strictest one decides.
@@ -180,7 +208,7 @@ def content_security_policy(response: ResponseContext) -> Outcome:
     except MalformedHeader:
         return Outcome("csp-header-invalid")
     note = None
-    if not any("frame-ancestors" in policy for policy in policies):
+    if not any("frame-ancestors" in policy for policy in frame_policies):
         note = Text(vi="CSP chưa có frame-ancestors", en="CSP has no frame-ancestors directive")
     return Outcome(best, note)
 
@@ -369,8 +397,11 @@ def score_headers(response: ResponseContext, skip: list[str] | None = None) -> H
         outcome = ANALYZERS[test](response)
         entry = spec.results[outcome.result]
         problem = Text(vi=entry.vi, en=entry.en) if entry.modifier < 0 and entry.en else outcome.note
+        received = ", ".join(header_values(response.headers, spec.header))
+        if test == "content-security-policy" and response.meta_policies:
+            received = "; ".join(filter(None, [received, *(f"<meta> {value}" for value in response.meta_policies)]))
         verdicts.append(HeaderVerdict(
-            test=test, header=spec.header, received=", ".join(header_values(response.headers, spec.header)) or None,
+            test=test, header=spec.header, received=received or None,
             result=outcome.result, modifier=entry.modifier, source=spec.source, problem=problem,
             add=spec.add if problem is not None else None,
         ))
@@ -416,7 +447,8 @@ def security_headers(snapshot: Snapshot, params: HeadersParams) -> Finding:
         return Finding.error(vi="Không nhận được phản hồi của trang chủ để đọc tiêu đề",
                              en="No response from the home page to read headers from")
     response = ResponseContext(headers=home.headers, https=home.final_url.startswith("https://"),
-                               certificate_valid=snapshot.certificate_error is None)
+                               certificate_valid=snapshot.certificate_error is None,
+                               meta_policies=meta_policies_of(soup_of(home)) if home.html else ())
     result = score_headers(response, params.skip_tests)
     fraction = min(result.score, params.full_score) / params.full_score
     problems = [v for v in result.verdicts if v.problem is not None]

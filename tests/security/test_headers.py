@@ -219,3 +219,25 @@ def test_hsts_without_include_subdomains_is_noted_without_costing_points() -> No
     hsts = next(v for v in result.verdicts if v.test == "strict-transport-security")
     assert hsts.modifier == 0 and hsts.problem is not None and "includeSubDomains" in hsts.problem.en
     assert hsts.add == "Strict-Transport-Security: max-age=31536000; includeSubDomains"
+
+
+META_CSP = ("<html lang='vi'><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; "
+            "script-src 'self' {script}; object-src 'none'; frame-ancestors 'none'\"><title>Cổng</title></head>"
+            "<body></body></html>")
+
+
+@pytest.mark.parametrize(("script", "result"), [
+    ("'unsafe-inline' https://f-emc.ngsp.gov.vn", "csp-implemented-with-unsafe-inline"),
+    ("https://f-emc.ngsp.gov.vn", "csp-implemented-with-no-unsafe"),
+])
+def test_a_policy_in_a_meta_tag_is_judged_as_the_observatory_judges_it(script: str, result: str) -> None:
+    """The browser enforces a <meta http-equiv> policy too, and the MDN Observatory reads it
+    (all but frame-ancestors, which only a header can set)."""
+    headers = [header for header in GOOD_HEADERS if header[0] != "Content-Security-Policy"]
+    snapshot = make_snapshot(page(html=META_CSP.format(script=script), headers=headers))
+    finding = security_headers(snapshot, params_of("security.headers"))
+    row = next(row for row in finding.evidence[2].value if row["header"] == "Content-Security-Policy")
+    assert row["result"] == result
+    assert row["received"].startswith("<meta> default-src 'self'; script-src 'self'")
+    frame = next(row for row in finding.evidence[2].value if row["header"] == "X-Frame-Options")
+    assert frame["result"] != "x-frame-options-implemented-via-csp"
