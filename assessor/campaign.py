@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -33,7 +34,7 @@ from assessor.portals import PortalEntry, PortalList
 from assessor.report.render import write_outputs
 from assessor.reviews import CampaignReviews
 from assessor.scoring import score
-from assessor.snapshot import CollectSettings, Snapshot
+from assessor.snapshot import SNAPSHOT_FILE, CollectedWith, CollectSettings, Snapshot
 from assessor.store import CampaignRow, PortalInfo, ResultRow, Store
 
 ASSESSMENT_FILE = "assessment.json"
@@ -212,7 +213,7 @@ async def assess_in_child(job: WorkerJob, timeout_s: float) -> PortalOutcome:
         )
         try:
             code = await asyncio.wait_for(process.wait(), timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             # Have the worker write where it is stuck into its log before it goes.
             process.send_signal(signal.SIGUSR1)
             await asyncio.sleep(1)
@@ -338,6 +339,28 @@ class SnapshotsMissing(Exception):
             "the old rubric and reviews beside the others, so nothing was rescored: put the snapshot folders back")
 
 
+class CollectedOtherwise(Exception):
+    """The rubric asks the collectors for something else (search queries, probed paths, the lab's
+    devices) than the finished portals' snapshots were collected with: not rescorable with it."""
+
+    def __init__(self, campaign: str, changes: dict[str, list[str]], portals: list[str]) -> None:
+        changed = ", ".join(f"{check} ({', '.join(keys)})" for check, keys in sorted(changes.items()))
+        one = len(portals) == 1
+        super().__init__(
+            f"cannot rescore campaign {campaign!r} with this rubric: it changes what the collectors act on: {changed}. "
+            f"The snapshot{'' if one else 's'} of {', '.join(portals)} {'was' if one else 'were'} collected with the "
+            "rubric as it was, so those criteria would be judged on evidence this one never asked for; nothing was "
+            "rescored: keep those params as they were, or assess the portals again in a new campaign")
+
+
+def collection_changes(snapshot_dir: Path, rubric: Rubric) -> dict[str, list[str]]:
+    """Check id -> the params `rubric` would have had its collector act on otherwise than it did
+    for this snapshot (none known for a snapshot collected before they were recorded)."""
+    recorded = json.loads((snapshot_dir / SNAPSHOT_FILE).read_text(encoding="utf-8")).get("collected_with") or {}
+    return {check: keys for check, value in recorded.items()
+            if (keys := CollectedWith.model_validate(value).differs_from(rubric.params_for(check)))}
+
+
 def rescore_campaign(
     store: Store,
     campaign: CampaignRow,
@@ -355,6 +378,10 @@ def rescore_campaign(
     missing = [row for row in picked if not row.snapshot_dir or not Path(row.snapshot_dir, "snapshot.json").is_file()]
     if missing:
         raise SnapshotsMissing(campaign.name, missing)
+    changes = {row.portal_id: collection_changes(Path(row.snapshot_dir), rubric) for row in picked}
+    if any(changes.values()):
+        merged = {check: keys for found in changes.values() for check, keys in found.items()}
+        raise CollectedOtherwise(campaign.name, merged, [portal for portal, found in changes.items() if found])
     rescored = []
     for row in picked:
         snapshot = Snapshot.load(Path(row.snapshot_dir))

@@ -23,6 +23,7 @@ from rich.text import Text as RichText
 from assessor.campaign import (
     CampaignOptions,
     CampaignProgress,
+    CollectedOtherwise,
     SnapshotsMissing,
     default_concurrency,
     rescore_campaign,
@@ -253,7 +254,7 @@ def note_rescored_reviews(portal_ids: list[str], reviews_file: str | None) -> No
 def rescored_or_exit(rescore: Callable[[], Rescored]) -> Rescored:
     try:
         return rescore()
-    except SnapshotsMissing as exc:
+    except (SnapshotsMissing, CollectedOtherwise) as exc:
         raise fail(str(exc)) from None
 
 

@@ -95,6 +95,15 @@ class Rubric(_Strict):
     def ref(self) -> RubricRef:
         return RubricRef(id=self.id, title=self.title, version=self.version, fingerprint=self.fingerprint)
 
+    def params_for(self, check_id: str) -> dict[str, Any]:
+        """The params this rubric gives a check, merged over every criterion using it: what the
+        collectors read (the search queries, the load test's size)."""
+        merged: dict[str, Any] = {}
+        for criterion in self.all_criteria():
+            if criterion.check == check_id:
+                merged.update(criterion.params)
+        return merged
+
     def all_criteria(self) -> list[Criterion]:
         return [criterion for group in self.groups for criterion in group.criteria]
 

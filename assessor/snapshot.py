@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,6 +48,25 @@ class CollectSettings(BaseModel):
     user_agent: str | None = None
 
 
+class CollectedWith(BaseModel):
+    """The part of a check's params (as the rubric merges them) that a collector read: all of
+    them, or only `params`' keys."""
+
+    params: dict[str, Any]
+    whole: bool = True
+
+    @classmethod
+    def of(cls, merged: dict[str, Any], keys: tuple[str, ...] | None) -> CollectedWith:
+        if keys is None:
+            return cls(params=merged)
+        return cls(params={key: merged.get(key) for key in keys}, whole=False)
+
+    def differs_from(self, merged: dict[str, Any]) -> list[str]:
+        """The keys whose values `merged` (another rubric's) would have collected otherwise."""
+        keys = set(self.params) | (set(merged) if self.whole else set())
+        return sorted(key for key in keys if self.params.get(key) != merged.get(key))
+
+
 class Snapshot(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -56,6 +76,10 @@ class Snapshot(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     settings: CollectSettings = Field(default_factory=CollectSettings)
+    # What the collectors read of the rubric, by check id: a rubric asking for other collection
+    # (other search queries, probed paths, lab devices) cannot rescore this snapshot. Empty in a
+    # snapshot collected before it was recorded.
+    collected_with: dict[str, CollectedWith] = Field(default_factory=dict)
     # False when not even the start page could be fetched; `error` says why.
     reachable: bool = True
     error: str | None = None

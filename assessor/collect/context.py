@@ -13,7 +13,7 @@ import httpx
 from assessor.collect.browser import BrowserSession
 from assessor.collect.http import http_client
 from assessor.criteria import Rubric
-from assessor.snapshot import CollectSettings
+from assessor.snapshot import CollectedWith, CollectSettings
 
 
 @dataclass
@@ -25,6 +25,8 @@ class CollectContext:
     ca_bundle: Path | None = None
     deadline: float = field(default_factory=lambda: time.monotonic() + 120.0)
     progress: Callable[[str], None] = lambda message: None
+    # What the collectors read of the rubric, by check (Snapshot.collected_with).
+    asked: dict[str, CollectedWith] = field(default_factory=dict)
 
     def time_left(self) -> float:
         return self.deadline - time.monotonic()
@@ -32,11 +34,11 @@ class CollectContext:
     def http(self, **kwargs: Any) -> httpx.AsyncClient:
         return http_client(self.settings, self.ca_bundle, **kwargs)
 
-    def params_for(self, check_id: str) -> dict[str, Any]:
+    def params_for(self, check_id: str, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
         """The params the rubric gives a check (merged over every criterion using it), so that
-        collectors exercise what the rubric will judge: the search queries, the load test size."""
-        merged: dict[str, Any] = {}
-        for criterion in self.rubric.all_criteria():
-            if criterion.check == check_id:
-                merged.update(criterion.params)
+        collectors exercise what the rubric will judge: the search queries, the load test size.
+        What is read is recorded, `keys` of it when the collector uses no more (the lab's block
+        but not the curves judged from it)."""
+        merged = self.rubric.params_for(check_id)
+        self.asked[check_id] = CollectedWith.of(merged, keys)
         return merged

@@ -86,13 +86,15 @@ def collector_params(ctx: CollectContext) -> CollectorParams:
             for name, spec in functions.items():
                 specs.setdefault(name, spec)
 
-    def parsed(check_id: str) -> BaseModel | None:
-        params = ctx.params_for(check_id)
+    def parsed(check_id: str, used: tuple[str, ...]) -> BaseModel | None:
+        params = ctx.params_for(check_id, used)
         return validate_params(check_id, params) if params else None
 
-    links = parsed("function.link_health") or LinkHealthParams()
-    return CollectorParams(specs=specs, search=parsed("function.catalogue_search"),
-                           lookup=parsed("function.dossier_lookup"), procedures=parsed("function.procedure_fields"),
+    # Of each check's params, those the gatherer acts on (the rest only judge what it collected).
+    links = parsed("function.link_health", ("max_probes", "concurrency")) or LinkHealthParams()
+    return CollectorParams(specs=specs, search=parsed("function.catalogue_search", ("queries", "search", "procedures")),
+                           lookup=parsed("function.dossier_lookup", ("code", "functions")),
+                           procedures=parsed("function.procedure_fields", ("procedures", "sample_size")),
                            links=links)
 
 

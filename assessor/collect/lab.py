@@ -81,7 +81,7 @@ def performance_facts(snapshot: Snapshot) -> PerformanceFacts:
 
 
 def lab_settings(ctx: CollectContext) -> LabSettings:
-    return LabSettings.model_validate(ctx.params_for(LAB_CHECK).get("lab") or {})
+    return LabSettings.model_validate(ctx.params_for(LAB_CHECK, ("lab",)).get("lab") or {})
 
 
 def blocking_time_after(fcp_ms: float | None, tasks: list[list[float]]) -> float | None:

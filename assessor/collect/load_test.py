@@ -33,7 +33,7 @@ NOT_ALLOWED = ("the portal's entry does not allow a load test "
 
 
 def load_settings(ctx: CollectContext) -> LoadSettings:
-    return LoadSettings.model_validate(ctx.params_for(LOAD_CHECK).get("load") or {})
+    return LoadSettings.model_validate(ctx.params_for(LOAD_CHECK, ("load",)).get("load") or {})
 
 
 def origin_of(url: str) -> str:

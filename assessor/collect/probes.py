@@ -97,7 +97,7 @@ def probe_client(snapshot: Snapshot, ctx: CollectContext) -> httpx.AsyncClient:
 @portal_gatherer("probes", stage=STAGE_INDEPENDENT)
 async def gather_probes(snapshot: Snapshot, ctx: CollectContext) -> None:
     base = snapshot.home.final_url if snapshot.home else snapshot.start_url
-    params = ctx.params_for("security.exposed_files")
+    params = ctx.params_for("security.exposed_files", ("paths", "listing_paths"))
     paths = params.get("paths") or list(DEFAULT_PATHS)
     folders = list(dict.fromkeys(asset_folders(snapshot) + list(params.get("listing_paths") or DEFAULT_LISTING_PATHS)))
     # A few at a time (the per-host limit), in this order on record: a slow server's delay is

@@ -122,6 +122,7 @@ async def collect_into(
             for stage in stages(PORTAL_GATHERERS):
                 await run_stage(stage, snapshot, ctx)
     snapshot.finished_at = datetime.now(UTC)
+    snapshot.collected_with = dict(ctx.asked)
     snapshot.save(folder)
     return snapshot
 

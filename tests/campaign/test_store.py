@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 
 from assessor.campaign_lock import CampaignBusy, campaign_held, holder_of
 from assessor.cli import app
-from assessor.criteria import default_criteria_path
+from assessor.criteria import default_criteria_path, load_rubric
 from assessor.model import Assessment, PortalRef, RubricRef, Text
+from assessor.scoring import score
 from assessor.store import PortalInfo, StoreError, open_store
 from tests.builders import closed_portal_list, table_text
 
@@ -413,3 +414,35 @@ def test_history_names_each_rubric_and_marks_a_change_across_rubrics(tmp_path: P
     assert "+4.02 ⚠" in history
     assert "⚠ scored with another rubric than the campaign before: the change may be the rubric's" in " ".join(
         printed.split())
+
+
+
+def test_a_rubric_that_collects_otherwise_cannot_rescore_the_snapshots(tmp_path: Path) -> None:
+    """Its new search queries were never sent, its new paths never probed: judging the old
+    evidence under it would publish a ranking on a rubric it was not collected with."""
+    from assessor.snapshot import CollectedWith
+    from tests.builders import make_snapshot, page
+
+    db, rubric = str(tmp_path / "store.sqlite3"), default_criteria_path().read_text(encoding="utf-8")
+    snapshot = make_snapshot(page())
+    snapshot.collected_with = {"function.catalogue_search": CollectedWith.of(
+        load_rubric().params_for("function.catalogue_search"), ("queries", "search", "procedures"))}
+    snapshot.save(tmp_path / "out" / "hanoi" / "snapshot")
+    with open_store(db) as store:
+        campaign = store.create_campaign("c", str(tmp_path / "p.yaml"), str(tmp_path / "out"), None, {})
+        store.save_result(campaign, HANOI, datetime.now(UTC), assessment=score(load_rubric(), snapshot),
+                          snapshot_dir=str(snapshot.folder))
+    queries = tmp_path / "queries.yaml"
+    queries.write_text(rubric.replace('queries: ["', 'queries: ["đăng ký kết hôn", "', 1), encoding="utf-8")
+    refused = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db, "--criteria", str(queries)])
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.output.split())
+    assert "it changes what the collectors act on: function.catalogue_search (queries)" in said
+    assert "The snapshot of hanoi was collected" in said and "nothing was rescored" in said
+    # A rubric that judges otherwise, from what was collected, rescores.
+    curves = tmp_path / "curves.yaml"
+    curves.write_text(rubric.replace('          queries: ["', '          min_results: 2\n          queries: ["', 1),
+                      encoding="utf-8")
+    assert "min_results: 2" in curves.read_text(encoding="utf-8")
+    rescored = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db, "--criteria", str(curves)])
+    assert rescored.exit_code == 0, rescored.output

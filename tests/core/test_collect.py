@@ -75,6 +75,16 @@ def test_snapshot_round_trips_through_disk(snapshot: Snapshot) -> None:
     assert again.home.html == snapshot.home.html and "Cổng thử" in again.home.html
 
 
+def test_the_snapshot_records_what_the_collectors_read_of_the_rubric(snapshot: Snapshot) -> None:
+    """Only what they act on: the search queries and the lab's block, not the curves judged from it."""
+    rubric = load_rubric()
+    search = snapshot.collected_with["function.catalogue_search"]
+    assert search.params["queries"] == rubric.params_for("function.catalogue_search")["queries"]
+    assert set(search.params) == {"queries", "search", "procedures"} and not search.whole
+    assert Snapshot.load(snapshot.folder).collected_with == snapshot.collected_with
+    assert {"security.exposed_files", "function.dossier_lookup"} <= set(snapshot.collected_with)
+
+
 def test_chromium_is_started_quietly_and_with_resolve_rules() -> None:
     args = launch_args(BrowserOptions(executable="x", resolve={"f-emc.ngsp.gov.vn": "127.0.0.1:8443"}, trusted_spki=["abc="]))
     for flag in ("--disable-background-networking", "--disable-component-update", "--disable-sync"):
