@@ -498,7 +498,13 @@ def campaign_rescore(
         lang = campaign_lang(campaign, lang)
         criteria_file = str(criteria.resolve()) if criteria else campaign.criteria_file
         reviews_file = str(reviews.resolve()) if reviews else campaign.options.get("reviews_file")
+        if criteria is None and criteria_file is not None and not Path(criteria_file).exists():
+            raise fail(f"campaign {name!r} was scored with {criteria_file}, which is gone: give the rubric with "
+                       "--criteria FILE")
         rubric = rubric_or_exit(criteria_file)
+        if criteria is None and campaign.options.get("rubric_fingerprint") not in (None, rubric.fingerprint):
+            error_console.print(f"note: {criteria_file or 'the bundled rubric'} has changed since the campaign was "
+                                "scored with it: rescored with it as it now is", highlight=False, soft_wrap=True)
         campaign_reviews = campaign_reviews_or_exit(reviews_file, rubric, campaign_portal_ids(store, campaign))
         with campaign_held_or_exit(store, name):  # not in the middle of a run: two rubrics in one ranking
             rescored = rescored_or_exit(lambda: rescore_campaign(store, campaign, rubric, campaign_reviews, lang=lang))

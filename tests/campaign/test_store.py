@@ -289,6 +289,26 @@ def test_rescore_keeps_the_campaigns_rubric_and_reviews_unless_given_others(tmp_
     assert result.exit_code == 2 and f"{reviews}:2: portal 'hanoii'" in " ".join(result.output.split())
 
 
+def test_rescore_says_when_the_campaign_s_rubric_file_has_changed_or_gone(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.sqlite3")
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(default_criteria_path().read_text(encoding="utf-8"), encoding="utf-8")
+    with open_store(db) as store:
+        campaign = store.create_campaign("c", str(tmp_path / "p.yaml"), str(tmp_path / "out"), str(custom), {})
+        store.scored_with(campaign, str(custom), load_rubric(custom).fingerprint, None)
+        store.save_result(campaign, HANOI, datetime.now(UTC), error="timed out after 210 s")
+    custom.write_text(custom.read_text(encoding="utf-8") + "\n# weights reviewed\n", encoding="utf-8")
+    edited = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db])
+    assert edited.exit_code == 0, edited.output
+    assert f"note: {custom} has changed since the campaign was scored with it: rescored with it as it now is" in \
+        " ".join(edited.output.split())
+    custom.unlink()
+    gone = CliRunner().invoke(app, ["campaign", "rescore", "c", "--db", db])
+    assert gone.exit_code == 2
+    assert f"campaign 'c' was scored with {custom}, which is gone: give the rubric with --criteria FILE" in " ".join(
+        gone.output.split())
+
+
 def test_a_lock_held_for_an_instant_does_not_refuse_the_campaign(db_url: str) -> None:
     """`campaign status` holds a free campaign's lock for an instant to see that it is free: a
     `campaign run` starting just then waits for it instead of being refused."""
