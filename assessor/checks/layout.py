@@ -181,8 +181,12 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
 class NavigationParams(CheckParams):
     min_nav_links: int = 4
     search_words: list[str] = Field(
-        default_factory=lambda: ["tìm kiếm", "search", "từ khóa", "từ khoá", "nhập tên thủ tục"]
+        default_factory=lambda: ["tìm kiếm", "search", "từ khóa", "từ khoá", "nhập tên thủ tục", "keyword", "tim-kiem"]
     )
+    # Menus of themes without <nav> (ASP.NET, portal frameworks): a container named so, holding
+    # min_nav_links links or more, outside the footer.
+    menu_selectors: list[str] = Field(default_factory=lambda: [
+        "#menu", ".menu", "#nav", ".nav", ".navbar", "#main-menu", ".main-menu", ".mainmenu", ".menu-top", ".topmenu"])
 
 
 def search_box(soup: BeautifulSoup, params: NavigationParams) -> Tag | None:
@@ -194,10 +198,21 @@ def search_box(soup: BeautifulSoup, params: NavigationParams) -> Tag | None:
         if (
             field.get("type") == "search"
             or field.find_parent(attrs={"role": "search"})
-            or any(fold(word) in fold(f"{described} {text_of(label)}") for word in params.search_words)
+            or any(fold(word) in fold(f"{described} {text_of(label)} {form_said(field)}") for word in params.search_words)
         ):
             return field
     return None
+
+
+def form_said(field: Tag) -> str:
+    """What a field's form says of itself: where it posts, and its buttons ("Tìm kiếm")."""
+    form = field.find_parent("form")
+    if form is None:
+        return ""
+    buttons = form.select("button, input[type=submit], input[type=button], input[type=image]")
+    return " ".join([str(form.get("action") or ""), *(f"{text_of(button)} {button.get('value', '')} "
+                                                      f"{button.get('title', '')} {button.get('alt', '')}"
+                                                      for button in buttons)])
 
 
 @check("layout.navigation_search")
@@ -210,6 +225,10 @@ def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Findi
         nav
         for nav in soup.select("nav, [role=navigation]")
         if len(nav.find_all("a", href=True)) >= params.min_nav_links
+    ] or [
+        menu
+        for menu in soup.select(", ".join(params.menu_selectors))
+        if len(menu.find_all("a", href=True)) >= params.min_nav_links and menu.find_parent("footer") is None
     ]
     box = search_box(soup, params)
     parts = {"navigation": bool(menus), "search": box is not None}

@@ -71,6 +71,21 @@ def test_navigation_and_search() -> None:
     )
 
 
+def test_a_classic_menu_without_nav_and_a_search_field_said_by_its_form_are_found() -> None:
+    """Many ASP.NET and portal-framework themes have no <nav>; a search field's own attributes may
+    say nothing ("Nhập nội dung cần tìm") while its form posts to /tim-kiem behind a "Tìm kiếm" button."""
+    menu = ('<div id="menu"><ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/gioi-thieu">Giới thiệu</a>'
+            '</li><li><a href="/thu-tuc">Thủ tục</a></li><li><a href="/tra-cuu">Tra cứu</a></li>'
+            '<li><a href="/lien-he">Liên hệ</a></li></ul></div>')
+    search = ('<form action="/tim-kiem"><input type="text" name="keyword" placeholder="Nhập nội dung cần tìm">'
+              '<button type="submit">Tìm kiếm</button></form>')
+    finding = run("layout.navigation_search", make_snapshot(home(nav=menu, search=search)))
+    assert finding.status == Status.PASS, finding.evidence[0].value
+    # A login form's text field is no search box, nor a footer's link list a menu.
+    login = '<form action="/dang-nhap"><input type="text" name="username"><button>Đăng nhập</button></form>'
+    assert run("layout.navigation_search", make_snapshot(home(nav="", search=login))).status == Status.FAIL
+
+
 @pytest.mark.parametrize(
     "phone", ["(0263) 3 822 123", "0263.3822123", "+84 263 3822 123", "1900 1234", "024-3823-4567",
               "Tổng đài 1022", "đường dây nóng: 1022"]
