@@ -12,7 +12,7 @@ from pydantic import Field
 
 from assessor.artifacts.function import FormUse
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold, not_found_page
+from assessor.checks.common import fold, not_found_page, soup_of
 from assessor.checks.function_find import (
     Entry,
     FormAudit,
@@ -268,8 +268,15 @@ def dossier_lookup(snapshot: Snapshot, params: LookupParams) -> Finding:
         return missing
     lookups = snapshot.functions.lookups if snapshot.functions else []
     if not lookups:
-        return Finding.scored(params.silent_credit, "Có mục tra cứu hồ sơ nhưng không tìm thấy ô nhập mã hồ sơ.",
-                              "A dossier lookup entry exists but no dossier-code field was found.", entry_finding.evidence)
+        frames = [str(frame.get("src")) for judgement in judgements if judgement.page and judgement.page.html
+                  for frame in soup_of(judgement.page).find_all("iframe", src=True)]
+        # Only the page's own HTML is read: a lookup served by the back office and embedded is not.
+        vi_frames, en_frames = ((f" Trang nhúng khung ({', '.join(frames[:3])}), nội dung khung chưa được kiểm tra.",
+                                 f" The page embeds a frame ({', '.join(frames[:3])}), whose content was not examined.")
+                                if frames else ("", ""))
+        return Finding.scored(params.silent_credit, "Có mục tra cứu hồ sơ nhưng không tìm thấy ô nhập mã hồ sơ." + vi_frames,
+                              "A dossier lookup entry exists but no dossier-code field was found." + en_frames,
+                              entry_finding.evidence)
     use = lookups[0]
     evidence = use_evidence(use) + entry_finding.evidence
     if crashed(use):

@@ -195,6 +195,14 @@ def test_lookup_outcomes() -> None:
     assert dossier_lookup(missing, params).status == Status.FAIL
 
 
+def test_a_lookup_page_whose_form_is_in_a_frame_says_the_frame_was_not_examined() -> None:
+    """The one-stop back office's lookup widget, embedded: the field may well be there."""
+    framed = lookup_page('<iframe title="Tra cứu hồ sơ" src="/embed/tra-cuu"></iframe>')
+    finding = dossier_lookup(lookup_snapshot(framed, functions=FunctionFacts()), params_of("function.dossier_lookup"))
+    assert finding.fraction == params_of("function.dossier_lookup").silent_credit
+    assert "embeds a frame (/embed/tra-cuu), whose content was not examined" in finding.message.en
+
+
 # --------------------------------------------------------------------------- procedure pages
 def procedures_snapshot(*htmls: str, sampled: list[SampledPage] | None = None):
     pages = [page(HOME, home_with(("/thu-tuc-hanh-chinh", "Thủ tục hành chính")))]
