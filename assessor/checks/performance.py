@@ -109,6 +109,8 @@ class PageScore:
     best_fraction: float
     worst_fraction: float
     rows: list[dict[str, object]]
+    # The median's place on the curves before full marks cap it: which of two full-marks pages is slower.
+    curve_score: float = 0.0
 
     def is_unstable(self, threshold: float) -> bool:
         return self.best_fraction - self.worst_fraction >= threshold
@@ -135,7 +137,7 @@ def as_scored(run: LabRun) -> LabRun:
 
 def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
     """The page's fraction from the median of its runs, and from its best and worst runs."""
-    weighted: list[tuple[float, float, float, float]] = []  # weight, median, best, worst fractions
+    weighted: list[tuple[float, float, float, float, float]] = []  # weight, median, best, worst fractions, curve
     rows: list[dict[str, object]] = []
     scored_runs = [as_scored(run) for run in page.runs]
     for metric, curve in params.metrics.items():
@@ -149,6 +151,7 @@ def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
             median_fraction,
             fraction_of(curve.score(spread.low), params.full_marks_at),
             fraction_of(curve.score(spread.high), params.full_marks_at),
+            curve.score(spread.median),
         ))
         rows.append({
             "page": page.kind, "form factor": page.form_factor, "metric": METRIC_NAMES[metric],
@@ -163,7 +166,7 @@ def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
     def mean(column: int) -> float:
         return sum(item[0] * item[column] for item in weighted) / total
 
-    return PageScore(page, mean(1), mean(2), mean(3), rows)
+    return PageScore(page, mean(1), mean(2), mean(3), rows, mean(4))
 
 
 def runs_needed_for_median(planned: int) -> int:
@@ -221,7 +224,7 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
         )
     total_weight = sum(weight for weight, _ in scored)
     fraction = sum(weight * result.fraction for weight, result in scored) / total_weight
-    worst = min(scored, key=lambda item: item[1].fraction)[1]
+    worst = min(scored, key=lambda item: (item[1].fraction, item[1].curve_score))[1]
     unstable = [result for _, result in scored if result.is_unstable(params.unstable_fraction)]
     evidence = [Evidence(kind="table", label=f"{names}: median, min, max of up to {lab.runs_per_page} runs",
                          value=[row for _, result in scored for row in result.rows])]

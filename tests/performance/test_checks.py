@@ -49,6 +49,13 @@ def test_a_slow_mobile_page_gives_partial_and_is_named() -> None:
     assert "search/mobile" in finding.message.en
 
 
+def test_among_pages_with_full_marks_the_slowest_is_named() -> None:
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(700, 700, 700), ("search", "mobile"): fcp_runs(1100, 1100, 1100)})
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    assert finding.status == Status.PASS
+    assert "search/mobile, median 1.10 s" in finding.message.en
+
+
 def test_very_slow_pages_fail() -> None:
     snapshot = lab_snapshot({("home", "desktop"): fcp_runs(60_000, 61_000), ("home", "mobile"): fcp_runs(90_000)})
     assert lab_metric(snapshot, params_of("performance.fcp")).status == Status.FAIL
