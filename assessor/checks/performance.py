@@ -11,12 +11,13 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assessor.artifacts.performance import LabPage, LabRun, LabSettings, LoadSettings, LoadTestResult
 from assessor.checks.curves import Curve
 from assessor.checks.registry import CheckParams, check, rubric_rule
 from assessor.model import Evidence, Finding
+from assessor.perf import limits
 from assessor.snapshot import Snapshot
 
 LabMetric = Literal[
@@ -69,6 +70,16 @@ class LoadMetricParams(CheckParams):
     full_marks_at: float = Field(default=0.9, gt=0, le=1)
     # The load test's size; put it on one criterion only (the collector merges params).
     load: LoadSettings | None = None
+
+    @model_validator(mode="after")
+    def _load_within_ceilings(self) -> LoadMetricParams:
+        # Refused when the rubric is read: the run would refuse it, leaving the load criteria unscored.
+        load = self.load
+        if load is not None:
+            beyond = limits.above_ceilings(load.users, load.spawn_rate, load.duration_s, load.workers)
+            if beyond is not None:
+                raise ValueError(f"load: {beyond}")
+        return self
 
 
 def fraction_of(curve_score: float, full_marks_at: float) -> float:

@@ -72,14 +72,9 @@ class LoadPlan(BaseModel):
 
     @model_validator(mode="after")
     def _within_ceilings(self) -> LoadPlan:
-        for name, value, ceiling in (
-            ("users", self.users, limits.MAX_USERS),
-            ("spawn rate", self.spawn_rate, limits.MAX_SPAWN_RATE),
-            ("duration", self.duration_s, limits.MAX_DURATION_S),
-            ("workers", self.workers + self.remote_workers, limits.MAX_WORKERS),
-        ):
-            if value > ceiling:
-                raise ValueError(f"{name} {value:g} is above the ceiling of {ceiling:g}")
+        beyond = limits.above_ceilings(self.users, self.spawn_rate, self.duration_s, self.workers + self.remote_workers)
+        if beyond is not None:
+            raise ValueError(beyond)
         if self.think_max_s < self.think_min_s:
             raise ValueError("think_max_s must not be below think_min_s")
         if urlsplit(self.target).scheme not in ("http", "https"):

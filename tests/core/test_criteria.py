@@ -141,8 +141,8 @@ def test_a_key_given_twice_in_a_criteria_file_is_refused_naming_both_lines(tmp_p
     ("  - id: emc\n", "  - id: accessibility\n", "group id 'accessibility' used twice"),
     # A load test beyond the ceilings was found out only when the run refused it, its points unscored.
     ("load: {users: 20,", "load: {users: 100000,",
-     "criterion performance.load_latency: params do not fit check performance.load_metric: load.users: Input should be "
-     "less than or equal to 200"),
+     ("criterion performance.load_latency: params do not fit check performance.load_metric: load: users 100000 is "
+     "above the ceiling of 200")),
     # A form factor the lab does not measure scored 0 as if the browser had reported nothing.
     ("form_factors: {desktop: 1}", "form_factors: {tablet: 1}",
      "criterion performance.page_weight: form factor 'tablet' is not one the lab measures (desktop, mobile)"),
