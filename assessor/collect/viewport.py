@@ -301,9 +301,12 @@ async def measure_viewport(snapshot: Snapshot, ctx: CollectContext) -> None:
     """Reflow and mobile in one chain, keyboard in another, side by side. What matters most comes
     first (the home page), and facts are recorded as they come, so a run cut short by the time
     budget keeps what it measured; pages beyond the home page are skipped when time runs low."""
-    responsive = ResponsiveParams.model_validate(ctx.params_for("accessibility.responsive"))
-    keyboard = KeyboardParams.model_validate(ctx.params_for("accessibility.keyboard"))
-    mobile = MobileParams.model_validate(ctx.params_for("layout.mobile_rendering"))
+    # Of each check's params, those this gatherer acts on (the shares only weigh what it measured).
+    responsive = ResponsiveParams.model_validate(
+        ctx.params_for("accessibility.responsive", ("narrow_width_px", "text_zoom_percent")))
+    keyboard = KeyboardParams.model_validate(ctx.params_for(
+        "accessibility.keyboard", ("max_tab_stops", "skip_link_words", "text_size_words", "contrast_words")))
+    mobile = MobileParams.model_validate(ctx.params_for("layout.mobile_rendering", ("width", "height")))
     facts = ViewportFacts(mobile_viewport=f"{mobile.width}x{mobile.height}")
     facts_of(snapshot).viewport = facts
     insecure = snapshot.certificate_error is not None
