@@ -198,19 +198,23 @@ def continued_settings_or_exit(
     anew = {"concurrency": asked.concurrency,
             **({"portal_timeout_s": asked.portal_timeout_s} if "portal_timeout" in given else {})}
     kept = CampaignOptions.model_validate({**campaign.options, **anew})
-    conflicts = [f"{flag} {_shown(getattr(kept, field))}" for field, (param, flag) in RESULT_OPTIONS.items()
-                 if param in given and getattr(asked, field) != getattr(kept, field)]
+    differs = {field: f"{flag} {_shown(getattr(kept, field))}" for field, (param, flag) in RESULT_OPTIONS.items()
+               if param in given and getattr(asked, field) != getattr(kept, field)}
+    # What a rescore may have changed since the start is what the campaign is scored with now.
+    scored = [differs.pop("lang")] if "lang" in differs else []
+    started = list(differs.values())
     if "criteria" in given and (criteria is None or str(criteria.resolve()) != campaign.criteria_file):
-        conflicts.append(f"--criteria {campaign.criteria_file or '(the bundled rubric)'}")
+        scored.append(f"--criteria {campaign.criteria_file or '(the bundled rubric)'}")
     if "reviews" in given and asked.reviews_file != kept.reviews_file:
-        conflicts.append(f"--reviews {kept.reviews_file or '(none)'}")
+        scored.append(f"--reviews {kept.reviews_file or '(none)'}")
     started_out = Path(campaign.out_dir).parent
     if "out" in given and str((out / campaign.name).resolve()) != campaign.out_dir:
-        conflicts.append(f"--out {started_out}")
-    if conflicts:
-        raise fail(f"campaign {campaign.name!r} was started with {', '.join(conflicts)}: --resume assesses its "
-                   "remaining portals as it did the first ones, so give the same values or leave them out "
-                   "(or start a new campaign with another --name)")
+        started.append(f"--out {started_out}")
+    if started or scored:
+        said = " and ".join(filter(None, [f"was started with {', '.join(started)}" if started else "",
+                                          f"is scored with {', '.join(scored)}" if scored else ""]))
+        raise fail(f"campaign {campaign.name!r} {said}: --resume assesses its remaining portals as it did the first "
+                   "ones, so give the same values or leave them out (or start a new campaign with another --name)")
     return kept, campaign.criteria_file, started_out
 
 
