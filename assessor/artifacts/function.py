@@ -57,6 +57,9 @@ class LinkStatus(BaseModel):
     status: int | None = None
     error: str | None = None
     found_on: str = ""
+    # A probed HTML page's title and first headings: where a portal's "page not found" page,
+    # answered with 200, says so.
+    said: str | None = None
 
     @property
     def broken(self) -> bool:

@@ -216,10 +216,14 @@ def not_found_page(page: PageArtifact, phrases: list[str] | None = None) -> str 
     if not page.ok or not page.html:
         return None
     soup = soup_of(page)
-    said = [element.get_text(" ", strip=True) for element in soup.find_all(["title", "h1", "h2", "h3"])]
-    for text in said:
+    return says_not_found([element.get_text(" ", strip=True) for element in soup.find_all(["title", "h1", "h2", "h3"])],
+                          phrases)
+
+
+def says_not_found(headings: list[str], phrases: list[str] | None = None) -> str | None:
+    """The first of a page's title and headings that says the page was not found."""
+    for text in headings:
         folded = fold(text)
-        hit = next((phrase for phrase in phrases or NOT_FOUND_PHRASES if phrase in folded), None)
-        if hit is not None or re.fullmatch(r"\W*404\W*", folded):
+        if any(phrase in folded for phrase in phrases or NOT_FOUND_PHRASES) or re.fullmatch(r"\W*404\W*", folded):
             return text[:120]
     return None

@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 
 from assessor.artifacts.function import LinkStatus
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold, not_found_page, portal_host, same_portal
+from assessor.checks.common import fold, not_found_page, portal_host, same_portal, says_not_found
 from assessor.checks.function import not_collected
 from assessor.checks.function_find import (
     FunctionSpec,
@@ -120,6 +120,8 @@ def link_health(snapshot: Snapshot, params: LinkHealthParams) -> Finding:
         return Finding.not_applicable("Không có liên kết nội bộ nào để kiểm tra.", "No internal links to check.")
     # A crawled page that says it was not found is a broken link whatever its status (a soft 404).
     missing = {normalise_url(page.url): said for page in snapshot.pages if (said := not_found_page(page))}
+    missing |= {normalise_url(link.url): said for link in links  # probed, not opened: its title and headings
+                if link.said and link.status and link.status < 400 and (said := says_not_found(link.said.split(" | ")))}
     broken = [link for link in links if link.broken or normalise_url(link.url) in missing]
     ratio = len(broken) / len(links)
     span = max(params.fail_ratio - params.pass_ratio, 1e-9)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from bs4 import BeautifulSoup
 from playwright.async_api import BrowserContext, Page, Route
 from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel
@@ -354,15 +355,33 @@ async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealt
                     target.error = "not checked: time budget"
                     return
                 try:
-                    # GET, not HEAD: many portals answer HEAD wrongly; the body is not read.
+                    # GET, not HEAD: many portals answer HEAD wrongly. Of the body, only an HTML
+                    # page's first bytes are read, for its title and headings (a soft 404's words).
                     async with client.stream("GET", target.url) as response:
                         target.status = response.status_code
+                        if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
+                            target.said = await page_headings(response)
                 except httpx.HTTPError as exc:
                     target.error = f"{type(exc).__name__}: {exc}"[:200]
 
         await asyncio.gather(*(probe(target) for target in to_probe))
     facts.links = [target for target in targets if target not in skipped and target.error != "not checked: time budget"]
     facts.links_skipped = len(skipped) + sum(1 for t in targets if t.error == "not checked: time budget")
+
+
+HEADINGS_BYTES = 32_768
+
+
+async def page_headings(response: httpx.Response) -> str:
+    """The title and h1-h3 of the first HEADINGS_BYTES of an HTML page."""
+    head = b""
+    async for chunk in response.aiter_bytes():
+        head += chunk
+        if len(head) >= HEADINGS_BYTES:
+            break
+    soup = BeautifulSoup(head[:HEADINGS_BYTES], "lxml")
+    return " | ".join(element.get_text(" ", strip=True) for element in soup.find_all(["title", "h1", "h2", "h3"])
+                      if element.get_text(strip=True))[:300]
 
 
 async def skip_media(route: Route) -> None:
