@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assessor.artifacts.page import NetworkRequest
+
 
 class FormUse(BaseModel):
     """A form filled and submitted as a citizen would: a catalogue search or a dossier lookup."""
@@ -49,6 +51,10 @@ class SampledPage(BaseModel):
     document_links: list[str] = Field(default_factory=list)
     screenshot: str | None = None
     error: str | None = None
+    # Its final HTML (bounded) and requests, for the checks that judge every procedure page (the
+    # EMC trackDVC push); None in a snapshot collected before they were kept.
+    html: str | None = None
+    requests: list[NetworkRequest] = Field(default_factory=list)
 
 
 class LinkStatus(BaseModel):

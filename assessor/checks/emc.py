@@ -386,11 +386,22 @@ def emc_badge(snapshot: Snapshot, params: EmcParams) -> Finding:
     )
 
 
+def sampled_procedure_pages(snapshot: Snapshot) -> list[PageArtifact]:
+    """The procedure pages the functions gatherer opened besides the crawl, as pages: on a real
+    portal they lie two clicks deep, where the crawl's budget often reaches none."""
+    crawled = {page.final_url for page in snapshot.pages} | {page.url for page in snapshot.pages}
+    sampled = snapshot.functions.procedures if snapshot.functions else []
+    return [PageArtifact(url=page.url, final_url=page.final_url or page.url, status=page.status, html=page.html,
+                         requests=page.requests, depth=1)
+            for page in sampled if page.html and page.error is None and page.status is not None and page.status < 400
+            and (page.final_url or page.url) not in crawled]  # as function.procedure_fields counts them
+
+
 @check("emc.track_dvc")
 def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
     procedures = [
         reading for reading in readings(snapshot, params) if page_type(reading.page, params.page_types) == "procedure"
-    ]
+    ] + [read_page(page, params) for page in sampled_procedure_pages(snapshot)]
     if not procedures:
         return Finding.not_applicable(
             vi="Không thu thập được trang thủ tục nào để kiểm tra trackDVC.",

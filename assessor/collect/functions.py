@@ -193,6 +193,8 @@ class Exerciser:
             sampled.text = (await page.evaluate("() => document.body ? document.body.innerText : ''"))[:MAX_TEXT]
             sampled.document_links = [href for href, _ in await page.evaluate(LINKS_SCRIPT)
                                       if urlsplit(href).path.lower().endswith((".doc", ".docx", ".pdf", ".xls", ".xlsx"))]
+            sampled.html = (await page.content())[:MAX_SAMPLED_HTML]
+            sampled.requests = list(recorder.requests)
             if shot:
                 sampled.screenshot = await self.shoot(page, shot)
         except PlaywrightError as exc:
@@ -370,6 +372,8 @@ async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealt
 
 
 HEADINGS_BYTES = 32_768
+# A sampled procedure page's HTML kept in the snapshot: enough for its scripts, bounded.
+MAX_SAMPLED_HTML = 300_000
 
 
 async def page_headings(response: httpx.Response) -> str:

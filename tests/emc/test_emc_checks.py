@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assessor.artifacts.function import FunctionFacts, SampledPage
 from assessor.artifacts.page import NetworkRequest
 from assessor.checks.registry import get_check
 from assessor.model import Finding, Status
@@ -218,6 +219,24 @@ def test_track_dvc_on_procedure_pages() -> None:
     assert partial.status == Status.PARTIAL and partial.fraction == pytest.approx(1 / 3)
     assert run("emc.track_dvc", make_snapshot(page(), without)).status == Status.FAIL
     assert run("emc.track_dvc", make_snapshot(page())).status == Status.NOT_APPLICABLE
+
+
+def test_track_dvc_is_judged_on_procedure_pages_the_functions_gatherer_opened() -> None:
+    """On a real portal procedure pages lie two clicks deep: the crawl's budget often reaches none,
+    and the gatherer opens a sample of them to read their fields. Those count here too; a sample
+    recorded before the pages' HTML was kept (no html) does not."""
+    dvc = "<script>_govaq.push(['trackDVC', '1.001193', 'Đăng ký khai sinh', 'xem']);</script>"
+
+    def sampled(number: int, body: str) -> SampledPage:
+        url = f"{BASE_URL}thu-tuc/{number}"
+        return SampledPage(url=url, final_url=url, status=200, html=html(snippet(), PROCEDURE_BODY + body))
+
+    opened = make_snapshot(page(), functions=FunctionFacts(procedures=[sampled(1, dvc), sampled(2, "")]))
+    finding = run("emc.track_dvc", opened)
+    assert (finding.status, finding.fraction) == (Status.PARTIAL, 0.5)
+    assert "1/2 procedure pages" in finding.message.en
+    older = make_snapshot(page(), functions=FunctionFacts(procedures=[SampledPage(url=f"{BASE_URL}thu-tuc/1")]))
+    assert run("emc.track_dvc", older).status == Status.NOT_APPLICABLE
 
 
 def test_track_dvc_pushed_by_a_bundled_script_is_seen_in_its_hit() -> None:

@@ -114,6 +114,9 @@ def test_good_portal_functions_pass_and_are_proved(good_assessment) -> None:
     assert shots and all((snapshot.folder / path).is_file() for path in shots)
     lookup = snapshot.functions.lookups[0]
     assert "không tìm thấy" in lookup.message.lower() and lookup.status == 200
+    # The procedure pages opened besides the crawl keep their HTML and requests, for EMC's trackDVC.
+    sampled = [page for page in snapshot.functions.procedures if page.error is None]
+    assert sampled and all(page.html and "trackDVC" in page.html and page.requests for page in sampled)
 
 
 def test_login_recipe_logs_in_and_checks_the_area_behind_it(good_assessment) -> None:
