@@ -337,13 +337,15 @@ def test_a_resumed_campaign_may_give_its_portals_more_time_and_keeps_its_own_whe
 
 def test_a_campaign_with_portals_that_failed_exits_1_naming_them_and_how_to_retry(tmp_path: Path) -> None:
     """Its report is written, but a script must not take the campaign for complete: here the
-    sample portal, slower to assess than the 10 s allowed, fails; the unreachable one is a result."""
+    sample portal, far slower to assess than the 10 s allowed, fails. (An unreachable portal is a
+    result, and exits 0: the other tests here. It is left out of this one, since on a busy machine
+    its worker alone can take 10 s to start.)"""
     (tmp_path / "portals.yaml").write_text(
-        FIRST + "  - {id: slow, name: Cổng chậm, kind: ministry, url: \"sample:slow\"}\n", encoding="utf-8")
+        "portals:\n  - {id: slow, name: Cổng chậm, kind: ministry, url: \"sample:slow\"}\n", encoding="utf-8")
     result = assessor("campaign", "run", "portals.yaml", "--name", "q4", "--db", "s.sqlite3", "--out", "out",
                       "--portal-timeout", "10", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert "1 assessed, 1 failed, 0 kept from before" in result.stdout
+    assert "0 assessed, 1 failed, 0 kept from before" in result.stdout
     assert (tmp_path / "out" / "q4" / "index.html").is_file()
     assert "error: 1 portal failed (slow): `campaign status q4` says why; run the campaign again with --resume " \
            "--retry-failed to assess it again" in " ".join(result.stderr.split())
