@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -34,7 +33,7 @@ from assessor.portals import PortalEntry, PortalList
 from assessor.report.render import write_outputs
 from assessor.reviews import CampaignReviews
 from assessor.scoring import score
-from assessor.snapshot import SNAPSHOT_FILE, CollectedWith, CollectSettings, Snapshot
+from assessor.snapshot import CollectSettings, Snapshot
 from assessor.store import CampaignRow, PortalInfo, ResultRow, Store
 
 ASSESSMENT_FILE = "assessment.json"
@@ -356,9 +355,8 @@ class CollectedOtherwise(Exception):
 def collection_changes(snapshot_dir: Path, rubric: Rubric) -> dict[str, list[str]]:
     """Check id -> the params `rubric` would have had its collector act on otherwise than it did
     for this snapshot (none known for a snapshot collected before they were recorded)."""
-    recorded = json.loads((snapshot_dir / SNAPSHOT_FILE).read_text(encoding="utf-8")).get("collected_with") or {}
-    return {check: keys for check, value in recorded.items()
-            if (keys := CollectedWith.model_validate(value).differs_from(rubric.params_for(check)))}
+    return {check: keys for check, recorded in Snapshot.collected_with_in(snapshot_dir).items()
+            if (keys := recorded.differs_from(rubric.params_for(check)))}
 
 
 def rescore_campaign(

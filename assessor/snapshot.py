@@ -6,6 +6,7 @@ with other weights without crawling again.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,12 @@ class Snapshot(BaseModel):
         path = folder / SNAPSHOT_FILE
         path.write_text(self.model_dump_json(by_alias=True, indent=1), encoding="utf-8")
         return path
+
+    @staticmethod
+    def collected_with_in(folder: Path) -> dict[str, CollectedWith]:
+        """What the snapshot in `folder` was collected with, without reading its pages' HTML."""
+        data = json.loads((folder / SNAPSHOT_FILE).read_text(encoding="utf-8"))
+        return {check: CollectedWith.model_validate(value) for check, value in (data.get("collected_with") or {}).items()}
 
     @classmethod
     def load(cls, folder: Path) -> Snapshot:
