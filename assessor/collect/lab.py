@@ -290,19 +290,24 @@ def lab_scorers(rubric: Rubric) -> list[LabMetricParams]:
             if criterion.check == LAB_CHECK and isinstance(criterion.parsed_params, LabMetricParams)]
 
 
-def crawled_key_pages(snapshot: Snapshot, settings: LabSettings) -> tuple[dict[str, str], list[str]]:
-    """The key pages among the crawled ones. The home page is the start page whenever it answered
-    without an error status, even if it never finished loading: the lab then cuts its runs and it
-    scores as slow, as it is. The other kinds come from pages that loaded."""
+def key_pages_of(snapshot: Snapshot, settings: LabSettings) -> tuple[dict[str, str], list[str]]:
+    """The key pages among the pages the snapshot holds. The home page is the start page whenever
+    it answered without an error status, even if it never finished loading: the lab then cuts its
+    runs and it scores as slow, as it is. The other kinds come from crawled pages that loaded, then
+    from the procedure pages the functions gatherer opened from the catalogue (the crawl rarely
+    reaches one within its page bound)."""
     home = snapshot.home
     start = (SeenPage(home.final_url, home.html or "")
              if home is not None and home.status is not None and home.status < 400 else None)
     others = [SeenPage(page.final_url, page.html) for page in snapshot.pages[1:] if page.ok]
+    sampled = snapshot.functions.procedures if snapshot.functions else []
+    others += [SeenPage(page.final_url or page.url, page.html) for page in sampled
+               if page.html is not None and page.error is None and page.status is not None and page.status < 400]
     return key_pages_around(start, others, settings.pages)
 
 
 async def run_lab(snapshot: Snapshot, ctx: CollectContext, settings: LabSettings) -> LabResult:
-    targets, missing = crawled_key_pages(snapshot, settings)
+    targets, missing = key_pages_of(snapshot, settings)
     result = await measure_pages(targets, ctx, settings, ignore_https_errors=snapshot.certificate_error is not None)
     result.missing_kinds = missing
     return result

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from assessor.artifacts.performance import LoadSettings, LoadTestResult
 from assessor.checks.common import same_portal
 from assessor.collect.gatherers import STAGE_LOAD, portal_gatherer
-from assessor.collect.lab import crawled_key_pages, lab_settings, performance_facts
+from assessor.collect.lab import key_pages_of, lab_settings, performance_facts
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.snapshot import Snapshot
@@ -43,7 +43,7 @@ def origin_of(url: str) -> str:
 
 def key_page_paths(snapshot: Snapshot, ctx: CollectContext, origin: str) -> dict[str, str]:
     """The key pages the lab measures, as paths on the portal's origin."""
-    urls, _ = crawled_key_pages(snapshot, lab_settings(ctx))
+    urls, _ = key_pages_of(snapshot, lab_settings(ctx))
     paths: dict[str, str] = {}
     for kind, url in urls.items():
         parts = urlsplit(url)

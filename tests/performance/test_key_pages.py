@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from assessor.artifacts.function import FunctionFacts, SampledPage
 from assessor.artifacts.page import PageArtifact
 from assessor.artifacts.performance import KeyPageRule, LabSettings
-from assessor.collect.lab import crawled_key_pages
+from assessor.collect.lab import key_pages_of
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from tests.builders import make_snapshot, page
 
@@ -41,7 +42,7 @@ def test_missing_kinds_are_reported() -> None:
 
 
 def crawled(*pages: PageArtifact) -> tuple[dict[str, str], list[str]]:
-    return crawled_key_pages(make_snapshot(*pages, url="https://p.gov.vn/"), LabSettings(pages=RULES))
+    return key_pages_of(make_snapshot(*pages, url="https://p.gov.vn/"), LabSettings(pages=RULES))
 
 
 def test_the_home_key_page_is_the_start_page_even_when_its_load_never_finished() -> None:
@@ -58,3 +59,36 @@ def test_a_home_page_answering_an_error_leaves_the_home_key_page_missing() -> No
     chosen, missing = crawled(page("https://p.gov.vn/", status=500), page("https://p.gov.vn/tra-cuu-ho-so", depth=1))
     assert chosen == {"lookup": "https://p.gov.vn/tra-cuu-ho-so"}
     assert missing == ["home", "search", "procedure"]
+
+
+PROCEDURE_HTML = "<html><body><h1>Đăng ký khai sinh</h1><h2>Thành phần hồ sơ</h2><h2>Thời hạn giải quyết</h2></body></html>"
+
+
+def test_a_procedure_page_the_functions_gatherer_opened_is_the_procedure_key_page_the_crawl_missed() -> None:
+    """The crawl rarely reaches a procedure page within its page bound; the functions gatherer
+    opens some from the catalogue's search results. The lab measures one of those rather than
+    leaving the procedure page unmeasured."""
+    functions = FunctionFacts(procedures=[
+        SampledPage(url="https://p.gov.vn/thu-tuc/1.0009", final_url="https://p.gov.vn/thu-tuc/1.0009", status=404,
+                    html=PROCEDURE_HTML),
+        SampledPage(url="https://p.gov.vn/thu-tuc/1.0002", final_url="https://p.gov.vn/thu-tuc/1.0002", status=None,
+                    error="net::ERR_CONNECTION_RESET", html=PROCEDURE_HTML),
+        SampledPage(url="https://p.gov.vn/thu-tuc/1.0001", final_url="https://p.gov.vn/thu-tuc/1.0001?id=1",
+                    status=200, html=PROCEDURE_HTML),
+    ])
+    snapshot = make_snapshot(page("https://p.gov.vn/"), page("https://p.gov.vn/tra-cuu-ho-so", depth=1),
+                             url="https://p.gov.vn/", functions=functions)
+    chosen, missing = key_pages_of(snapshot, LabSettings(pages=RULES))
+    assert chosen == {"home": "https://p.gov.vn/", "procedure": "https://p.gov.vn/thu-tuc/1.0001?id=1",
+                      "lookup": "https://p.gov.vn/tra-cuu-ho-so"}
+    assert missing == ["search"]
+
+
+def test_a_crawled_procedure_page_comes_before_a_sampled_one() -> None:
+    functions = FunctionFacts(procedures=[SampledPage(url="https://p.gov.vn/thu-tuc/1.0001",
+                                                      final_url="https://p.gov.vn/thu-tuc/1.0001", status=200,
+                                                      html=PROCEDURE_HTML)])
+    snapshot = make_snapshot(page("https://p.gov.vn/"), page("https://p.gov.vn/thu-tuc/2.0002", PROCEDURE_HTML, depth=1),
+                             url="https://p.gov.vn/", functions=functions)
+    chosen, _ = key_pages_of(snapshot, LabSettings(pages=RULES))
+    assert chosen["procedure"] == "https://p.gov.vn/thu-tuc/2.0002"
