@@ -9,16 +9,19 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assessor.checks.registry import registry, rubric_problems, validate_params
+from assessor.checks.registry import ParamsError, registry, rubric_problems, validate_params
 from assessor.model import RubricRef, Status, Text
 from assessor.text_files import NotUtf8Error, read_user_text
-from assessor.user_yaml import UserYamlError, read_yaml
+from assessor.user_yaml import UserYamlError, read_yaml, yaml_line
 
 DEFAULT_CRITERIA = "criteria.yaml"
 
@@ -154,22 +157,42 @@ def parse_rubric(text: str, path: Path | str) -> Rubric:
     data = document.data
     if not isinstance(data, dict):
         raise CriteriaError(f"{path}: expected a mapping at the top of the criteria file")
+    lines = RubricLines(document.root)
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        raise CriteriaError(f"{path}: {_describe(exc, data)}") from None
+        raise CriteriaError(f"{path}: {_describe(exc, data, lines)}") from None
     rubric.source, rubric.text = str(path), text
-    _check_consistency(rubric, path)
+    _check_consistency(rubric, path, lines)
     return rubric
+
+
+class RubricLines:
+    """Where a part of the rubric file is, to name the line of a mistake as portal lists and
+    review files do. A part written once under an anchor and reused is named where it is written."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+
+    def at(self, *path: str | int) -> str:
+        """`line 43: `, for the part at `path` (keys and list indexes; the deepest that exists)."""
+        return "" if self.root is None else f"line {yaml_line(self.root, path)}: "
+
+    def criterion(self, rubric: Rubric, criterion_id: str, *path: str | int) -> str:
+        for group_index, group in enumerate(rubric.groups):
+            for index, criterion in enumerate(group.criteria):
+                if criterion.id == criterion_id:
+                    return self.at("groups", group_index, "criteria", index, *path)
+        return ""
 
 
 MAX_PROBLEMS_SAID = 5
 
 
-def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
-    """Every schema problem (the first few), each naming its group or criterion by id, not by a
-    list index: a misspelt key is two problems, the key missing and the one not known."""
-    said = [f"{_where(list(error['loc']), data)}: {error['msg']}" for error in exc.errors()]
+def _describe(exc: ValidationError, data: dict[str, Any], lines: RubricLines) -> str:
+    """Every schema problem (the first few), each naming its line and its group or criterion by
+    id, not by a list index: a misspelt key is two problems, the key missing and the one not known."""
+    said = [f"{lines.at(*error['loc'])}{_where(list(error['loc']), data)}: {error['msg']}" for error in exc.errors()]
     more = len(said) - MAX_PROBLEMS_SAID
     return "; ".join(said[:MAX_PROBLEMS_SAID]) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else "")
 
@@ -188,85 +211,105 @@ def _where(location: list[Any], data: dict[str, Any]) -> str:
     return where
 
 
-def _check_grade_bands(rubric: Rubric, path: Path) -> None:
+def _check_grade_bands(rubric: Rubric, path: Path, lines: RubricLines) -> None:
     """Bands listed best first, each starting below the one before: the order a reader of the file
     takes for the ranking, which scoring and ranking follow by `min`. A typo otherwise ranks B
     above A without a word."""
     if not rubric.grades:
-        raise CriteriaError(f"{path}: grades: at least one grade band is needed")
+        raise CriteriaError(f"{path}: {lines.at('grades')}grades: at least one grade band is needed")
     names = [band.grade for band in rubric.grades]
     if len(set(names)) != len(names):
         twice = sorted({name for name in names if names.count(name) > 1})
-        raise CriteriaError(f"{path}: grades: grade {', '.join(twice)} is listed twice")
+        second = next(index for index, name in enumerate(names) if name in names[:index])
+        raise CriteriaError(f"{path}: {lines.at('grades', second)}grades: grade {', '.join(twice)} is listed twice")
     last = rubric.grades[-1]
     if last.min != 0:  # a score below it would have no grade, yet got this one
-        raise CriteriaError(f"{path}: grades: the last band, {last.grade}, must start at 0 (it starts at {last.min:g})")
-    for better, worse in zip(rubric.grades, rubric.grades[1:]):
+        raise CriteriaError(f"{path}: {lines.at('grades', len(names) - 1)}grades: the last band, {last.grade}, must "
+                            f"start at 0 (it starts at {last.min:g})")
+    for index, (better, worse) in enumerate(zip(rubric.grades, rubric.grades[1:]), start=1):
         if worse.min >= better.min:
             raise CriteriaError(
-                f"{path}: grades: {worse.grade} (min {worse.min:g}) must start below {better.grade} (min {better.min:g}): "
-                "list the bands best first"
+                f"{path}: {lines.at('grades', index)}grades: {worse.grade} (min {worse.min:g}) must start below "
+                f"{better.grade} (min {better.min:g}): list the bands best first"
             )
-    for band in rubric.grades:
+    for index, band in enumerate(rubric.grades):
         if not 0 <= band.min <= 100:  # a score is out of 100, whatever the points add up to
-            raise CriteriaError(f"{path}: grades: {band.grade}: min {band.min:g} is outside 0-100")
+            raise CriteriaError(f"{path}: {lines.at('grades', index)}grades: {band.grade}: min {band.min:g} is "
+                                "outside 0-100")
 
 
 # What an id may hold: it is typed in --fail-on, review files and spreadsheet columns.
 ID = re.compile(r"[A-Za-z0-9_.-]+")
 
 
-def _check_consistency(rubric: Rubric, path: Path) -> None:
-    _check_grade_bands(rubric, path)
+def _check_consistency(rubric: Rubric, path: Path, lines: RubricLines) -> None:
+    _check_grade_bands(rubric, path, lines)
     checks = registry()
     seen: set[str] = set()
     grades = {band.grade for band in rubric.grades}
     group_ids: set[str] = set()
-    for group in rubric.groups:
+    for group_index, group in enumerate(rubric.groups):
+        at_group = lines.at("groups", group_index)
         if not ID.fullmatch(group.id):
-            raise CriteriaError(f"{path}: group {group.id!r}: an id is letters, digits, '.', '_' and '-' (no spaces)")
+            raise CriteriaError(f"{path}: {at_group}group {group.id!r}: an id is letters, digits, '.', '_' and '-' "
+                                "(no spaces)")
         if group.id in group_ids:  # its criteria would be one column in the exports, the sum no longer the score
-            raise CriteriaError(f"{path}: group id '{group.id}' used twice")
+            raise CriteriaError(f"{path}: {at_group}group id '{group.id}' used twice")
         group_ids.add(group.id)
         total = sum(criterion.points for criterion in group.criteria)
         if not math.isclose(total, group.points, abs_tol=1e-6):
-            raise CriteriaError(
-                f"{path}: group {group.id}: criteria points sum to {total:g}, the group declares {group.points:g}"
-            )
-        for criterion in group.criteria:
-            if not ID.fullmatch(criterion.id):
-                raise CriteriaError(f"{path}: criterion {criterion.id!r}: an id is letters, digits, '.', '_' and '-' "
-                                    "(no spaces)")
-            for lang in ("vi", "en"):
-                if not getattr(criterion.title, lang).strip():
-                    raise CriteriaError(f"{path}: criterion {criterion.id}: title: {lang} is empty")
-            if criterion.id in seen:
-                raise CriteriaError(f"{path}: criterion {criterion.id}: id used twice")
+            raise CriteriaError(f"{path}: {lines.at('groups', group_index, 'points')}group {group.id}: criteria "
+                                f"points sum to {total:g}, the group declares {group.points:g}")
+        for index, criterion in enumerate(group.criteria):
+            _check_criterion(criterion, f"{path}: ", partial(lines.at, "groups", group_index, "criteria", index),
+                             seen, checks)
             seen.add(criterion.id)
-            if criterion.check is None:
-                continue
-            if criterion.check not in checks:
-                raise CriteriaError(f"{path}: criterion {criterion.id}: unknown check id '{criterion.check}'")
-            try:
-                criterion.parsed_params = validate_params(criterion.check, criterion.params)
-            except ValueError as exc:
-                raise CriteriaError(f"{path}: criterion {criterion.id}: params do not fit check {criterion.check}: {exc}") from None
     problems = rubric_problems({criterion.id: criterion.parsed_params for criterion in rubric.all_criteria()
                                 if criterion.parsed_params is not None})
     if problems:
-        raise CriteriaError(f"{path}: {problems[0]}")
+        first = problems[0]
+        raise CriteriaError(f"{path}: {lines.criterion(rubric, first.criterion_id)}criterion {first.criterion_id}: "
+                            f"{first.said}")
     group_total = sum(group.points for group in rubric.groups)
     if not math.isclose(group_total, rubric.total, abs_tol=1e-6):
-        raise CriteriaError(f"{path}: groups sum to {group_total:g} points, the rubric total is {rubric.total:g}")
-    for cap in rubric.caps:
+        raise CriteriaError(f"{path}: {lines.at('total')}groups sum to {group_total:g} points, the rubric total is "
+                            f"{rubric.total:g}")
+    for index, cap in enumerate(rubric.caps):
         if cap.criterion not in seen:
-            raise CriteriaError(f"{path}: cap names unknown criterion '{cap.criterion}'")
+            raise CriteriaError(f"{path}: {lines.at('caps', index, 'criterion')}cap names unknown criterion "
+                                f"'{cap.criterion}'")
         if cap.grade not in grades:
-            raise CriteriaError(f"{path}: cap on {cap.criterion}: grade '{cap.grade}' is not one of the grade bands")
+            raise CriteriaError(f"{path}: {lines.at('caps', index, 'grade')}cap on {cap.criterion}: grade "
+                                f"'{cap.grade}' is not one of the grade bands")
     if rubric.closure is not None:
         if rubric.closure.check not in checks:
-            raise CriteriaError(f"{path}: closure: unknown check id '{rubric.closure.check}'")
+            raise CriteriaError(f"{path}: {lines.at('closure', 'check')}closure: unknown check id "
+                                f"'{rubric.closure.check}'")
         try:
             rubric.closure.parsed = validate_params(rubric.closure.check, rubric.closure.params)
-        except ValueError as exc:
-            raise CriteriaError(f"{path}: closure: params do not fit check {rubric.closure.check}: {exc}") from None
+        except ParamsError as exc:
+            raise CriteriaError(f"{path}: {lines.at('closure', 'params', *exc.location)}closure: params do not fit "
+                                f"check {rubric.closure.check}: {exc}") from None
+
+
+def _check_criterion(criterion: Criterion, file: str, at: Callable[..., str], seen: set[str],
+                     checks: dict[str, Any]) -> None:
+    """One criterion's id, title and params; `file` starts each error, `at(*path)` names the line
+    of a part of the criterion."""
+    if not ID.fullmatch(criterion.id):
+        raise CriteriaError(f"{file}{at('id')}criterion {criterion.id!r}: an id is letters, digits, '.', '_' and '-' "
+                            "(no spaces)")
+    for lang in ("vi", "en"):
+        if not getattr(criterion.title, lang).strip():
+            raise CriteriaError(f"{file}{at('title', lang)}criterion {criterion.id}: title: {lang} is empty")
+    if criterion.id in seen:
+        raise CriteriaError(f"{file}{at()}criterion {criterion.id}: id used twice")
+    if criterion.check is None:
+        return
+    if criterion.check not in checks:
+        raise CriteriaError(f"{file}{at('check')}criterion {criterion.id}: unknown check id '{criterion.check}'")
+    try:
+        criterion.parsed_params = validate_params(criterion.check, criterion.params)
+    except ParamsError as exc:
+        raise CriteriaError(f"{file}{at('params', *exc.location)}criterion {criterion.id}: params do not fit check "
+                            f"{criterion.check}: {exc}") from None

@@ -11,11 +11,11 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assessor.artifacts.performance import LabPage, LabRun, LabSettings, LoadSettings, LoadTestResult
 from assessor.checks.curves import Curve
-from assessor.checks.registry import CheckParams, check, rubric_rule
+from assessor.checks.registry import CheckParams, RubricProblem, check, rubric_rule
 from assessor.model import Evidence, Finding
 from assessor.perf import limits
 from assessor.snapshot import Snapshot
@@ -52,14 +52,14 @@ class LabMetricParams(CheckParams):
 
 
 @rubric_rule
-def form_factors_measured(params_by_criterion: dict[str, BaseModel]) -> list[str]:
+def form_factors_measured(params_by_criterion: dict[str, BaseModel]) -> list[RubricProblem]:
     """Each lab criterion judges form factors the lab measures: another would find no run, and
     score nothing as if the browser had reported nothing."""
     lab_params = {cid: params for cid, params in params_by_criterion.items() if isinstance(params, LabMetricParams)}
     blocks = [params.lab for params in lab_params.values() if params.lab is not None]
     measured = sorted({factor.name for lab in blocks or [LabSettings()] for factor in lab.form_factors})
     # Only those a criterion names: by default it judges desktop and mobile, whichever the lab measures.
-    return [f"criterion {cid}: form factor '{name}' is not one the lab measures ({', '.join(measured)})"
+    return [RubricProblem(cid, f"form factor '{name}' is not one the lab measures ({', '.join(measured)})")
             for cid, params in lab_params.items() if "form_factors" in params.model_fields_set
             for name in params.form_factors if name not in measured]
 
@@ -71,15 +71,15 @@ class LoadMetricParams(CheckParams):
     # The load test's size; put it on one criterion only (the collector merges params).
     load: LoadSettings | None = None
 
-    @model_validator(mode="after")
-    def _load_within_ceilings(self) -> LoadMetricParams:
+    @field_validator("load")
+    @classmethod
+    def _load_within_ceilings(cls, load: LoadSettings | None) -> LoadSettings | None:
         # Refused when the rubric is read: the run would refuse it, leaving the load criteria unscored.
-        load = self.load
         if load is not None:
             beyond = limits.above_ceilings(load.users, load.spawn_rate, load.duration_s, load.workers)
             if beyond is not None:
-                raise ValueError(f"load: {beyond}")
-        return self
+                raise ValueError(beyond)
+        return load
 
 
 def fraction_of(curve_score: float, full_marks_at: float) -> float:

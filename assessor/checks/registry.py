@@ -15,7 +15,7 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
@@ -75,7 +75,12 @@ def check(check_id: str) -> Callable[[Callable[..., Finding]], Callable[..., Fin
 # Rules across the criteria of a rubric, which no one criterion's params can check alone (a form
 # factor judged by one criterion and measured as another's lab block says): each takes the parsed
 # params by criterion id and returns its problems, one line each.
-RubricRule = Callable[[dict[str, BaseModel]], list[str]]
+class RubricProblem(NamedTuple):
+    criterion_id: str
+    said: str
+
+
+RubricRule = Callable[[dict[str, BaseModel]], list[RubricProblem]]
 _RUBRIC_RULES: list[RubricRule] = []
 
 
@@ -84,7 +89,7 @@ def rubric_rule(rule: RubricRule) -> RubricRule:
     return rule
 
 
-def rubric_problems(params_by_criterion: dict[str, BaseModel]) -> list[str]:
+def rubric_problems(params_by_criterion: dict[str, BaseModel]) -> list[RubricProblem]:
     registry()  # the check modules register their rules as they load
     return [problem for rule in _RUBRIC_RULES for problem in rule(params_by_criterion)]
 
@@ -108,8 +113,17 @@ def get_check(check_id: str) -> CheckSpec:
         raise KeyError(f"unknown check id: {check_id}") from None
 
 
+class ParamsError(ValueError):
+    """Params that do not fit their check: a one-line reason, and where in the params the first
+    problem is (keys and list indexes), for the rubric to name its line."""
+
+    def __init__(self, problems: str, location: tuple[str | int, ...]) -> None:
+        super().__init__(problems)
+        self.location = location
+
+
 def validate_params(check_id: str, params: dict[str, object]) -> BaseModel:
-    """Raises ValueError with a one-line reason when the params do not fit the check."""
+    """Raises ParamsError when the params do not fit the check."""
     spec = get_check(check_id)
     try:
         return spec.params_type.model_validate(params)
@@ -119,7 +133,7 @@ def validate_params(check_id: str, params: dict[str, object]) -> BaseModel:
             + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         )
-        raise ValueError(problems) from None
+        raise ParamsError(problems, tuple(exc.errors()[0]["loc"])) from None
 
 
 def run_check(check_id: str, snapshot: Snapshot, params: BaseModel) -> Finding:

@@ -68,9 +68,9 @@ def test_a_valid_rubric_loads(tmp_path: Path) -> None:
         (lambda d: d["groups"][0]["criteria"][0].update(title={"vi": "Một", "en": " "}), "criterion a.one: title: en is empty"),
         # Every problem, each where it is: a typo's "extra input" was hidden behind "(and 1 more problem)".
         (lambda d: d["groups"][0]["criteria"][0].update(pionts=d["groups"][0]["criteria"][0].pop("points")),
-         "criterion a.one: points: Field required; criterion a.one: pionts: Extra inputs are not permitted"),
+         "criterion a.one: points: Field required; line 19: criterion a.one: pionts: Extra inputs are not permitted"),
         (lambda d: d["groups"][1].update(titel=d["groups"][1].pop("title")),
-         "group b: title: Field required; group b: titel: Extra inputs are not permitted"),
+         "group b: title: Field required; line 41: group b: titel: Extra inputs are not permitted"),
     ],
 )
 def test_mistakes_are_named_with_file_and_criterion(tmp_path: Path, mutate, expected: str) -> None:
@@ -155,3 +155,64 @@ def test_params_that_cannot_score_as_meant_are_refused(tmp_path: Path, old: str,
     with pytest.raises(CriteriaError) as caught:
         load_rubric(path)
     assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(("old", "new", "anchor", "expected"), [
+    # A schema problem: the line of the value that is wrong.
+    ("    points: 50\n    criteria:", "    points: x\n    criteria:", "    points: x",
+     "group function: points: Input should be a valid number"),
+    # A check's params: the line of the param, here one written once under an anchor and reused.
+    ("url_patterns: ['/thu-tuc[-a-z]*/", "url_patterns: ['/thu-tuc([-a-z]*/", "url_patterns: ['/thu-tuc(",
+     "criterion function.catalogue: params do not fit check function.catalogue: procedures.url_patterns.0"),
+    ("load: {users: 20,", "load: {users: 100000,", "load: {users: 100000,",
+     "criterion performance.load_latency: params do not fit check performance.load_metric: load: users 100000"),
+    ("check: function.catalogue_search\n", "check: function.nope\n", "check: function.nope",
+     "criterion function.catalogue_search: unknown check id 'function.nope'"),
+    # A criterion as a whole: the line its entry starts on.
+    ("- id: function.catalogue_search\n", "- id: function.catalogue\n", "- id: function.catalogue\n        title: {vi: \"Tìm",
+     "criterion function.catalogue: id used twice"),
+    ("form_factors: {desktop: 1}", "form_factors: {tablet: 1}", "- id: performance.page_weight",
+     "criterion performance.page_weight: form factor 'tablet'"),
+    # Sums: the line of the total that disagrees with its parts.
+    ("    title: {vi: \"Chức năng\", en: \"Function\"}\n    points: 50", "    title: {vi: \"Chức năng\", en: \"Function\"}\n    points: 51",
+     "    points: 51", "group function: criteria points sum to 50, the group declares 51"),
+    ("total: 100\n", "total: 90\n", "total: 90", "groups sum to 100 points, the rubric total is 90"),
+    # Grade bands and caps: the line of the entry.
+    ("{grade: B, min: 80}", "{grade: B, min: 95}", "{grade: B, min: 95}",
+     "grades: B (min 95) must start below A (min 90)"),
+    ("  - criterion: security.certificate\n", "  - criterion: security.nope\n", "criterion: security.nope",
+     "cap names unknown criterion 'security.nope'"),
+    ("  check: function.portal_open\n", "  check: function.nope\n", "check: function.nope", "closure: unknown check id"),
+])
+def test_a_mistake_names_its_line(tmp_path: Path, old: str, new: str, anchor: str, expected: str) -> None:
+    """Portal lists and review files name the line of a mistake; a 470-line rubric named only the
+    group or criterion, leaving the reader to search for it (and a reused anchor's text lies
+    elsewhere than the criterion it breaks)."""
+    text = default_criteria_path().read_text(encoding="utf-8")
+    assert old in text, old
+    changed = text.replace(old, new, 1)
+    line = changed[:changed.index(anchor)].count("\n") + 1
+    path = tmp_path / "criteria.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(CriteriaError) as caught:
+        load_rubric(path)
+    assert str(caught.value).startswith(f"{path}: line {line}: {expected}")
+
+
+def test_every_schema_problem_names_its_own_line(tmp_path: Path) -> None:
+    data = valid(tmp_path)
+    data["groups"][0]["criteria"][0]["pionts"] = data["groups"][0]["criteria"][0].pop("points")
+    data["groups"][1]["criteria"][0]["points"] = "x"
+    path = write_rubric(tmp_path, data)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # Where the criterion's entry starts (its keys are written sorted: `check` comes first).
+    first_criterion = 1 + next(index for index, line in enumerate(lines) if "- check: test.fixed" in line)
+    typo = 1 + next(index for index, line in enumerate(lines) if "pionts:" in line)
+    wrong = 1 + next(index for index, line in enumerate(lines) if "points: x" in line)
+    with pytest.raises(CriteriaError) as caught:
+        load_rubric(path)
+    assert str(caught.value) == (
+        f"{path}: line {first_criterion}: criterion a.one: points: Field required; "
+        f"line {typo}: criterion a.one: pionts: Extra inputs are not permitted; "
+        f"line {wrong}: criterion b.one: points: Input should be a valid number"
+    )
