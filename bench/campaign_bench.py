@@ -58,8 +58,10 @@ def scores_line(out: str, name: str) -> str:
     with open_store(store_url(out)) as store:
         rows = store.results(store.campaign(name))
     ranked = sorted(rows, key=lambda row: -(row.score or 0))
-    return ", ".join(f"{row.portal_id} {row.score:.1f} {row.grade}" if row.score is not None
+    said = ", ".join(f"{row.portal_id} {row.score:.1f} {row.grade}" if row.score is not None
                      else f"{row.portal_id} {row.outcome}" for row in ranked)
+    # A failed portal's error, so that a figure spoilt by one is not taken for a measurement.
+    return said + "".join(f"\n  {row.portal_id} failed: {row.error}" for row in ranked if row.outcome == "failed")
 
 
 def main() -> None:
