@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 from assessor.artifacts.accessibility import AxeResult
 
 HeaderList = list[tuple[str, str]]
+
+# How a page whose load did not complete is recorded in `PageArtifact.error`, with Chromium's reason.
+UNFINISHED_LOAD = re.compile(r"no complete page within (\d+) s \((.*)\)", re.DOTALL)
+
+
+def unfinished_load(seconds: float, reason: str) -> str:
+    return f"no complete page within {seconds:.0f} s ({reason})"
+
+
+def page_error_in_vietnamese(error: str) -> str:
+    """A page's recorded error for the Vietnamese report: ours translated, Chromium's own reason
+    (`net::ERR_...`, `Timeout ...`) kept as it said it."""
+    unfinished = UNFINISHED_LOAD.fullmatch(error)
+    return f"không có trang hoàn chỉnh sau {unfinished[1]} giây ({unfinished[2]})" if unfinished else error
 
 
 def header_values(headers: HeaderList, name: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page, Request, Response
 
-from assessor.artifacts.page import ConsoleMessage, Hop, Link, NetworkRequest, PageArtifact
+from assessor.artifacts.page import ConsoleMessage, Hop, Link, NetworkRequest, PageArtifact, unfinished_load
 from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.gatherers import PAGE_GATHERERS
 from assessor.collect.tabs import ReusedTab
@@ -200,7 +200,7 @@ async def record(page: Page, recorder: PageRecorder, artifact: PageArtifact, ctx
         loaded = False
         reason = first_line(str(exc))
         timed_out = "Timeout" in reason
-        artifact.error = f"no complete page within {timeout_ms / 1000:.0f} s ({reason})" if timed_out else reason
+        artifact.error = unfinished_load(timeout_ms / 1000, reason) if timed_out else reason
         response = recorder.document if timed_out else None
         if response is None:  # refused, reset, redirected for ever, or never answered
             return False
