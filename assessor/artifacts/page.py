@@ -106,6 +106,9 @@ class PageArtifact(BaseModel):
     error: str | None = None
     # Visited in a logged-in browser context (a login recipe was given): not on the anonymous path.
     logged_in: bool = False
+    # The outermost elements the page's CSS keeps from being rendered, as `:nth-child` paths into
+    # `html` (collect.visibility); None in a snapshot collected before they were recorded.
+    hidden_roots: list[str] | None = None
 
     def header(self, name: str) -> str | None:
         return header_value(self.headers, name)

@@ -11,8 +11,9 @@ from typing import Generic, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
 import httpx
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel, Field
+from soupsieve import SelectorSyntaxError
 
 from assessor.artifacts.page import PageArtifact
 from assessor.model import Evidence, Finding
@@ -53,6 +54,19 @@ class ReadOncePerPage(Generic[T]):
 
 # The page's final HTML, parsed.
 soup_of: ReadOncePerPage[BeautifulSoup] = ReadOncePerPage(lambda page: BeautifulSoup(page.html or "", "lxml"))
+
+
+def hidden_by_css(page: PageArtifact, soup: BeautifulSoup) -> list[Tag]:
+    """The elements of `soup` (the page's HTML, parsed) that the browser did not render, by the
+    page's CSS or otherwise (`collect.visibility`); their descendants are hidden too. A path that
+    leads nowhere (the page changed after its HTML was read) hides nothing."""
+    found: list[Tag] = []
+    for path in page.hidden_roots or []:
+        try:
+            found.extend(soup.select(path))
+        except SelectorSyntaxError:
+            continue
+    return found
 
 
 class PageTypeRules(BaseModel):

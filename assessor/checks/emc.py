@@ -17,7 +17,15 @@ from bs4 import Comment, Tag
 from pydantic import Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import PageTypeRules, finding_from_problems, fold, html_pages, page_type, soup_of
+from assessor.checks.common import (
+    PageTypeRules,
+    finding_from_problems,
+    fold,
+    hidden_by_css,
+    html_pages,
+    page_type,
+    soup_of,
+)
 from assessor.checks.registry import CheckParams, Regex, check
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
@@ -344,16 +352,18 @@ def badge_elements(page: PageArtifact, params: EmcParams) -> list[Tag]:
         own_text = " ".join(element.find_all(string=True, recursive=False))
         if any(word in fold(f"{label} {own_text}") for word in wanted):
             found.append(element)
-    return [element for element in found if not hidden(element)]
+    by_css = {id(element) for element in hidden_by_css(page, soup)}
+    return [element for element in found if not hidden(element, by_css)]
 
 
-def hidden(element: Tag) -> bool:
-    """Hidden by the page itself (hidden attribute or inline display:none), on it or an ancestor."""
+def hidden(element: Tag, by_css: set[int]) -> bool:
+    """Hidden by the page itself, on it or an ancestor: by a hidden attribute or an inline
+    display:none in the HTML, or by its CSS as the browser rendered it (`by_css`, element ids)."""
     for node in [element, *element.parents]:
         if not isinstance(node, Tag):
             continue
         style = fold(str(node.get("style", ""))).replace(" ", "")
-        if node.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style:
+        if node.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style or id(node) in by_css:
             return True
     return False
 

@@ -16,6 +16,7 @@ from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.gatherers import PAGE_GATHERERS
 from assessor.collect.tabs import ReusedTab
 from assessor.collect.timings import read_timings
+from assessor.collect.visibility import hidden_roots
 
 if TYPE_CHECKING:
     from assessor.collect.context import CollectContext
@@ -233,6 +234,7 @@ async def read_page(page: Page, recorder: PageRecorder, artifact: PageArtifact, 
     artifact.final_url = page.url
     artifact.title = (await page.title())[:500]
     artifact.html = await bounded_html(page, artifact)
+    artifact.hidden_roots = await hidden_roots(page)  # read with the HTML, so that its paths lead into it
     artifact.links = [Link(url=href, text=text) for href, text in await page.evaluate(LINKS_SCRIPT)]
     artifact.timings = await read_timings(page)
     shot = Path("screenshots") / f"{index:03d}.jpg"

@@ -7,25 +7,29 @@ from pathlib import Path
 
 import pytest
 
-from assessor.collect.browser import find_browser, launch_args, BrowserOptions
+from assessor.checks.registry import get_check
+from assessor.collect.browser import BrowserOptions, find_browser, launch_args
 from assessor.collect.run import collect
 from assessor.criteria import load_rubric
-from assessor.model import PortalRef
+from assessor.model import PortalRef, Status
 from assessor.snapshot import CollectSettings, Snapshot
+from tests.builders import params_of
 from tests.core.local_site import serve_site
 
 HOME = """<!DOCTYPE html><html lang="vi"><head><title>Trang chủ &lt;thử&gt;</title></head><body>
 <h1>Cổng thử</h1>
 <a href="/thu-tuc">Thủ tục</a> <a href="/cu">Trang cũ</a> <a href="/mat">Trang mất</a>
 <a href="/tai-lieu.pdf">Tài liệu</a> <a href="https://example.invalid/">Bên ngoài</a>
-<script>console.error("lỗi thử nghiệm")</script></body></html>"""
+<script>console.error("lỗi thử nghiệm")</script>
+<footer><p>Liên hệ</p><div class="an"><a id="btnEMC" href="/emc">Đã kết nối EMC</a></div></footer>
+<style>.an { display: none }</style></body></html>"""
 ROUTES = {
     "/": (200, {"X-Test": "mot-1"}, HOME),
     "/thu-tuc": (200, {}, "<html><title>Thủ tục</title><a href='/thu-tuc/1'>TT 1</a></html>"),
     "/thu-tuc/1": (200, {}, "<html><title>TT 1</title><a href='/thu-tuc/1/sau'>sâu</a></html>"),
     "/thu-tuc/1/sau": (200, {}, "<html><title>Sâu</title><a href='/thu-tuc/1/sau/hon'>sâu hơn</a></html>"),
     "/cu": (301, {"Location": "/moi"}, ""),
-    "/moi": (200, {}, "<html><title>Trang mới</title></html>"),
+    "/moi": (200, {}, "<html><title>Trang mới</title><a id='btnEMC' href='/emc'>Đã kết nối EMC</a></html>"),
 }
 
 
@@ -67,6 +71,16 @@ def test_redirects_and_errors_are_recorded(snapshot: Snapshot) -> None:
     assert moved.final_url.endswith("/moi") and moved.status == 200
     assert [(hop.status, hop.location) for hop in moved.redirects] == [(301, "/moi")]
     assert by_path(snapshot, "/mat").status == 404
+
+
+def test_what_the_pages_css_hides_is_recorded_and_the_checks_see_it(snapshot: Snapshot) -> None:
+    """The home page's EMC badge is hidden by a class from a stylesheet: in the HTML it looks shown."""
+    home = snapshot.home
+    assert home.hidden_roots == ["html > body:nth-child(2) > footer:nth-child(8) > div:nth-child(2)"]
+    assert 'class="an"' in home.html and by_path(snapshot, "/cu").hidden_roots == []
+    badge = get_check("emc.badge").function(snapshot, params_of("emc.badge"))
+    assert badge.status == Status.PARTIAL, badge.message.en  # shown on an inner page only
+    assert badge.evidence[0].url.endswith("/moi")
 
 
 def test_snapshot_round_trips_through_disk(snapshot: Snapshot) -> None:

@@ -208,6 +208,21 @@ def test_badge_on_home_passes_inner_only_partial_hidden_or_absent_fails() -> Non
     assert run("emc.badge", make_snapshot()).status == Status.ERROR
 
 
+def test_a_badge_the_pages_css_hides_is_not_shown() -> None:
+    """Hidden by a class (`d-none`) the badge is in the HTML like a shown one: the browser's list
+    of what it did not render says otherwise."""
+    body = f'<main><p>Xin chào</p></main><footer><div class="d-none">{BADGE}</div><p>Liên hệ</p></footer>'
+    hidden = page(BASE_URL, html(body=body), hidden_roots=["html > body:nth-child(2) > footer:nth-child(2) > div:nth-child(1)"])
+    finding = run("emc.badge", make_snapshot(hidden))
+    assert finding.status == Status.FAIL
+    # A path that leads to another element (the paragraph beside it) hides only that one.
+    beside = page(BASE_URL, html(body=body), hidden_roots=["html > body:nth-child(2) > footer:nth-child(2) > p:nth-child(2)"])
+    assert run("emc.badge", make_snapshot(beside)).status == Status.PASS
+    # A path that does not parse, or leads nowhere (the page changed after its HTML was read), hides nothing.
+    astray = page(BASE_URL, html(body=body), hidden_roots=["html > body:nth-child(9) > div:nth-child(1)", "html >> ("])
+    assert run("emc.badge", make_snapshot(astray)).status == Status.PASS
+
+
 # ----------------------------------------------------------------------------- emc.track_dvc
 def test_track_dvc_on_procedure_pages() -> None:
     dvc = "<script>_govaq.push(['trackDVC', '1.001193', 'Đăng ký khai sinh', 'xem']);</script>"
