@@ -8,6 +8,7 @@ portal cannot run code in the report even if something slipped through.
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,9 +16,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assessor import __version__
 from assessor.criteria import Rubric
-from assessor.model import Assessment, Evidence
+from assessor.model import Assessment, Evidence, Status
 from assessor.report.i18n import label
-from assessor.report.numbers import points_text
+from assessor.report.numbers import group_points_text, points_text, score_sum_text
 from assessor.scoring import SCORING_RULES
 from assessor.snapshot import Snapshot
 
@@ -53,12 +54,25 @@ def table_rows(evidence: Evidence) -> tuple[list[str], list[list[object]]]:
     return [], [row if isinstance(row, list) else [row] for row in rows]
 
 
+# Bidirectional controls a portal put in its text (U+202E turns the rest of a line around): shown
+# as what they are, so that evidence reads as the portal wrote it, not as it would have it read.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_not_obeyed(value: object) -> object:
+    """Every value a template writes out, before it is escaped (Jinja2's `finalize`)."""
+    if isinstance(value, str) and BIDI_CONTROLS.search(value):
+        return type(value)(BIDI_CONTROLS.sub(lambda control: f"<U+{ord(control[0]):04X}>", value))
+    return value
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("assessor.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown_not_obeyed,
     )
     env.globals.update(safe_href=safe_href, table_rows=table_rows)
     env.filters["points"] = points_text
@@ -89,6 +103,12 @@ def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
         image=lambda relative: image_data_uri(snapshot, relative),
         home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
         pages_visited=pages_visited(snapshot, lang),
+        cell=lambda value: label("yes" if value else "no", lang) if isinstance(value, bool) else value,
+        group_points=lambda group: group_points_text(group, lang),
+        score_sum=score_sum_text(assessment, lang) if assessment.score is not None else None,
+        lost_points=[result for result in assessment.all_results()
+                     if result.status in (Status.FAIL, Status.PARTIAL, Status.NEEDS_REVIEW, Status.ERROR)
+                     and result.score < result.points],
         rules=SCORING_RULES.in_(lang),
         rubric=rubric,
         version=__version__,

@@ -41,6 +41,13 @@ LABELS: dict[str, dict[str, str]] = {
     "finding.not_applicable": {"vi": "Không áp dụng", "en": "Not applicable"},
     "finding.needs_review": {"vi": "Cần đánh giá thủ công", "en": "Needs review"},
     "finding.error": {"vi": "Lỗi", "en": "Error"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
+    "none": {"vi": "Không có", "en": "None"},
+    "lost_points": {"vi": "Tiêu chí bị trừ điểm", "en": "Criteria that lost points"},
+    "not_applying": {"vi": "{points} điểm không áp dụng", "en": "{points} points do not apply"},
+    "sum_applicable": {"vi": "{earned} / {applicable} điểm áp dụng → {score} / 100",
+                       "en": "{earned} of the {applicable} points that apply → {score} / 100"},
 }
 
 

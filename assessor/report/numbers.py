@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import math
 
+from assessor.model import Assessment, GroupResult
+from assessor.report.i18n import label
+
 
 def cut_points(value: float) -> float:
     """Two decimals, cut rather than rounded: a score of 89.996 is a B on bands where A starts at
@@ -14,3 +17,22 @@ def cut_points(value: float) -> float:
 
 def points_text(value: float | None) -> str:
     return "–" if value is None else f"{cut_points(value):.2f}".rstrip("0").rstrip(".")
+
+
+def group_points_text(group: GroupResult, lang: str, between: str = " / ") -> str:
+    """`50 / 50 (10 points do not apply)`: a group's points out of those that apply, as the score
+    counts them (a criterion that does not apply leaves the denominator)."""
+    said = f"{points_text(group.score)}{between}{points_text(group.applicable_points)}"
+    left_out = group.points - group.applicable_points
+    if left_out > 1e-9:
+        said += f" ({label('not_applying', lang).format(points=points_text(left_out))})"
+    return said
+
+
+def score_sum_text(assessment: Assessment, lang: str) -> str:
+    """`70.5 / 90 points that apply → 78.33 / 100`: how the groups add up to the score."""
+    return label("sum_applicable", lang).format(
+        earned=points_text(sum(group.score for group in assessment.groups)),
+        applicable=points_text(sum(group.applicable_points for group in assessment.groups)),
+        score=points_text(assessment.score),
+    )

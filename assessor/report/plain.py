@@ -8,14 +8,15 @@ from collections.abc import Iterable
 
 from assessor.model import Assessment, CriterionResult, Evidence, Status
 from assessor.report.i18n import label
-from assessor.report.numbers import points_text
+from assessor.report.numbers import group_points_text, points_text
 
 MAX_EVIDENCE_LINES = 8
 MAX_VALUE_CHARS = 200
 
 
-# Control characters from a hostile portal (ESC sequences) must not drive the reader's terminal.
-CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Control characters from a hostile portal (ESC sequences) must not drive the reader's terminal,
+# nor bidirectional controls turn the rest of a line around.
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
@@ -74,7 +75,7 @@ def plain_summary(assessment: Assessment, lang: str, gate_lines: Iterable[str] =
     lines.extend(f"  {label('caps', lang)}: {cap.grade} ({cap.criterion}: {clip(cap.reason.in_(lang))})"
                  for cap in assessment.caps)
     for group in assessment.groups:
-        lines.append(f"  {group.title.in_(lang)}: {group.score:.2f}/{group.points:g}")
+        lines.append(f"  {group.title.in_(lang)}: {group_points_text(group, lang, between='/')}")
     for status in (Status.FAIL, Status.PARTIAL, Status.ERROR):
         ids = [result.id for result in assessment.all_results() if result.status == status]
         if ids:

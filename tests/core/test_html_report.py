@@ -11,6 +11,7 @@ from assessor.criteria import load_rubric
 from assessor.model import Evidence, Finding, Status
 from assessor.report.html_report import render_html
 from assessor.report.i18n import label
+from assessor.report.plain import plain_summary
 from assessor.scoring import score
 from tests.builders import make_snapshot, page
 from tests.core.rubric_fixtures import criterion, rubric_data, write_rubric
@@ -91,3 +92,63 @@ def test_the_pages_it_opened_are_counted_by_why_they_were_opened(tmp_path: Path)
     assert shown("vi") == "4 (1 do thu thập, 2 mở để kiểm tra lối vào dịch vụ, 1 sau đăng nhập)"
     snapshot.functions, snapshot.pages[3].logged_in = None, False
     assert shown("en") == "4 (4 by the crawl)"
+
+
+def with_a_criterion_that_does_not_apply(tmp_path: Path) -> tuple:
+    """Group a: 50 earned of 50 that apply (10 do not); group b: 20.5 of 40: 70.5 of 90 → 78.33."""
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data(
+        [criterion("a.1", 50), criterion("a.2", 10, "not_applicable", None)],
+        [criterion("b.1", 40, "partial", 20.5 / 40)])))
+    return rubric, score(rubric, make_snapshot(page()))
+
+
+def test_groups_are_shown_out_of_the_points_that_apply_and_add_up_to_the_score(tmp_path: Path) -> None:
+    """A group shown as 50 / 60 beside a score computed on the 50 that apply: the groups added up
+    to something else than the total, and nothing said why."""
+    rubric, assessment = with_a_criterion_that_does_not_apply(tmp_path)
+    for lang, not_applying, sums in (("vi", "10 điểm không áp dụng", "70.5 / 90 điểm áp dụng → 78.33 / 100"),
+                                     ("en", "10 points do not apply", "70.5 of the 90 points that apply → 78.33 / 100")):
+        soup = BeautifulSoup(render_html(assessment, make_snapshot(page()), rubric, lang), "lxml")
+        rows = [row.select_one("td.num").get_text(" ", strip=True) for row in soup.select("table.bars tr")]
+        assert rows == [f"50 / 50 ({not_applying})", "20.5 / 40"]
+        assert soup.select_one("#group-a .group-score").get_text(" ", strip=True) == f"50 / 50 ({not_applying})"
+        assert soup.select_one(".summary .sum").get_text(" ", strip=True) == sums
+
+
+def test_the_plain_summary_cuts_group_points_as_the_report_does(tmp_path: Path) -> None:
+    """The console rounded (3.92/5) where the report cut (3.91 / 5): a reviewer quoting one
+    contradicted the other."""
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data(
+        [criterion("a.1", 50), criterion("a.2", 10, "not_applicable", None)],
+        [criterion("b.1", 40, "partial", 3.916666 / 40)])))
+    summary = plain_summary(score(rubric, make_snapshot(page())), "en")
+    assert "  B: 3.91/40\n" in summary
+    assert "  A: 50/50 (10 points do not apply)\n" in summary
+
+
+def test_the_criteria_that_lost_points_are_listed_first_with_links(tmp_path: Path) -> None:
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data(
+        [criterion("a.1", 30, "fail", 0.0), criterion("a.2", 30)], [criterion("b.1", 40, "partial", 0.5)])))
+    soup = BeautifulSoup(render_html(score(rubric, make_snapshot(page())), make_snapshot(page()), rubric, "vi"), "lxml")
+    lost = soup.select_one("nav.lost-points")
+    assert [(link["href"], link.get_text(" ", strip=True)) for link in lost.select("a")] == [
+        ("#a.1", "Không đạt a.1 0 / 30"), ("#b.1", "Đạt một phần b.1 20 / 40")]
+
+
+def test_bidirectional_controls_from_a_portal_are_shown_not_obeyed(tmp_path: Path) -> None:
+    """U+202E in a portal's header made the rest of the evidence cell read backwards."""
+    soup = rendered(tmp_path, evidence=[Evidence(kind="code", label="header", value="Tìm\u202ekiếm\u2066 x\u200f")])
+    text = soup.select_one("article#a\\.1 .ev-code pre").get_text()
+    assert text == "Tìm<U+202E>kiếm<U+2066> x<U+200F>"
+    assert not any(char in str(soup) for char in "\u202e\u2066\u200f")
+
+
+def test_table_cells_say_yes_and_no_in_the_reports_language_and_empty_tables_say_so(tmp_path: Path) -> None:
+    evidence = [Evidence(kind="table", label="flags", value=[{"url": "https://p.gov.vn/", "ok": True, "https": False}]),
+                Evidence(kind="table", label="broken", value=[])]
+    for lang, yes, no, nothing in (("vi", "có", "không", "Không có"), ("en", "yes", "no", "None")):
+        soup = rendered(tmp_path, lang=lang, evidence=evidence)
+        tables = soup.select("article#a\\.1 table.ev-table")
+        assert len(tables) == 1
+        assert [cell.get_text() for cell in tables[0].select("td")] == ["https://p.gov.vn/", yes, no]
+        assert soup.select("article#a\\.1 .ev-table-empty")[0].get_text(strip=True) == nothing
