@@ -426,15 +426,20 @@ def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
                 {
                     "trang / page": reading.page.final_url,
                     "trackDVC": "có / yes" if reading.pushes_track_dvc else "không / no",
-                    "lượt gửi trackDVC / trackDVC hits": len(reading.dvc_hit_urls),
+                    "lượt gửi trackDVC thấy được / trackDVC hits seen": len(reading.dvc_hit_urls),
                 }
                 for reading in procedures[:100]
             ],
         )
     ]
+    # The push is in the page's code; its hit leaves once the tracker has loaded, often after the
+    # page was recorded (the sampled procedure pages are read at their load event).
+    seen = sum(1 for reading in pushing if reading.dvc_hit_urls)
     return Finding.scored(
         len(pushing) / len(procedures),
-        vi=f"{len(pushing)}/{len(procedures)} trang thủ tục gửi sự kiện trackDVC tới EMC.",
-        en=f"{len(pushing)}/{len(procedures)} procedure pages push trackDVC to EMC.",
+        vi=f"{len(pushing)}/{len(procedures)} trang thủ tục có lệnh gửi trackDVC tới EMC"
+           + (f"; thấy lượt gửi rời trang trên {seen} trang." if pushing else "."),
+        en=f"{len(pushing)}/{len(procedures)} procedure pages push trackDVC to EMC"
+           + (f"; its hit was seen leaving {seen} of them." if pushing else "."),
         evidence=evidence,
     )

@@ -250,6 +250,20 @@ def test_track_dvc_is_judged_on_procedure_pages_the_functions_gatherer_opened() 
     finding = run("emc.track_dvc", opened)
     assert (finding.status, finding.fraction) == (Status.PARTIAL, 0.5)
     assert "1/2 procedure pages" in finding.message.en
+
+
+def test_track_dvc_says_whether_its_hits_were_seen_leaving_the_pages() -> None:
+    """"7/7 pages send trackDVC to EMC" above a table of 0 hits on 5 of them: the pages push the
+    event in their code; its hit, sent once the tracker has loaded, was seen leaving 2."""
+    url = f"{BASE_URL}thu-tuc/1"
+    dvc = "<script>_govaq.push(['trackDVC', '1.001193', 'Đăng ký khai sinh', 'xem']);</script>"
+    dvc_hit = NetworkRequest(url=f"{TRACKER}?idsite=1234&action=dvc&code=1.001193", resource_type="image", status=204)
+    seen = page(url, html(snippet(), PROCEDURE_BODY + dvc), requests=[*hits(url), dvc_hit], depth=1)
+    unseen = page(f"{BASE_URL}thu-tuc/2", html(snippet(), PROCEDURE_BODY + dvc), depth=1)
+    finding = run("emc.track_dvc", make_snapshot(page(), seen, unseen))
+    assert finding.status == Status.PASS
+    assert finding.message.vi == "2/2 trang thủ tục có lệnh gửi trackDVC tới EMC; thấy lượt gửi rời trang trên 1 trang."
+    assert finding.message.en == "2/2 procedure pages push trackDVC to EMC; its hit was seen leaving 1 of them."
     older = make_snapshot(page(), functions=FunctionFacts(procedures=[SampledPage(url=f"{BASE_URL}thu-tuc/1")]))
     assert run("emc.track_dvc", older).status == Status.NOT_APPLICABLE
 
@@ -260,6 +274,6 @@ def test_track_dvc_pushed_by_a_bundled_script_is_seen_in_its_hit() -> None:
     bundled = page(url, html(snippet(), PROCEDURE_BODY), requests=[*hits(url), dvc_hit], depth=1)
     finding = run("emc.track_dvc", make_snapshot(page(), bundled))
     assert finding.status == Status.PASS
-    assert finding.evidence[0].value[0]["lượt gửi trackDVC / trackDVC hits"] == 1
+    assert finding.evidence[0].value[0]["lượt gửi trackDVC thấy được / trackDVC hits seen"] == 1
     pageviews_only = page(url, html(snippet(), PROCEDURE_BODY), requests=hits(url), depth=1)
     assert run("emc.track_dvc", make_snapshot(page(), pageviews_only)).status == Status.FAIL

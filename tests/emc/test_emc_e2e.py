@@ -151,4 +151,4 @@ def test_single_page_app_pushing_track_dvc_from_its_bundle() -> None:
     assert findings["emc.hits"].status == Status.PASS
     dvc = findings["emc.track_dvc"]
     assert dvc.status == Status.PASS
-    assert dvc.evidence[0].value[0]["lượt gửi trackDVC / trackDVC hits"] >= 1
+    assert dvc.evidence[0].value[0]["lượt gửi trackDVC thấy được / trackDVC hits seen"] >= 1
