@@ -224,21 +224,24 @@ def catalogue_search(snapshot: Snapshot, params: SearchParams) -> Finding:
     searches = snapshot.functions.searches if snapshot.functions else []
     if not searches:
         return Finding.failed("Không tìm thấy ô tìm kiếm thủ tục hành chính.", "No procedure search box was found.")
-    rows, evidence, earned = [], [], 0.0
+    rows, evidence, earned, good = [], [], 0.0, 0
     for use in searches:
         if crashed(use):
-            credit, outcome = 0.0, "error"
+            credit, outcome = 0.0, "lỗi / error"
         elif len(use.results) < params.min_results:
-            credit, outcome = 0.0, "no results"
+            # Results are the links whose text matches the query: a list of other procedures is none.
+            credit, outcome = 0.0, "không có kết quả khớp từ khóa / no result matches the query"
         elif use.followed_is_procedure:
-            credit, outcome = 1.0, "results lead to a procedure page"
+            credit, outcome = 1.0, "kết quả dẫn tới trang thủ tục / results lead to a procedure page"
+            good += 1
         else:
-            credit, outcome = params.unlinked_results_credit, "results do not lead to a procedure page"
+            credit, outcome = (params.unlinked_results_credit,
+                               "kết quả không dẫn tới trang thủ tục / results do not lead to a procedure page")
         earned += credit
-        rows.append({"query": use.query, "results": len(use.results), "first result": use.followed_url or "",
-                     "status": use.followed_status or "", "outcome": outcome})
+        rows.append({"từ khóa / query": use.query, "kết quả khớp từ khóa / results matching the query": len(use.results),
+                     "kết quả đầu tiên / first result": use.followed_url or "",
+                     "trạng thái / status": use.followed_status or "", "kết luận / outcome": outcome})
         evidence += use_evidence(use)
-    good = sum(1 for row in rows if row["outcome"] == "results lead to a procedure page")
     return Finding.scored(
         earned / len(searches),
         f"{good}/{len(searches)} từ khóa tìm kiếm cho kết quả dẫn tới trang thủ tục.",

@@ -160,6 +160,13 @@ def test_search_outcomes() -> None:
     mixed = make_snapshot(page(), functions=FunctionFacts(searches=[
         search_use("khai sinh", 3), search_use("kinh doanh", 0), search_use("xay dung", 2, procedure=False)]))
     assert abs(catalogue_search(mixed, params).fraction - 0.5) < 1e-9
+    # "0 results" stood above a result page listing six procedures, none matching the query.
+    rows = catalogue_search(mixed, params).evidence[0].value
+    assert [(row["từ khóa / query"], row["kết quả khớp từ khóa / results matching the query"],
+             row["kết luận / outcome"]) for row in rows] == [
+        ("khai sinh", 3, "kết quả dẫn tới trang thủ tục / results lead to a procedure page"),
+        ("kinh doanh", 0, "không có kết quả khớp từ khóa / no result matches the query"),
+        ("xay dung", 2, "kết quả không dẫn tới trang thủ tục / results do not lead to a procedure page")]
     crashed = make_snapshot(page(), functions=FunctionFacts(searches=[search_use("khai sinh", 0, server_errors=["HTTP 500"])]))
     assert catalogue_search(crashed, params).status == Status.FAIL
     no_box = make_snapshot(page(), functions=FunctionFacts())
