@@ -24,7 +24,7 @@ from assessor.checks.function_find import (
     normalise_url,
 )
 from assessor.checks.registry import CheckParams, check
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 GATHERER = "functions"
@@ -49,13 +49,18 @@ class EntryParams(CheckParams):
 
 @dataclass
 class FunctionJudgement:
-    name: str
+    name: str  # its key in the rubric
     fraction: float
     outcome_vi: str
     outcome_en: str
     entry: Entry | None = None
     page: PageArtifact | None = None
     forms: list[FormAudit] = field(default_factory=list)
+    title: Text | None = None  # what the reports call it, when the rubric names it
+
+    def said(self, lang: str) -> str:
+        name = self.title.in_(lang) if self.title else self.name
+        return f"{name}: {self.outcome_vi if lang == 'vi' else self.outcome_en}"
 
 
 def pages_at(snapshot: Snapshot, url: str) -> list[PageArtifact]:
@@ -73,6 +78,12 @@ def same_host(url: str, other: str) -> bool:
 
 
 def judge_function(snapshot: Snapshot, name: str, spec: FunctionSpec, params: EntryParams) -> FunctionJudgement:
+    judgement = _judge_entry(snapshot, name, spec, params)
+    judgement.title = spec.name
+    return judgement
+
+
+def _judge_entry(snapshot: Snapshot, name: str, spec: FunctionSpec, params: EntryParams) -> FunctionJudgement:
     entry = locate(snapshot.pages, name, spec)
     if entry is None:
         return FunctionJudgement(name, 0.0, "không tìm thấy", "not found")
@@ -132,8 +143,8 @@ def judgement_evidence(judgements: list[FunctionJudgement]) -> list[Evidence]:
 
 def mean_finding(judgements: list[FunctionJudgement], extra: list[Evidence] | None = None) -> Finding:
     fraction = sum(j.fraction for j in judgements) / len(judgements)
-    vi = "; ".join(f"{j.name}: {j.outcome_vi}" for j in judgements)
-    en = "; ".join(f"{j.name}: {j.outcome_en}" for j in judgements)
+    vi = "; ".join(judgement.said("vi") for judgement in judgements)
+    en = "; ".join(judgement.said("en") for judgement in judgements)
     return Finding.scored(fraction, vi, en, judgement_evidence(judgements) + (extra or []))
 
 

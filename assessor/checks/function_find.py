@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assessor.artifacts.page import PageArtifact
 from assessor.checks.common import ReadOncePerPage, canonical_url, fold, soup_of
 from assessor.checks.registry import Regex
+from assessor.model import Text
 
 FIELD_TAGS = ("input", "select", "textarea")
 UNFILLABLE_TYPES = ("hidden", "submit", "button", "reset", "image")
@@ -30,6 +31,8 @@ class FunctionSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # What the reports call it ("Nộp hồ sơ trực tuyến"); without one, its key in the rubric.
+    name: Text | None = None
     # Text of a link, button or form heading that leads to the function.
     texts: list[str] = Field(default_factory=list)
     # Fragments of a link's target (path or query).

@@ -129,6 +129,18 @@ def test_available_fails_when_missing_and_averages_functions() -> None:
                                page(HOME + "dang-nhap", "<html><body>Đăng nhập</body></html>", depth=1))
     finding = available(login_only, params)
     assert finding.status == Status.PARTIAL and abs(finding.fraction - 1 / 3) < 1e-9
+    # Each function by the name the rubric gives it, not its key ("login: hoạt động").
+    assert finding.message.vi == ("Đăng nhập: hoạt động; Đăng nhập một lần (SSO): không tìm thấy; "
+                                  "Đăng nhập bằng VNeID: không tìm thấy")
+    assert finding.message.en == "Log-in: works; Single sign-on: not found; VNeID log-in: not found"
+
+
+def test_a_function_the_rubric_gives_no_name_is_called_by_its_key() -> None:
+    params = params_of("function.sso_login").model_copy(deep=True)
+    params.functions = {"dang_nhap": params.functions["login"].model_copy(update={"name": None})}
+    login_only = make_snapshot(page(HOME, home_with(("/dang-nhap", "Đăng nhập"))),
+                               page(HOME + "dang-nhap", "<html><body>Đăng nhập</body></html>", depth=1))
+    assert available(login_only, params).message.en == "dang_nhap: works"
 
 
 # --------------------------------------------------------------------------- catalogue
