@@ -410,6 +410,25 @@ def score_headers(response: ResponseContext, skip: list[str] | None = None) -> H
     return HeaderScore(algorithm=table.algorithm, observatory_score=mdn, score=max(0, mdn + extra), verdicts=verdicts)
 
 
+def score_arithmetic(result: HeaderScore) -> str:
+    """`MDN: 100 − 45 = 55 (+5 not added ...); assessor: −10 → 45/100`: the Observatory's two
+    rounds, then our own tests, so that the score can be checked against the table."""
+    table = score_table()
+    mdn = [verdict.modifier for verdict in result.verdicts if verdict.source == "mdn"]
+    penalties, bonuses = -sum(m for m in mdn if m < 0), sum(m for m in mdn if m > 0)
+    said = f"MDN: {table.base} − {penalties}"
+    if bonuses and table.base - penalties >= table.bonus_threshold:
+        said += f" + {bonuses}"
+    said += f" = {result.observatory_score}"
+    if bonuses and table.base - penalties < table.bonus_threshold:
+        said += (f" (+{bonuses} chưa cộng: chỉ cộng khi từ {table.bonus_threshold} / not added: bonuses count from "
+                 f"{table.bonus_threshold})")
+    extra = sum(verdict.modifier for verdict in result.verdicts if verdict.source != "mdn")
+    if extra:
+        said += f"; assessor: {extra:+d}".replace("-", "−")
+    return f"{said} → {result.score}/100"
+
+
 class HeadersParams(CheckParams):
     # The header score that earns every point; the fraction is score / full_score.
     full_score: int = 100
@@ -420,6 +439,7 @@ class HeadersParams(CheckParams):
 def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
     rows: list[dict[str, Any]] = [
         {"header": v.header, "received": v.received or "—", "result": v.result, "modifier": v.modifier,
+         "nguồn / source": "MDN" if v.source == "mdn" else v.source,
          "problem / vấn đề": f"{v.problem.vi} / {v.problem.en}" if v.problem else ""}
         for v in result.verdicts
     ]
@@ -427,6 +447,7 @@ def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
         Evidence(kind="value", label="header score / điểm tiêu đề", value=f"{result.score}/100",
                  url=url),
         Evidence(kind="value", label="MDN Observatory score", value=result.observatory_score),
+        Evidence(kind="value", label="cách tính / how it adds up", value=score_arithmetic(result)),
         Evidence(kind="table", label="headers as received / tiêu đề nhận được", value=rows),
     ]
     for verdict in result.verdicts:

@@ -167,6 +167,22 @@ def test_assessor_extra_tests_are_added_after_the_mdn_score() -> None:
     assert result.score == 120  # Permissions-Policy -5, COOP -5
 
 
+def test_the_evidence_says_how_the_score_adds_up_and_which_tests_are_mdns() -> None:
+    """A reviewer read 45/100 beside "MDN Observatory score 55" and modifiers adding up to -50:
+    the bonus lost below 90 and the tests of our own were nowhere said."""
+    without_extras = [(k, v) for k, v in replaced("Strict-Transport-Security", "max-age=abc")
+                      if k not in ("Permissions-Policy", "Cross-Origin-Opener-Policy")]
+    finding = check_headers(without_extras)
+    arithmetic = next(e for e in finding.evidence if e.label == "cách tính / how it adds up").value
+    assert arithmetic == ("MDN: 100 − 20 = 80 (+30 chưa cộng: chỉ cộng khi từ 90 / not added: bonuses count from 90); "
+                          "assessor: −10 → 70/100")
+    rows = next(e for e in finding.evidence if e.kind == "table").value
+    sources = {row["header"]: row["nguồn / source"] for row in rows}
+    assert sources["Strict-Transport-Security"] == "MDN" and sources["Permissions-Policy"] == "assessor"
+    full = next(e for e in check_headers(GOOD_HEADERS).evidence if e.label == "cách tính / how it adds up").value
+    assert full == "MDN: 100 − 0 + 30 = 130 → 130/100"
+
+
 def check_headers(headers: list[tuple[str, str]]) -> object:
     snapshot = make_snapshot(page(headers=headers))
     return security_headers(snapshot, params_of("security.headers"))
