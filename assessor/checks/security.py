@@ -28,6 +28,9 @@ from assessor.checks.security_headers import single_value
 from assessor.model import Evidence, Finding
 from assessor.snapshot import Snapshot
 
+# Rows of "what was examined" a passing check shows: enough to defend it, not the whole crawl.
+MAX_ROWS_CHECKED = 50
+
 
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
@@ -367,13 +370,17 @@ def mixed_content(snapshot: Snapshot, params: MixedContentParams) -> Finding:
         return Finding.not_applicable(vi="Không có trang HTTPS nào để kiểm tra nội dung hỗn hợp",
                                       en="No HTTPS page to check for mixed content")
     rows = [{"page": page.final_url, "insecure": url} for page in pages for url in insecure_references(page, params)]
+    checked = Evidence(kind="table", label="HTTPS pages checked / trang HTTPS đã kiểm tra",
+                       value=[{"trang / page": page.final_url, "yêu cầu / requests": len(page.requests)}
+                              for page in pages[:MAX_ROWS_CHECKED]])
     if rows:
         affected = len({row["page"] for row in rows})
         return Finding.scored(1 - affected / len(pages), vi=f"{affected}/{len(pages)} trang tải nội dung qua HTTP",
                               en=f"{affected}/{len(pages)} pages load content over plain HTTP",
-                              evidence=[Evidence(kind="table", label="mixed content / nội dung hỗn hợp", value=rows)])
+                              evidence=[Evidence(kind="table", label="mixed content / nội dung hỗn hợp", value=rows),
+                                        checked])
     return Finding.passed(vi=f"Không có nội dung hỗn hợp trên {len(pages)} trang HTTPS",
-                          en=f"No mixed content on {len(pages)} HTTPS pages")
+                          en=f"No mixed content on {len(pages)} HTTPS pages", evidence=[checked])
 
 
 # --- security.disclosure -----------------------------------------------------------------------
@@ -413,11 +420,17 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
     traces = [re.compile(pattern) for pattern in params.stack_trace_patterns]
     screens = [re.compile(pattern) for pattern in params.error_screen_patterns]
     disclosed: dict[str, dict[str, str]] = {}
+    seen: dict[str, dict[str, Any]] = {}
     verbose: list[dict[str, Any]] = []
-    for url, status, headers, body in responses(snapshot):
+    read = responses(snapshot)
+    for url, status, headers, body in read:
         for name in params.version_headers:
             value = single_value(headers, name)
-            if value and (name in params.always_disclosing or version.search(value)):
+            discloses = bool(value) and (name in params.always_disclosing or version.search(value) is not None)
+            if value:
+                seen.setdefault(f"{name}: {value}", {"header": name, "value": value, "url": url,
+                                                     "lộ phiên bản / discloses": discloses})
+            if value and discloses:
                 disclosed.setdefault(f"{name}: {value}", {"header": name, "value": value, "url": url})
         if body:
             match = next((m for pattern in (traces if (status or 0) >= 400 else screens) if (m := pattern.search(body))),
@@ -446,6 +459,10 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
         deductions.add(params.verbose_error_penalty, f"{len(verbose)} trang lỗi hiện chi tiết (stack trace)",
                        f"{len(verbose)} error pages show stack traces")
         evidence.append(Evidence(kind="table", label="verbose error pages / trang lỗi chi tiết", value=verbose))
+    evidence.append(Evidence(kind="table", label="headers checked / tiêu đề đã kiểm tra",
+                             value=list(seen.values())[:MAX_ROWS_CHECKED]))
+    evidence.append(Evidence(kind="value", label="responses read for error details / phản hồi đã đọc tìm lỗi chi tiết",
+                             value=len(read)))
     return deductions.finding(passed=("Không lộ phiên bản phần mềm hay lỗi chi tiết",
                                       "No software versions or verbose errors disclosed"), evidence=evidence)
 
@@ -558,19 +575,27 @@ def advisory_for(library: LibrarySignature, version: str) -> str | None:
     return None
 
 
-def scripts_without_sri(page: PageArtifact, exempt_hosts: list[str]) -> list[str]:
-    """Third-party <script src> (another host) without an integrity attribute."""
+def third_party_script_tags(page: PageArtifact, exempt_hosts: list[str]) -> list[tuple[str, bool]]:
+    """(src, has an integrity attribute) of each <script src> from another host, but those exempt."""
     if not page.html:
         return []
-    soup = soup_of(page)
     own = host_of(page.final_url)
-    missing = []
-    for script in soup.find_all("script", src=True):
+    found = []
+    for script in soup_of(page).find_all("script", src=True):
         src = str(script["src"])
         host = host_of(src if "//" in src else "")
-        if host and host != own and host not in exempt_hosts and not script.get("integrity"):
-            missing.append(src)
-    return missing
+        if host and host != own and host not in exempt_hosts:
+            found.append((src, bool(script.get("integrity"))))
+    return found
+
+
+def third_party_scripts(page: PageArtifact, exempt_hosts: list[str]) -> list[str]:
+    return [src for src, _ in third_party_script_tags(page, exempt_hosts)]
+
+
+def scripts_without_sri(page: PageArtifact, exempt_hosts: list[str]) -> list[str]:
+    """Third-party <script src> (another host) without an integrity attribute."""
+    return [src for src, with_integrity in third_party_script_tags(page, exempt_hosts) if not with_integrity]
 
 
 @check("security.vulnerable_libraries")
@@ -579,14 +604,18 @@ def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) 
     if not pages:
         return Finding.error(vi="Không có trang nào tải được", en="No page loaded")
     vulnerable: dict[str, dict[str, str]] = {}
+    recognised: dict[str, dict[str, str]] = {}
     for page in pages:
         for library, version, where in detected_libraries(page):
             advisory = advisory_for(library, version)
+            recognised.setdefault(f"{library.name} {version}", {"library": library.name, "version": version,
+                                                                "advisory": advisory or "", "seen at": where})
             if advisory:
                 vulnerable.setdefault(f"{library.name} {version}", {
                     "library": library.name, "version": version, "advisory": advisory,
                     "fixed in": library.fixed_in, "seen at": where})
     no_sri = list(dict.fromkeys(src for page in pages for src in scripts_without_sri(page, params.sri_exempt_hosts)))
+    third_party = list(dict.fromkeys(src for page in pages for src in third_party_scripts(page, params.sri_exempt_hosts)))
     evidence: list[Evidence] = []
     deductions = Deductions()
     if vulnerable:
@@ -599,6 +628,10 @@ def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) 
         evidence.append(Evidence(kind="table", label="third-party scripts without SRI / script bên thứ ba thiếu SRI", value=no_sri))
         evidence.append(Evidence(kind="code", label="add integrity / thêm integrity",
                                  value=f'<script src="{no_sri[0]}" integrity="sha384-…" crossorigin="anonymous"></script>'))
+    evidence.append(Evidence(kind="table", label="libraries recognised / thư viện nhận ra",
+                             value=list(recognised.values())[:MAX_ROWS_CHECKED]))
+    evidence.append(Evidence(kind="table", label="third-party scripts / script bên thứ ba",
+                             value=[{"script": src, "SRI": src not in no_sri} for src in third_party[:MAX_ROWS_CHECKED]]))
     return deductions.finding(passed=("Không phát hiện thư viện JavaScript có lỗ hổng; script bên thứ ba có SRI",
                                       "No vulnerable JavaScript library found; third-party scripts use SRI"),
                               evidence=evidence)

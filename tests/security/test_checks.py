@@ -15,7 +15,7 @@ from assessor.artifacts.page import Hop, NetworkRequest
 from assessor.artifacts.probes import HTTP_ROOT, listing_probe_name, path_probe_name
 from assessor.artifacts.tls import CertificateFact, CipherSuiteFact, ProtocolFact, TlsFacts, TrustFact
 from assessor.checks import security
-from assessor.model import Status
+from assessor.model import Finding, Status
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
 SCANNED = datetime(2026, 11, 23, tzinfo=UTC)
@@ -275,3 +275,38 @@ def test_third_party_scripts_need_subresource_integrity() -> None:
     emc = "<html><head><script src='https://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js'></script></head></html>"
     assert run("security.vulnerable_libraries", make_snapshot(page(html=emc))).status == Status.PASS
     assert run("security.vulnerable_libraries", make_snapshot()).status == Status.ERROR
+
+
+# --- what a passing check shows ------------------------------------------------------------------
+
+def evidence_labelled(finding: Finding, label: str) -> object:
+    return next(e for e in finding.evidence if e.label == label).value
+
+
+def test_a_passing_security_check_shows_what_it_examined() -> None:
+    """"No mixed content on 20 HTTPS pages" and two other passes came with no evidence at all: a
+    reviewer could not show what was checked."""
+    home = page(headers={"Server": "nginx"}, requests=[NetworkRequest(url=BASE_URL + "static/js/jquery-3.7.1.min.js",
+                                                                      resource_type="script")],
+                html="<html><head><script src='https://cdn.example.vn/app.js' integrity='sha384-abc'></script></head></html>")
+    inner = page(BASE_URL + "thu-tuc", requests=[NetworkRequest(url=BASE_URL + "a.png", resource_type="image")])
+    probe = HttpProbe(name="not_found", url=BASE_URL + "nope", status=404, body_excerpt="<h1>Không tìm thấy</h1>")
+    snapshot = make_snapshot(home, inner, probes=[probe])
+
+    mixed = run("security.mixed_content", snapshot)
+    assert mixed.status == Status.PASS
+    assert evidence_labelled(mixed, "HTTPS pages checked / trang HTTPS đã kiểm tra") == [
+        {"trang / page": BASE_URL, "yêu cầu / requests": 1}, {"trang / page": BASE_URL + "thu-tuc", "yêu cầu / requests": 1}]
+
+    disclosed = run("security.disclosure", snapshot)
+    assert disclosed.status == Status.PASS
+    assert evidence_labelled(disclosed, "headers checked / tiêu đề đã kiểm tra") == [
+        {"header": "Server", "value": "nginx", "url": BASE_URL, "lộ phiên bản / discloses": False}]
+    assert evidence_labelled(disclosed, "responses read for error details / phản hồi đã đọc tìm lỗi chi tiết") == 3
+
+    libraries = run("security.vulnerable_libraries", snapshot)
+    assert libraries.status == Status.PASS
+    assert evidence_labelled(libraries, "libraries recognised / thư viện nhận ra") == [
+        {"library": "jQuery", "version": "3.7.1", "advisory": "", "seen at": BASE_URL + "static/js/jquery-3.7.1.min.js"}]
+    assert evidence_labelled(libraries, "third-party scripts / script bên thứ ba") == [
+        {"script": "https://cdn.example.vn/app.js", "SRI": True}]
