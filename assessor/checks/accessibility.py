@@ -127,6 +127,11 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
             ],
         ),
         Evidence(kind="value", label="Phiên bản axe-core / version", value=audited[0].axe.version),
+        Evidence(kind="table", label="trang đã kiểm tra / pages tested", value=[
+            {"trang / page": page.final_url, "vi phạm / violations": len(page.axe.violations),
+             "cần xem / needs review": len(page.axe.incomplete), "quy tắc đạt / rules passed": page.axe.passes,
+             "điểm trang / page score": round(page_score, 3)}
+            for page, page_score in zip(audited, page_scores, strict=True)]),
     ]
     if failed_runs:
         evidence.append(
