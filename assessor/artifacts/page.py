@@ -42,6 +42,9 @@ class Hop(BaseModel):
     url: str
     status: int
     location: str | None = None
+    # Its Set-Cookie values: the browser keeps a cookie set on the way (a portal's first answer
+    # often sets the session and redirects).
+    set_cookies: list[str] = Field(default_factory=list)
 
 
 class NetworkRequest(BaseModel):

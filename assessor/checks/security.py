@@ -9,6 +9,8 @@ the probes behind these checks are a handful of GET requests made by collect/pro
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from functools import cache
 from http.cookies import SimpleCookie
 from importlib import resources
@@ -292,18 +294,49 @@ def parse_set_cookie(value: str, url: str, params: CookiesParams) -> CookieFacts
                        same_site=same_site, session=is_session_cookie(name, params))
 
 
+def deletes(line: str, at: datetime) -> bool:
+    """A Set-Cookie that removes its cookie (Max-Age of 0 or less, or an expiry before `at`)."""
+    for part in line.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "max-age" and value.strip().lstrip("-").isdigit() and int(value) <= 0:
+            return True
+        if key.lower() == "expires":
+            try:
+                expires = parsedate_to_datetime(value.strip())
+            except (TypeError, ValueError):
+                continue
+            if (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) < at:
+                return True
+    return False
+
+
 def cookies_set(snapshot: Snapshot, params: CookiesParams) -> list[CookieFacts]:
-    sources: list[tuple[str, list[tuple[str, str]]]] = [(page.final_url, page.headers) for page in snapshot.pages]
-    sources += [(probe.final_url or probe.url, probe.headers) for probe in snapshot.probes]
+    """Every cookie the portal's responses set, redirects on the way included, each judged by the
+    first line that sets it; a line that deletes a cookie (clear-then-set) sets nothing."""
+    sources: list[tuple[str, list[str]]] = []
+    for url, redirects, headers in [*((page.final_url, page.redirects, page.headers) for page in snapshot.pages),
+                                    *((probe.final_url or probe.url, probe.redirects, probe.headers)
+                                      for probe in snapshot.probes)]:
+        sources += [(hop.url, hop.set_cookies) for hop in redirects]
+        sources.append((url, header_values(headers, "set-cookie")))
     found: dict[str, CookieFacts] = {}
-    for url, headers in sources:
-        for value in header_values(headers, "set-cookie"):
+    for url, values in sources:
+        for value in values:
             # Browsers may fold several Set-Cookie headers into one value separated by newlines.
-            for line in value.split("\n"):
-                facts = parse_set_cookie(line.strip(), url, params) if line.strip() else None
+            for line in (line.strip() for line in value.split("\n")):
+                facts = parse_set_cookie(line, url, params) if line and not deletes(line, snapshot.started_at) else None
                 if facts and facts.name not in found:
                     found[facts.name] = facts
     return list(found.values())
+
+
+def missing_flags(cookie: CookieFacts) -> list[str]:
+    """What a cookie lacks: Secure, a SameSite of Strict, Lax or None (None only with Secure)."""
+    same_site = (cookie.same_site or "").lower()
+    missing = [] if cookie.secure else ["Secure"]
+    if same_site not in ("strict", "lax", "none") or (same_site == "none" and not cookie.secure):
+        missing.append("SameSite")
+    return missing
 
 
 @check("security.cookies")
@@ -326,14 +359,13 @@ def cookies(snapshot: Snapshot, params: CookiesParams) -> Finding:
         names = ", ".join(c.name for c in unsafe_session)
         return Finding.failed(vi=f"Cookie phiên thiếu Secure hoặc HttpOnly: {names}",
                               en=f"Session cookies without Secure or HttpOnly: {names}", evidence=evidence)
-    weak = [c for c in jar if not c.secure or (c.same_site or "").lower() not in ("strict", "lax", "none")
-            or ((c.same_site or "").lower() == "none" and not c.secure)]
+    weak = [c for c in jar if missing_flags(c)]
     if weak:
-        names = ", ".join(c.name for c in weak)
+        names = ", ".join(f"{c.name} ({', '.join(missing_flags(c))})" for c in weak)
         fixes = "\n".join(f"Set-Cookie: {c.name}=…; Secure; SameSite=Lax" for c in weak)
         evidence.append(Evidence(kind="code", label="cookie flags to add / cờ cần thêm", value=fixes))
-        return Finding.scored(0.5, vi=f"Cookie thiếu Secure hoặc SameSite: {names}",
-                              en=f"Cookies without Secure or SameSite: {names}", evidence=evidence)
+        return Finding.scored(0.5, vi=f"Cookie thiếu cờ: {names}", en=f"Cookies lacking flags: {names}",
+                              evidence=evidence)
     return Finding.passed(vi="Mọi cookie có Secure và SameSite; cookie phiên có HttpOnly",
                           en="Every cookie has Secure and SameSite; session cookies are HttpOnly", evidence=evidence)
 

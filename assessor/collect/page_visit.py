@@ -48,7 +48,9 @@ async def redirect_chain(response: Response | None) -> list[Hop]:
     while request is not None:
         earlier = await request.response()
         location = await earlier.header_value("location") if earlier is not None else None
-        hops.append(Hop(url=request.url, status=earlier.status if earlier is not None else 0, location=location))
+        cookies = await earlier.header_values("set-cookie") if earlier is not None else []
+        hops.append(Hop(url=request.url, status=earlier.status if earlier is not None else 0, location=location,
+                        set_cookies=cookies))
         request = request.redirected_from
     return list(reversed(hops))
 

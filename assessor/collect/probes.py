@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from assessor.artifacts.http import HttpProbe
-from assessor.artifacts.page import Hop
+from assessor.artifacts.page import Hop, header_values
 from assessor.artifacts.probes import HTTP_ROOT, NOT_FOUND, listing_probe_name, path_probe_name
 from assessor.collect.context import CollectContext
 from assessor.collect.gatherers import STAGE_INDEPENDENT, portal_gatherer
@@ -82,7 +82,8 @@ async def follow(client: httpx.AsyncClient, name: str, url: str) -> HttpProbe:
         if probe.status is None or probe.status not in (301, 302, 303, 307, 308) or not location:
             probe.url, probe.redirects = url, hops
             return probe
-        hops.append(Hop(url=current, status=probe.status, location=location))
+        hops.append(Hop(url=current, status=probe.status, location=location,
+                        set_cookies=header_values(probe.headers, "set-cookie")))
         current = urljoin(current, location)
     probe = HttpProbe(name=name, url=url, redirects=hops, error=f"more than {MAX_HOPS} redirects")
     return probe

@@ -28,7 +28,7 @@ ROUTES = {
     "/thu-tuc": (200, {}, "<html><title>Thủ tục</title><a href='/thu-tuc/1'>TT 1</a></html>"),
     "/thu-tuc/1": (200, {}, "<html><title>TT 1</title><a href='/thu-tuc/1/sau'>sâu</a></html>"),
     "/thu-tuc/1/sau": (200, {}, "<html><title>Sâu</title><a href='/thu-tuc/1/sau/hon'>sâu hơn</a></html>"),
-    "/cu": (301, {"Location": "/moi"}, ""),
+    "/cu": (301, {"Location": "/moi", "Set-Cookie": "JSESSIONID=abc; Path=/"}, ""),
     "/moi": (200, {}, "<html><title>Trang mới</title><a id='btnEMC' href='/emc'>Đã kết nối EMC</a></html>"),
 }
 
@@ -70,6 +70,7 @@ def test_redirects_and_errors_are_recorded(snapshot: Snapshot) -> None:
     moved = by_path(snapshot, "/cu")
     assert moved.final_url.endswith("/moi") and moved.status == 200
     assert [(hop.status, hop.location) for hop in moved.redirects] == [(301, "/moi")]
+    assert moved.redirects[0].set_cookies == ["JSESSIONID=abc; Path=/"]  # the browser keeps it
     assert by_path(snapshot, "/mat").status == 404
 
 

@@ -166,6 +166,39 @@ def test_cookie_outcomes(set_cookie: list[str], expected: Status) -> None:
         assert "Secure; HttpOnly" in next(e for e in finding.evidence if e.kind == "code").value
 
 
+def test_a_cookie_deleted_then_set_again_is_judged_by_the_cookie_the_browser_keeps() -> None:
+    """Clear-then-set (session fixation protection, PHP's session_regenerate_id): the deletion
+    line came first and was judged, its flags missing."""
+    cleared = ["JSESSIONID=deleted; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+               "JSESSIONID=abc; Path=/; Secure; HttpOnly; SameSite=Lax", "old=; Max-Age=0"]
+    finding = run("security.cookies", make_snapshot(page(headers=[("Set-Cookie", value) for value in cleared])))
+    assert finding.status == Status.PASS, finding.message.en
+    assert [row["cookie"] for row in finding.evidence[0].value] == ["JSESSIONID"]
+    # A cookie only ever deleted is no cookie set.
+    only_deleted = [("Set-Cookie", "JSESSIONID=; Path=/; Max-Age=0")]
+    assert run("security.cookies", make_snapshot(page(headers=only_deleted))).status == Status.NOT_APPLICABLE
+
+
+def test_a_cookie_set_on_a_redirect_is_judged() -> None:
+    """Java portals set JSESSIONID on the first answer, a redirect to the portal's own page: the
+    browser keeps it, and the check said the portal set no cookies."""
+    hop = Hop(url=BASE_URL, status=302, location="/trang-chu", set_cookies=["JSESSIONID=abc123; Path=/"])
+    home = page(BASE_URL + "trang-chu", redirects=[hop])
+    finding = run("security.cookies", make_snapshot(home))
+    assert finding.status == Status.FAIL and "JSESSIONID" in finding.message.en
+    assert finding.evidence[0].value[0]["url"] == BASE_URL
+    probe = HttpProbe(name="root", url=BASE_URL, status=200, redirects=[hop])
+    assert run("security.cookies", make_snapshot(page(), probes=[probe])).status == Status.FAIL
+
+
+def test_a_weak_cookie_is_named_with_the_flags_it_lacks() -> None:
+    headers = [("Set-Cookie", "JSESSIONID=abc; Path=/; Secure; HttpOnly"), ("Set-Cookie", "lang=vi; SameSite=Lax")]
+    finding = run("security.cookies", make_snapshot(page(headers=headers)))
+    assert finding.status == Status.PARTIAL
+    assert finding.message.en == "Cookies lacking flags: JSESSIONID (SameSite), lang (Secure)"
+    assert finding.message.vi == "Cookie thiếu cờ: JSESSIONID (SameSite), lang (Secure)"
+
+
 # --- mixed content -------------------------------------------------------------------------------
 
 def test_mixed_content_outcomes() -> None:
