@@ -11,6 +11,7 @@ import pytest
 from assessor.checks.security_headers import (
     ANALYZERS,
     ResponseContext,
+    parse_csp,
     score_headers,
     score_table,
     security_headers,
@@ -181,6 +182,18 @@ def test_the_evidence_says_how_the_score_adds_up_and_which_tests_are_mdns() -> N
     assert sources["Strict-Transport-Security"] == "MDN" and sources["Permissions-Policy"] == "assessor"
     full = next(e for e in check_headers(GOOD_HEADERS).evidence if e.label == "cách tính / how it adds up").value
     assert full == "MDN: 100 − 0 + 30 = 130 → 130/100"
+
+
+def test_the_suggested_policy_lets_the_emc_tracking_the_rubric_asks_for_run() -> None:
+    """A portal copying the suggested line as it stood lost its EMC points: the official snippet
+    is an inline script loading the tracker from f-emc.ngsp.gov.vn and sending hits there."""
+    finding = check_headers([header for header in GOOD_HEADERS if header[0] != "Content-Security-Policy"])
+    line = next(e for e in finding.evidence if e.kind == "code").value
+    policy = parse_csp(line.removeprefix("Content-Security-Policy: "))
+    for directive in ("script-src", "img-src", "connect-src"):
+        assert "https://f-emc.ngsp.gov.vn" in policy[directive], directive
+    assert any(source.startswith("'nonce-") for source in policy["script-src"])  # the inline snippet's
+    assert "'unsafe-inline'" not in policy["script-src"]
 
 
 def check_headers(headers: list[tuple[str, str]]) -> object:
