@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from assessor.artifacts.page import page_error_in_vietnamese
+from assessor.artifacts.page import page_error_text
 from assessor.checks.registry import run_check
 from assessor.criteria import Criterion, Rubric
 from assessor.model import (
@@ -112,9 +112,7 @@ def score(
             status="unreachable",
             score=None,
             grade=None,
-            message=Text(
-                vi=f"Không truy cập được cổng: {page_error_in_vietnamese(snapshot.error)}", en=f"The portal is unreachable: {snapshot.error}"
-            ),
+            message=unreachable_message(snapshot.error),
             **base,
         )
     if rubric.closure is not None:
@@ -184,7 +182,8 @@ def collection_message(snapshot: Snapshot) -> Text | None:
     everywhere is still graded, and its report would otherwise say only "incomplete"); a login
     recipe that did not log in (the pages behind the login then went unassessed)."""
     if snapshot.error:
-        return Text(vi=page_error_in_vietnamese(snapshot.error), en=snapshot.error)
+        vi, en = page_error_text(snapshot.error)
+        return Text(vi=vi, en=en)
     notes = [note for note in (home_page_problem(snapshot), login_problem(snapshot)) if note is not None]
     if not notes:
         return None
@@ -199,9 +198,15 @@ def home_page_problem(snapshot: Snapshot) -> Text | None:
         return Text(vi=f"Trang chủ {home.final_url} trả về lỗi HTTP {home.status}.",
                     en=f"The home page {home.final_url} answered HTTP {home.status}.")
     if home.error:
-        return Text(vi=f"Trang chủ {home.final_url} không tải xong: {page_error_in_vietnamese(home.error)}.",
-                    en=f"The home page {home.final_url} did not finish loading: {home.error}.")
+        vi, en = page_error_text(home.error)
+        return Text(vi=f"Trang chủ {home.final_url} không tải xong: {vi}.",
+                    en=f"The home page {home.final_url} did not finish loading: {en}.")
     return None
+
+
+def unreachable_message(error: str | None) -> Text:
+    vi, en = page_error_text(error or "no response")
+    return Text(vi=f"Không truy cập được cổng: {vi}", en=f"The portal is unreachable: {en}")
 
 
 def login_problem(snapshot: Snapshot) -> Text | None:

@@ -95,6 +95,23 @@ def test_unreachable_portal_has_no_grade(tmp_path: Path) -> None:
     assert "ERR_CONNECTION_REFUSED" in result.message.en
 
 
+@pytest.mark.parametrize(("error", "en", "vi"), [
+    ("net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH at https://p.gov.vn/",
+     "the server offers only TLS versions or cipher suites that current browsers refuse, such as TLS 1.0 or 1.1 alone",
+     "máy chủ chỉ hỗ trợ phiên bản TLS hoặc bộ mã hóa mà trình duyệt hiện nay từ chối, ví dụ chỉ TLS 1.0 hoặc 1.1"),
+    ("net::ERR_NAME_NOT_RESOLVED at https://p.gov.vn/", "the host name does not resolve (DNS)",
+     "tên miền không phân giải được (DNS)"),
+    ("net::ERR_TOO_MANY_REDIRECTS at https://p.gov.vn/", "its pages redirect to one another without end",
+     "các trang chuyển hướng vòng quanh không dứt"),
+])
+def test_an_unreachable_portal_says_what_the_browsers_error_means(tmp_path: Path, error: str, en: str, vi: str) -> None:
+    """A ministry read "unreachable: net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH" and could blame the network."""
+    snapshot = make_snapshot(page(status=None, error=error), reachable=False, error=error)
+    result = assess(tmp_path, [criterion("a.1", 60)], [criterion("b.1", 40)], snapshot=snapshot)
+    assert result.message.en == f"The portal is unreachable: {error} ({en})"
+    assert result.message.vi == f"Không truy cập được cổng: {error} ({vi})"
+
+
 def test_a_portal_that_never_answered_in_time_is_said_in_vietnamese(tmp_path: Path) -> None:
     error = "no complete page within 4 s (Timeout 4000ms exceeded.)"
     snapshot = make_snapshot(page(status=None, error=error), reachable=False, error=error)
