@@ -196,6 +196,18 @@ def certificate_rows(tls: TlsFacts) -> list[dict[str, Any]]:
              "key": f"{c.public_key_type} {c.public_key_bits}", "signature": c.signature_hash or ""} for c in tls.chain]
 
 
+def untrusted_reason(tls: TlsFacts, leaf: CertificateFact) -> tuple[str, str]:
+    """Why no trust store vouches for the certificate, as far as the chain sent shows it."""
+    if leaf.issuer == leaf.subject:
+        return "chứng thư tự ký, không kho tin cậy nào công nhận", "self-signed, not trusted by any trust store"
+    if len(tls.chain) == 1:
+        return (("không được kho tin cậy nào công nhận: máy chủ không gửi chứng thư trung gian (chuỗi không đầy "
+                 "đủ, hoặc tổ chức cấp không được biết)"),
+                ("not trusted by any trust store: the server sends no intermediate certificate (an incomplete chain, "
+                 "or an unknown authority)"))
+    return "không được kho tin cậy nào công nhận", "not trusted by any trust store"
+
+
 @check("security.certificate")
 def certificate(snapshot: Snapshot, params: CertificateParams) -> Finding:
     browser_refused = snapshot.certificate_error
@@ -228,21 +240,24 @@ def certificate(snapshot: Snapshot, params: CertificateParams) -> Finding:
     if not name_matches(tls.host, leaf):
         failures.append((f"chứng thư không dành cho {tls.host}", f"certificate does not name {tls.host}"))
     if not tls.trusted_by:
-        failures.append(("không được kho tin cậy nào công nhận", "not trusted by any trust store"))
-    if browser_refused:
-        failures.append(("trình duyệt từ chối", "refused by the browser"))
+        failures.append(untrusted_reason(tls, leaf))
+    minimum = params.min_rsa_bits if leaf.public_key_type in ("RSA", "DSA") else params.min_ec_bits
+    if leaf.public_key_bits < minimum:  # below the CA/Browser Forum's minimum: no public CA issues it
+        failures.append((f"khóa {leaf.public_key_type} {leaf.public_key_bits} bit quá ngắn (tối thiểu {minimum})",
+                         f"{leaf.public_key_type} key of {leaf.public_key_bits} bits is too short (at least {minimum})"))
     if any(c.signature_hash in params.weak_signature_hashes for c in tls.chain[:-1] or tls.chain):
         failures.append(("chữ ký dùng hàm băm yếu", "signed with a weak hash"))
+    # With --ca-bundle the browser is told to trust only certificates that verify in full against
+    # the bundle: whatever else is wrong comes back as "authority invalid", a code that is not the
+    # reason. Without a bundle, or with nothing else wrong, the browser's refusal is one.
+    if browser_refused and not (tls.ca_bundle and failures):
+        failures.append(("trình duyệt từ chối", "refused by the browser"))
     if failures:
         return Finding.failed(vi="Chứng thư số không hợp lệ: " + "; ".join(vi for vi, _ in failures),
                               en="Invalid certificate: " + "; ".join(en for _, en in failures), evidence=evidence)
     warnings: list[tuple[str, str]] = []
     if days_left < params.expiry_warning_days:
         warnings.append((f"hết hạn sau {days_left:.0f} ngày", f"expires in {days_left:.0f} days"))
-    minimum = params.min_rsa_bits if leaf.public_key_type in ("RSA", "DSA") else params.min_ec_bits
-    if leaf.public_key_bits < minimum:
-        warnings.append((f"khóa {leaf.public_key_type} {leaf.public_key_bits} bit quá ngắn",
-                         f"{leaf.public_key_type} key of {leaf.public_key_bits} bits is too short"))
     if tls.chain_in_order is False:
         warnings.append(("chuỗi chứng thư sai thứ tự", "chain sent out of order"))
     if warnings:

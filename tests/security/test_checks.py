@@ -116,7 +116,8 @@ def test_tls_protocols_fail_without_https_and_error_when_the_scan_failed() -> No
 @pytest.mark.parametrize(("facts", "expected", "words"), [
     (tls_facts(), Status.PASS, "trusted by Mozilla"),
     (tls_facts(chain=[leaf(not_after=SCANNED + timedelta(days=10))]), Status.PARTIAL, "expires in 10 days"),
-    (tls_facts(chain=[leaf(public_key_bits=1024)]), Status.PARTIAL, "too short"),
+    # Below the CA/Browser Forum's 2048 bits: no public authority may issue it, browsers refuse it.
+    (tls_facts(chain=[leaf(public_key_bits=1024)]), Status.FAIL, "RSA key of 1024 bits is too short (at least 2048)"),
     (tls_facts(chain_in_order=False), Status.PARTIAL, "out of order"),
     (tls_facts(chain=[leaf(not_after=SCANNED - timedelta(days=1))]), Status.FAIL, "expired"),
     (tls_facts(chain=[leaf(dns_names=["other.gov.vn"])]), Status.FAIL, "does not name"),
@@ -129,6 +130,37 @@ def test_certificate_outcomes(facts: TlsFacts, expected: Status, words: str) -> 
     finding = run("security.certificate", make_snapshot(page(), tls=facts))
     assert finding.status == expected
     assert words in finding.message.en
+
+
+UNTRUSTED = [TrustFact(store="Mozilla", trusted=False, error="candidates exhausted")]
+
+
+@pytest.mark.parametrize(("chain", "said"), [
+    ([leaf()], "the server sends no intermediate certificate (an incomplete chain, or an unknown authority)"),
+    ([leaf(issuer=f"CN={HOST}")], "self-signed"),
+    ([leaf(), leaf(subject="CN=Test CA", dns_names=[])], "not trusted by any trust store"),
+])
+def test_an_untrusted_certificate_says_why_it_may_be(chain: list[CertificateFact], said: str) -> None:
+    """"Not trusted by any trust store" and "candidates exhausted" for a server that sends its
+    leaf alone: the operator needs to hear that the intermediate is missing."""
+    finding = run("security.certificate", make_snapshot(page(), tls=tls_facts(chain=chain, trust=UNTRUSTED)))
+    assert finding.status == Status.FAIL
+    assert said in finding.message.en
+
+
+def test_with_a_ca_bundle_the_browsers_refusal_is_not_given_as_the_reason() -> None:
+    """With --ca-bundle the browser trusts only certificates that verify in full against it: an
+    expired one comes back as ERR_CERT_AUTHORITY_INVALID, which is not what is wrong with it."""
+    expired = tls_facts(chain=[leaf(not_after=SCANNED - timedelta(days=1))], ca_bundle="/ca.pem",
+                        trust=[TrustFact(store="Supplied CA file", trusted=True)])
+    finding = run("security.certificate", make_snapshot(page(), tls=expired,
+                                                        certificate_error="net::ERR_CERT_AUTHORITY_INVALID"))
+    assert finding.status == Status.FAIL
+    assert finding.message.en == "Invalid certificate: certificate expired"
+    # Without a bundle, the browser's refusal is a reason of its own.
+    alone = run("security.certificate", make_snapshot(page(), tls=tls_facts(chain=[leaf(
+        not_after=SCANNED - timedelta(days=1))]), certificate_error="net::ERR_CERT_DATE_INVALID"))
+    assert alone.message.en == "Invalid certificate: certificate expired; refused by the browser"
 
 
 def test_certificate_fails_when_the_browser_refused_it() -> None:
