@@ -174,7 +174,8 @@ class CertificateParams(CheckParams):
     min_rsa_bits: int = 2048
     min_ec_bits: int = 256
     weak_signature_hashes: list[str] = Field(default_factory=lambda: ["md5", "sha1"])
-    # Share of the points kept for each warning (expiring soon, weak key, bad chain order).
+    # Share of the points kept for a warning (expiring soon, chain out of order). A key shorter than
+    # min_rsa_bits or min_ec_bits fails: no public authority may issue one, browsers refuse it.
     warning_fraction: float = Field(default=0.5, ge=0, le=1)
 
 
