@@ -76,6 +76,8 @@ class Outcome:
     result: str
     # Something worth fixing that costs no points (e.g. HSTS without includeSubDomains).
     note: Text | None = None
+    # What is wrong, when the result's own words in the table do not fit the case.
+    reason: Text | None = None
 
 
 Analyzer = Callable[[ResponseContext], Outcome]
@@ -245,10 +247,15 @@ def strict_transport_security(response: ResponseContext) -> Outcome:
     values = header_values(response.headers, "strict-transport-security")
     if not values:
         return Outcome("hsts-not-implemented")
+    # Sent twice (or comma-joined) is malformed for the Observatory, whatever browsers make of it
+    # (they use the first): its penalty stands, and the reason is said as it is.
+    times = sum(1 + value.count(",") for value in values)
+    if times > 1:
+        return Outcome("hsts-header-invalid", reason=Text(
+            vi=f"tiêu đề được gửi {times} lần (trình duyệt dùng lần đầu; MDN Observatory coi là sai dạng): chỉ gửi một lần",
+            en=f"header sent {times} times (browsers use the first; the MDN Observatory counts it as malformed): "
+               "send it once"))
     try:
-        # Sent twice (or comma-joined) is malformed for the Observatory, whatever browsers make of it.
-        if len(values) > 1 or "," in values[0]:
-            raise MalformedHeader("header set more than once")
         directives = parse_hsts(values[0])
     except MalformedHeader:
         return Outcome("hsts-header-invalid")
@@ -396,14 +403,15 @@ def score_headers(response: ResponseContext, skip: list[str] | None = None) -> H
             continue
         outcome = ANALYZERS[test](response)
         entry = spec.results[outcome.result]
-        problem = Text(vi=entry.vi, en=entry.en) if entry.modifier < 0 and entry.en else outcome.note
+        problem = outcome.reason or (Text(vi=entry.vi, en=entry.en) if entry.modifier < 0 and entry.en else outcome.note)
         received = ", ".join(header_values(response.headers, spec.header))
         if test == "content-security-policy" and response.meta_policies:
             received = "; ".join(filter(None, [received, *(f"<meta> {value}" for value in response.meta_policies)]))
         verdicts.append(HeaderVerdict(
             test=test, header=spec.header, received=received or None,
             result=outcome.result, modifier=entry.modifier, source=spec.source, problem=problem,
-            add=spec.add if problem is not None else None,
+            # A header sent twice needs one line fewer, not one more.
+            add=spec.add if problem is not None and outcome.reason is None else None,
         ))
     mdn = observatory_rounds([v.modifier for v in verdicts if v.source == "mdn"], table.base, table.bonus_threshold)
     extra = sum(v.modifier for v in verdicts if v.source != "mdn")

@@ -196,6 +196,21 @@ def test_the_suggested_policy_lets_the_emc_tracking_the_rubric_asks_for_run() ->
     assert "'unsafe-inline'" not in policy["script-src"]
 
 
+def test_hsts_sent_twice_costs_what_the_observatory_takes_and_says_so() -> None:
+    """Proxy and application both adding HSTS: the Observatory calls it malformed (-20), which
+    stays; the problem said "max-age missing or malformed" of a header whose max-age is fine."""
+    hsts = "max-age=31536000; includeSubDomains"
+    twice = [*GOOD_HEADERS, ("Strict-Transport-Security", hsts)]
+    assert [value for name, value in twice if name == "Strict-Transport-Security"] == [hsts, hsts]
+    finding = check_headers(twice)
+    row = next(row for row in table(finding) if row["header"] == "Strict-Transport-Security")
+    assert (row["result"], row["modifier"]) == ("hsts-header-invalid", -20)
+    assert row["problem / vấn đề"] == ("tiêu đề được gửi 2 lần (trình duyệt dùng lần đầu; MDN Observatory coi là sai "
+                                      "dạng): chỉ gửi một lần / header sent 2 times (browsers use the first; the MDN "
+                                      "Observatory counts it as malformed): send it once")
+    assert not any(e.kind == "code" and "Strict-Transport-Security" in e.value for e in finding.evidence)
+
+
 def check_headers(headers: list[tuple[str, str]]) -> object:
     snapshot = make_snapshot(page(headers=headers))
     return security_headers(snapshot, params_of("security.headers"))
