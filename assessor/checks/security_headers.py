@@ -78,6 +78,8 @@ class Outcome:
     note: Text | None = None
     # What is wrong, when the result's own words in the table do not fit the case.
     reason: Text | None = None
+    # The header line that fixes it, when it is not the table's for this header.
+    fix: str | None = None
 
 
 Analyzer = Callable[[ResponseContext], Outcome]
@@ -286,13 +288,25 @@ def keyword_outcome(response: ResponseContext, header: str, keywords: dict[str, 
     return Outcome(keywords.get(value.split(";")[0].strip().lower(), invalid))
 
 
+# frame-ancestors sources that let any site frame the page.
+ANY_ANCESTOR = {"*", "https:", "http:", "https://*", "http://*", "data:", "blob:"}
+
+
 @analyzer("x-frame-options")
 def x_frame_options(response: ResponseContext) -> Outcome:
     try:
-        if any("frame-ancestors" in policy for policy in csp_policies(response.headers)):
-            return Outcome("x-frame-options-implemented-via-csp")
+        ancestors = [policy["frame-ancestors"] for policy in csp_policies(response.headers) if "frame-ancestors" in policy]
     except MalformedHeader:
-        pass
+        ancestors = []
+    if ancestors:
+        if all(set(sources) & ANY_ANCESTOR for sources in ancestors):  # every policy lets any site frame it
+            return Outcome("x-frame-options-implemented-via-csp", note=Text(
+                vi="frame-ancestors * cho phép mọi trang web nhúng cổng (khi đó trình duyệt bỏ qua X-Frame-Options); "
+                   "MDN Observatory vẫn tính là có bảo vệ",
+                en="frame-ancestors * lets any site frame the portal (browsers then ignore X-Frame-Options); the "
+                   "MDN Observatory still counts it"),
+                fix="Content-Security-Policy: ...; frame-ancestors 'self'")
+        return Outcome("x-frame-options-implemented-via-csp")
     if re.match(r"^ALLOW-FROM\s+\S+$", single_value(response.headers, "x-frame-options") or "", re.IGNORECASE):
         return Outcome("x-frame-options-allow-from-origin")
     return keyword_outcome(response, "x-frame-options",
@@ -411,7 +425,7 @@ def score_headers(response: ResponseContext, skip: list[str] | None = None) -> H
             test=test, header=spec.header, received=received or None,
             result=outcome.result, modifier=entry.modifier, source=spec.source, problem=problem,
             # A header sent twice needs one line fewer, not one more.
-            add=spec.add if problem is not None and outcome.reason is None else None,
+            add=(outcome.fix or spec.add) if problem is not None and outcome.reason is None else None,
         ))
     mdn = observatory_rounds([v.modifier for v in verdicts if v.source == "mdn"], table.base, table.bonus_threshold)
     extra = sum(v.modifier for v in verdicts if v.source != "mdn")

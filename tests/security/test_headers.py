@@ -211,6 +211,23 @@ def test_hsts_sent_twice_costs_what_the_observatory_takes_and_says_so() -> None:
     assert not any(e.kind == "code" and "Strict-Transport-Security" in e.value for e in finding.evidence)
 
 
+def test_frame_ancestors_open_to_any_site_is_said_to_protect_nothing() -> None:
+    """`frame-ancestors *` counts as framing protection for the Observatory (its score stands);
+    browsers then ignore X-Frame-Options, so any site can frame the portal."""
+    open_csp = STRONG_CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+    headers = [(name, open_csp if name == "Content-Security-Policy" else value) for name, value in GOOD_HEADERS]
+    finding = check_headers(headers)
+    row = next(row for row in table(finding) if row["header"] == "X-Frame-Options")
+    assert row["result"] == "x-frame-options-implemented-via-csp"
+    assert row["problem / vấn đề"].endswith("/ frame-ancestors * lets any site frame the portal (browsers then ignore "
+                                           "X-Frame-Options); the MDN Observatory still counts it")
+    code = next(e for e in finding.evidence if e.kind == "code").value
+    assert "frame-ancestors 'self'" in code and "X-Frame-Options" not in code
+    assert "X-Frame-Options" in finding.message.en
+    strict = next(row for row in table(check_headers(GOOD_HEADERS)) if row["header"] == "X-Frame-Options")
+    assert strict["problem / vấn đề"] == ""
+
+
 def check_headers(headers: list[tuple[str, str]]) -> object:
     snapshot = make_snapshot(page(headers=headers))
     return security_headers(snapshot, params_of("security.headers"))
