@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from bs4 import Tag
 from pydantic import BaseModel, Field
 
-from assessor.artifacts.page import HeaderList, header_values
+from assessor.artifacts.page import HeaderList, PageArtifact, header_values
 from assessor.checks.common import soup_of
 from assessor.checks.registry import CheckParams, check
 from assessor.model import Evidence, Finding, Text
@@ -483,6 +484,26 @@ def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
     return evidence
 
 
+# Headers that protect each page on its own (framing, scripts, sniffing, transport): a page of the
+# portal without one the home page sends is a gap the home page's score does not show.
+PAGE_HEADERS = ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options")
+
+
+def pages_lacking_home_headers(snapshot: Snapshot, home: PageArtifact) -> tuple[list[dict[str, str]], int]:
+    """The portal's other pages (on the home page's host, answered without error) that lack a
+    protective header the home page sends, with what they lack; and how many pages were compared."""
+    sent = [name for name in PAGE_HEADERS if header_values(home.headers, name)]
+    host = urlsplit(home.final_url).hostname
+    others = [page for page in snapshot.pages
+              if page is not home and page.ok and urlsplit(page.final_url).hostname == host]
+    rows = []
+    for page in others:
+        missing = [name for name in sent if not header_values(page.headers, name)]
+        if missing:
+            rows.append({"trang / page": page.final_url, "thiếu / missing": ", ".join(missing)})
+    return rows, len(others)
+
+
 @check("security.headers")
 def security_headers(snapshot: Snapshot, params: HeadersParams) -> Finding:
     home = snapshot.home
@@ -496,13 +517,23 @@ def security_headers(snapshot: Snapshot, params: HeadersParams) -> Finding:
     fraction = min(result.score, params.full_score) / params.full_score
     problems = [v for v in result.verdicts if v.problem is not None]
     evidence = header_evidence(result, home.final_url)
+    lacking, compared = pages_lacking_home_headers(snapshot, home)
+    elsewhere_vi = elsewhere_en = ""
+    if lacking:
+        evidence.append(Evidence(kind="table", label="pages lacking the home page's headers / trang thiếu tiêu đề "
+                                                     "trang chủ có", value=lacking))
+        elsewhere_vi = (f"; {len(lacking)}/{compared} trang khác của cổng thiếu tiêu đề mà trang chủ có (chấm theo "
+                        "trang chủ, như MDN Observatory chấm một URL)")
+        elsewhere_en = (f"; {len(lacking)}/{compared} pages of the portal lack headers the home page sends (judged on "
+                        "the home page, as the MDN Observatory judges one URL)")
     if not problems:
-        return Finding.scored(fraction, vi=f"Tiêu đề bảo mật đầy đủ ({result.score} điểm)",
-                              en=f"Security headers complete (score {result.score})", evidence=evidence)
+        return Finding.scored(fraction, vi=f"Tiêu đề bảo mật đầy đủ ({result.score} điểm){elsewhere_vi}",
+                              en=f"Security headers complete (score {result.score}){elsewhere_en}", evidence=evidence)
     names = ", ".join(dict.fromkeys(v.header for v in problems))
     if fraction >= 1:  # the bonuses cover what is missing: nothing is wrong, something could be better
-        return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100 (đủ điểm); nên thêm: {names}",
-                              en=f"Security headers score {result.score}/100 (full marks); worth adding too: {names}",
-                              evidence=evidence)
-    return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100; cần sửa: {names}",
-                          en=f"Security headers score {result.score}/100; to fix: {names}", evidence=evidence)
+        return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100 (đủ điểm); nên thêm: {names}{elsewhere_vi}",
+                              en=f"Security headers score {result.score}/100 (full marks); worth adding too: "
+                                 f"{names}{elsewhere_en}", evidence=evidence)
+    return Finding.scored(fraction, vi=f"Tiêu đề bảo mật {result.score}/100; cần sửa: {names}{elsewhere_vi}",
+                          en=f"Security headers score {result.score}/100; to fix: {names}{elsewhere_en}",
+                          evidence=evidence)

@@ -228,6 +228,24 @@ def test_frame_ancestors_open_to_any_site_is_said_to_protect_nothing() -> None:
     assert strict["problem / vấn đề"] == ""
 
 
+def test_pages_that_lack_the_headers_the_home_page_sends_are_named() -> None:
+    """Headers set in the home page's template only: the login form could be framed and had no
+    CSP, and the check said "complete". The score stays the home page's (as the Observatory's),
+    the message and evidence name the pages."""
+    login = page("https://dichvucong.lamha.gov.vn/dang-nhap", headers=[("X-Content-Type-Options", "nosniff")], depth=1)
+    other_host = page("https://sso.gov.vn/login", headers=[], depth=1)
+    failed = page("https://dichvucong.lamha.gov.vn/loi", status=500, headers=[], depth=1)
+    finding = security_headers(make_snapshot(page(headers=GOOD_HEADERS), login, other_host, failed),
+                               params_of("security.headers"))
+    assert finding.fraction == 1.0
+    assert finding.message.en.endswith("; 1/1 pages of the portal lack headers the home page sends (judged on the "
+                                       "home page, as the MDN Observatory judges one URL)")
+    lacking = next(e for e in finding.evidence if e.label == "pages lacking the home page's headers / trang thiếu "
+                                                                  "tiêu đề trang chủ có").value
+    assert lacking == [{"trang / page": "https://dichvucong.lamha.gov.vn/dang-nhap",
+                        "thiếu / missing": "Content-Security-Policy, Strict-Transport-Security, X-Frame-Options"}]
+
+
 def check_headers(headers: list[tuple[str, str]]) -> object:
     snapshot = make_snapshot(page(headers=headers))
     return security_headers(snapshot, params_of("security.headers"))
