@@ -19,6 +19,7 @@ from assessor.checks.common import (
     PageTypeRules,
     finding_from_problems,
     fold,
+    hidden_by_css,
     html_pages,
     page_type,
     portal_host,
@@ -125,6 +126,20 @@ def is_emblem(image: Tag, params: HeaderParams) -> bool:
     return not sizes or max(sizes) >= 32
 
 
+def shows(image: Tag, page: PageArtifact, hidden: set[int]) -> bool:
+    """Whether the citizen sees it: not hidden by the page's CSS (`hidden`: ids of the elements the
+    browser did not render), and for an <img>, its file did not fail to load (an error status, or
+    a failed request; one still loading when the page was recorded counts as shown)."""
+    if any(id(node) in hidden for node in [image, *image.parents]):
+        return False
+    if image.name != "img" or not image.get("src"):
+        return True
+    url = urljoin(page.final_url, str(image["src"]))
+    loads = [request for request in page.requests if request.url == url]
+    return not loads or any(request.failure is None and (request.status is None or request.status < 400)
+                            for request in loads)
+
+
 def names_an_agency(text: str, params: HeaderParams) -> bool:
     names = "|".join(re.escape(fold(name)) for name in params.agency_names)
     if re.search(rf"\b(?:{names})\b", fold(text)):
@@ -165,7 +180,9 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     # The name as text, or as the alt text of a banner image that shows it.
     said = [said for block in blocks for said in (text_of(block), *image_texts(block))]
     name = next((text for text in said if names_an_agency(text, params)), "")
-    emblems = [image for block in blocks for image in block.find_all(["img", "svg"]) if is_emblem(image, params)]
+    hidden = {id(element) for element in hidden_by_css(page, soup)}
+    emblems = [image for block in blocks for image in block.find_all(["img", "svg"])
+               if is_emblem(image, params) and shows(image, page, hidden)]
     parts = {"name": bool(name), "emblem": bool(emblems)}
     details = {"name": name[:200] or text_of(header)[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
     if header is None:

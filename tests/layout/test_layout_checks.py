@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessor.artifacts.accessibility import AccessFacts, OverflowTest, ViewportFacts
+from assessor.artifacts.page import NetworkRequest
 from assessor.checks.registry import get_check
 from assessor.model import Finding, Status
 from tests.builders import BASE_URL, make_snapshot, page, params_of
@@ -55,6 +56,23 @@ def test_header_identity() -> None:
     )
     assert run("layout.header_identity", make_snapshot(home(header=""))).status == Status.FAIL
     assert run("layout.header_identity", make_snapshot()).status == Status.ERROR
+
+
+def test_an_emblem_that_does_not_show_is_no_emblem() -> None:
+    """An emblem whose image answers 404, or that the page's CSS hides, shows the citizen nothing."""
+    header = '<header><img src="/emblem.png" alt="Quốc huy"><p>UBND TỈNH LÂM HÀ</p></header>'
+    shown = page(BASE_URL, html(header=header),
+                 requests=[NetworkRequest(url=BASE_URL + "emblem.png", resource_type="image", status=200)])
+    assert run("layout.header_identity", make_snapshot(shown)).status == Status.PASS
+    broken = page(BASE_URL, html(header=header),
+                  requests=[NetworkRequest(url=BASE_URL + "emblem.png", resource_type="image", status=404)])
+    finding = run("layout.header_identity", make_snapshot(broken))
+    assert finding.status == Status.PARTIAL and "emblem" in finding.message.en
+    failed = page(BASE_URL, html(header=header), requests=[NetworkRequest(
+        url=BASE_URL + "emblem.png", resource_type="image", failure="net::ERR_CONNECTION_RESET")])
+    assert run("layout.header_identity", make_snapshot(failed)).status == Status.PARTIAL
+    hidden = page(BASE_URL, html(header=header), hidden_roots=["html > body:nth-child(2) > header:nth-child(1) > img:nth-child(1)"])
+    assert run("layout.header_identity", make_snapshot(hidden)).status == Status.PARTIAL
 
 
 def test_navigation_and_search() -> None:
