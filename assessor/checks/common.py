@@ -90,7 +90,8 @@ class PageTypeRules(BaseModel):
             "feedback": ["phan-anh", "phản ánh", "kien-nghi", "kiến nghị"],
             "rating": ["danh-gia", "đánh giá"],
             "statistics": ["thong-ke", "thống kê", "so-lieu"],
-            "support": ["huong-dan", "hướng dẫn", "hoi-dap", "hỏi đáp", "cau-hoi", "câu hỏi", "tro-ly", "trợ lý"],
+            "support": ["huong-dan", "hướng dẫn", "hoi-dap", "hỏi đáp", "cau-hoi", "câu hỏi", "tro-ly", "trợ lý",
+                        "ho-tro"],
             "catalogue": ["thu-tuc", "thủ tục"],
             "news": ["tin-tuc", "tin tức"],
         }
@@ -112,6 +113,11 @@ def page_type(page: PageArtifact, rules: PageTypeRules | None = None) -> str:
         return "procedure"
     path = fold(urlsplit(page.final_url).path.rstrip("/"))
     title = fold(page.title)
+    # The site's section first: /tin-tuc/huong-dan-dang-nhap is a news item about logging in.
+    section = path.strip("/").split("/")[0] if path.count("/") > 1 else ""
+    for kind, words in rules.keywords.items():
+        if section and any(fold(word) in section for word in words if not word.startswith("/")):
+            return kind
     for kind, words in rules.keywords.items():
         for word in words:
             word = fold(word)
