@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,6 +80,17 @@ def environment() -> Environment:
     return env
 
 
+VIETNAM_TIME = timezone(timedelta(hours=7))
+
+
+def moment_text(moment: datetime, lang: str) -> str:
+    """When, as the report's reader writes it: Vietnam's clock and day-first date in Vietnamese."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # stored in UTC
+    if lang == "vi":
+        return moment.astimezone(VIETNAM_TIME).strftime("%H:%M %d/%m/%Y (giờ Việt Nam, UTC+7)")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def pages_visited(snapshot: Snapshot | None, lang: str) -> str:
     """How many pages the browser opened, by why: the crawl's (at most --max-pages), then the
     service entries the crawl did not reach, opened to check them, and the pages behind a login."""
@@ -103,6 +115,7 @@ def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
         image=lambda relative: image_data_uri(snapshot, relative),
         home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
         pages_visited=pages_visited(snapshot, lang),
+        assessed_at=moment_text(assessment.started_at, lang),
         cell=lambda value: label("yes" if value else "no", lang) if isinstance(value, bool) else value,
         group_points=lambda group: group_points_text(group, lang),
         score_sum=score_sum_text(assessment, lang) if assessment.score is not None else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -152,3 +153,17 @@ def test_table_cells_say_yes_and_no_in_the_reports_language_and_empty_tables_say
         assert len(tables) == 1
         assert [cell.get_text() for cell in tables[0].select("td")] == ["https://p.gov.vn/", yes, no]
         assert soup.select("article#a\\.1 .ev-table-empty")[0].get_text(strip=True) == nothing
+
+
+def test_the_time_of_the_assessment_is_vietnams_in_the_vietnamese_report(tmp_path: Path) -> None:
+    """A Vietnamese reviewer read "2026-11-23 00:00 UTC": the date in their own form and clock."""
+    rubric = load_rubric(write_rubric(tmp_path, rubric_data([criterion("a.1", 60)], [criterion("b.1", 40)])))
+    assessment = score(rubric, make_snapshot(page()))
+    assessment.started_at = datetime(2026, 11, 30, 19, 5, tzinfo=UTC)
+
+    def shown(lang: str) -> str:
+        soup = BeautifulSoup(render_html(assessment, make_snapshot(page()), rubric, lang), "lxml")
+        return soup.find("dt", string=label("assessed_at", lang)).find_next_sibling("dd").get_text(strip=True)
+
+    assert shown("vi") == "02:05 01/12/2026 (giờ Việt Nam, UTC+7)"
+    assert shown("en") == "2026-11-30 19:05 UTC"
