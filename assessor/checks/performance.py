@@ -34,6 +34,19 @@ METRIC_NAMES: dict[str, str] = {
 }
 
 
+# In the Vietnamese messages: the metrics that are words, the key pages and the devices.
+METRIC_NAMES_VI: dict[str, str] = {
+    "longest_task_ms": "tác vụ dài nhất", "transfer_bytes": "dung lượng tải", "request_count": "số yêu cầu",
+    "dom_nodes": "số nút DOM", "error_ratio": "tỷ lệ lỗi",
+}
+PAGE_KINDS_VI = {"home": "trang chủ", "search": "tìm kiếm", "procedure": "trang thủ tục", "lookup": "tra cứu hồ sơ"}
+FORM_FACTORS_VI = {"desktop": "máy tính", "mobile": "di động"}
+
+
+def page_said_vi(kind: str, form_factor: str) -> str:
+    return f"{PAGE_KINDS_VI.get(kind, kind)}/{FORM_FACTORS_VI.get(form_factor, form_factor)}"
+
+
 class WeightedCurve(Curve):
     weight: float = Field(default=1.0, gt=0)
 
@@ -261,12 +274,15 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
         evidence.append(Evidence(kind="note", label="key pages not found", value=", ".join(lab.missing_kinds)))
     worst_row = worst.rows[0]
     where = f"{worst.page.kind}/{worst.page.form_factor}"
-    vi = (f"{names}: trang kém nhất là {where}, trung vị {worst_row['median']} "
+    names_vi = ", ".join(METRIC_NAMES_VI.get(metric, METRIC_NAMES[metric]) for metric in params.metrics)
+    vi = (f"{names_vi}: trang kém nhất là {page_said_vi(worst.page.kind, worst.page.form_factor)}, trung vị "
+          f"{worst_row['median']} "
           f"(tỷ lệ đạt {fraction:.0%} trên {len(scored)} trang × thiết bị).")
     en = (f"{names}: worst page is {where}, median {worst_row['median']} "
           f"({fraction:.0%} achieved over {len(scored)} page × device pairs).")
     if unstable:
-        vi += f" Kết quả không ổn định giữa các lần đo ở: {listed}."
+        listed_vi = ", ".join(page_said_vi(result.page.kind, result.page.form_factor) for result in unstable)
+        vi += f" Kết quả không ổn định giữa các lần đo ở: {listed_vi}."
         en += f" Runs disagree enough to change the points on: {listed}."
     return Finding.scored(fraction, vi, en, evidence)
 
@@ -303,14 +319,16 @@ def load_metric(snapshot: Snapshot, params: LoadMetricParams) -> Finding:
     ]
     evidence = [
         Evidence(kind="value", label=METRIC_NAMES[params.metric], value=shown, url=load.target),
-        Evidence(kind="table", label=f"{load.users} users, {load.duration_s:g} s", value=rows),
+        Evidence(kind="table", label=f"{load.users} người dùng, {load.duration_s:g} s / {load.users} users", value=rows),
     ]
     if load.chart:
-        evidence.append(Evidence(kind="screenshot", label="latency and users over time", path=load.chart))
+        evidence.append(Evidence(kind="screenshot", label="độ trễ và người dùng theo thời gian / latency and users over time",
+                                 path=load.chart))
     name = METRIC_NAMES[params.metric]
+    name_vi = METRIC_NAMES_VI.get(params.metric, name)
     return Finding.scored(
         fraction,
-        vi=f"Với {load.users} người dùng đồng thời: {name} = {shown} ({load.total.requests} yêu cầu).",
+        vi=f"Với {load.users} người dùng đồng thời: {name_vi} = {shown} ({load.total.requests} yêu cầu).",
         en=f"With {load.users} concurrent users: {name} = {shown} ({load.total.requests} requests).",
         evidence=evidence,
     )

@@ -47,6 +47,8 @@ def test_a_slow_mobile_page_gives_partial_and_is_named() -> None:
     # desktop full marks, mobile at the median (0.5 / 0.9 of full marks): mean of the two.
     assert finding.fraction == pytest.approx(0.5 * (1 + 0.5 / 0.9))
     assert "search/mobile" in finding.message.en
+    # In Vietnamese, the page and the device in Vietnamese too.
+    assert "trang kém nhất là tìm kiếm/di động" in finding.message.vi
 
 
 def test_among_pages_with_full_marks_the_slowest_is_named() -> None:
