@@ -359,7 +359,11 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
         evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=", ".join(addresses.ipv6)))
     else:
         reason = addresses.not_looked_up or addresses.error or "không có bản ghi AAAA / no AAAA record"
-        ipv6_vi, ipv6_en, has_ipv6 = f"không có IPv6 ({reason})", f"no IPv6 ({reason})", False
+        # Our own reasons carry both languages ("vi / en"): each message takes its half.
+        reason_vi, separator, reason_en = reason.partition(" / ")
+        if not separator:
+            reason_vi = reason_en = reason
+        ipv6_vi, ipv6_en, has_ipv6 = f"không có IPv6 ({reason_vi})", f"no IPv6 ({reason_en})", False
         evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=reason))
     if ip_version(host) is not None:
         evidence.append(

@@ -210,6 +210,10 @@ def test_network_access_outcomes() -> None:
     assert finding.status == Status.FAIL and any(e.kind == "note" for e in finding.evidence)
     failed = make_snapshot(page(gov), url=gov, gather_errors={"addresses": "TimeoutError"})
     assert run("accessibility.network_access", failed).status == Status.ERROR
+    # Each language its own half of the reason (both halves were in both messages).
+    none = run("accessibility.network_access", address_snapshot(gov, AddressFacts(host="dichvucong.lamha.gov.vn")))
+    assert none.message.en.endswith("no IPv6 (no AAAA record).") and none.message.vi.endswith(
+        "không có IPv6 (không có bản ghi AAAA).")
 
 
 @pytest.mark.parametrize(("url", "ipv6", "fraction"), [("https://[::1]:8443/", ["::1"], 0.5),
