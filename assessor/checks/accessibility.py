@@ -284,6 +284,7 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
                     "phần tử / element": stop.selector,
                     "chữ / text": stop.text,
                     "thấy tiêu điểm / focus visible": stop.visible,
+                    "được tính / counted": stop.region in ("nav", "form"),
                     "thay đổi / changes": ", ".join(stop.changes),
                     "trang / page": stop.url,
                 }
@@ -327,9 +328,12 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
                 "the skip link is not the first stop or its target is missing",
             )
         )
+    of_all = len(facts.focus_stops)
     passed = (
-        f"Tiêu điểm bàn phím hiển thị ở {len(stops)} phần tử điều hướng và biểu mẫu; có liên kết bỏ qua.",
-        f"Keyboard focus visible on {len(stops)} navigation and form elements; skip link present.",
+        (f"Tiêu điểm bàn phím hiển thị ở {len(stops)} phần tử điều hướng và biểu mẫu (trên {of_all} điểm dừng "
+         "Tab); có liên kết bỏ qua."),
+        (f"Keyboard focus visible on {len(stops)} navigation and form elements (of {of_all} Tab stops); skip "
+         "link present."),
     )
     return finding_from_problems(fraction, problems, passed, ("Dùng bàn phím: ", "Keyboard: "), evidence)
 

@@ -174,7 +174,12 @@ def test_keyboard_outcomes() -> None:
         focus_stops=[stop(1, "other", True), stop(2, "nav", True), stop(3, "form", True)],
         skip_link=SKIP,
     )
-    assert run("accessibility.keyboard", viewport_snapshot(good)).status == Status.PASS
+    passed = run("accessibility.keyboard", viewport_snapshot(good))
+    assert passed.status == Status.PASS
+    # The table lists every Tab stop; it says which count (those in the navigation and forms),
+    # so that "2 elements" beside three rows adds up.
+    assert [row["được tính / counted"] for row in passed.evidence[0].value] == [False, True, True]
+    assert "on 2 navigation and form elements (of 3 Tab stops)" in passed.message.en
     half = ViewportFacts(
         tabbed_pages=[BASE_URL],
         focus_stops=[stop(1, "nav", True), stop(2, "form", False)],
