@@ -53,6 +53,12 @@ MANUAL = Finding.needs_review(
 )
 
 
+def without_float_noise(points: float) -> float:
+    """2.0999999999999996 (3 points x 0.7) as 2.1: nine decimals, far finer than any point a rubric
+    gives, so that JSON readers and CI gates see the number the arithmetic meant."""
+    return round(points, 9)
+
+
 def judge(criterion: Criterion, snapshot: Snapshot) -> Finding:
     if criterion.method == "manual":
         return MANUAL
@@ -74,7 +80,7 @@ def criterion_result(criterion: Criterion, finding: Finding, review: Review | No
     if review is not None:
         finding = apply_review(finding, review)
     unscored = finding.status in (Status.NOT_APPLICABLE, Status.ERROR, Status.NEEDS_REVIEW)
-    earned = 0.0 if unscored else criterion.points * (finding.fraction or 0.0)
+    earned = 0.0 if unscored else without_float_noise(criterion.points * (finding.fraction or 0.0))
     return CriterionResult(
         id=criterion.id,
         title=criterion.title,
@@ -139,7 +145,7 @@ def score(
                 id=group.id,
                 title=group.title,
                 points=group.points,
-                score=sum(result.score for result in results),
+                score=without_float_noise(sum(result.score for result in results)),
                 applicable_points=applicable,
                 criteria=results,
             )
@@ -150,7 +156,7 @@ def score(
     earned_total = sum(group.score for group in groups)
     # Out of 100 whatever the rubric's own total (a rubric with a criterion taken out sums to 99):
     # the grade bands, the gates and every report read a score on that scale.
-    total = 100 * earned_total / applicable_total if applicable_total > 0 else 0.0
+    total = without_float_noise(100 * earned_total / applicable_total) if applicable_total > 0 else 0.0
 
     grade = rubric.grade_for(total)
     caps: list[AppliedCap] = []

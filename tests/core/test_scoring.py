@@ -181,3 +181,11 @@ def test_a_rubric_with_a_criterion_taken_out_still_scores_out_of_100(tmp_path: P
     data["groups"][1]["points"] = 39
     result = score(load_rubric(write_rubric(tmp_path, data)), make_snapshot(page()))
     assert result.score == pytest.approx(100 * (60 + 19.5) / 99)
+
+
+def test_points_carry_no_float_noise(tmp_path: Path) -> None:
+    """assessment.json read 2.0999999999999996 for 3 points x 0.7: a CI gate at 2.1 failed on it."""
+    result = assess(tmp_path, [criterion("a.1", 57), criterion("a.2", 3, "partial", 0.7)], [criterion("b.1", 40)])
+    assert result.criterion("a.2").score == 2.1
+    assert result.groups[0].score == 59.1
+    assert '"score": 2.1,' in result.to_json()
