@@ -118,6 +118,9 @@ def judgement_row(judgement: FunctionJudgement) -> dict[str, object]:
         "matched": f"{entry.how}: {entry.matched}" if entry else "",
         "clicks": entry.clicks if entry else "",
         "entry": entry.target_url if entry else "",
+        # Where opening it led, when elsewhere (a login page asking to sign in first).
+        "landed on": page.final_url if page and entry and normalise_url(page.final_url) != normalise_url(
+            entry.target_url) else "",
         "status": (page.status if page else "") or "",
         "outcome": judgement.outcome_en,
         "forms": "; ".join(f"{f.selector} {f.labelled}/{f.controls} labelled, {f.required_marked}/{f.required} "

@@ -115,6 +115,16 @@ def test_a_lookup_that_found_no_dossier_is_not_a_missing_page() -> None:
     assert available(lookup_snapshot(answer), params_of("function.dossier_lookup")).status == Status.PASS
 
 
+def test_an_entry_that_lands_elsewhere_says_where() -> None:
+    """The submission entry "works" beside a screenshot of the login page it redirected to."""
+    snapshot = lookup_snapshot(lookup_page(LABELLED_FORM))
+    snapshot.pages[1].final_url = HOME + "dang-nhap?next=/tra-cuu"
+    row = available(snapshot, params_of("function.dossier_lookup")).evidence[0].value[0]
+    assert row["landed on"] == HOME + "dang-nhap?next=/tra-cuu"
+    straight = available(lookup_snapshot(lookup_page(LABELLED_FORM)), params_of("function.dossier_lookup"))
+    assert straight.evidence[0].value[0]["landed on"] == ""
+
+
 def test_available_crashing_scripts_count_as_broken() -> None:
     snapshot = lookup_snapshot(lookup_page(LABELLED_FORM))
     snapshot.pages[1].page_errors = ["TypeError: x is undefined"]
