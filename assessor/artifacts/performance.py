@@ -103,6 +103,13 @@ class LoadError(BaseModel):
     occurrences: int
 
 
+# Why a load test was not run when the portal's entry does not allow one (LoadTestResult.skipped_reason).
+LOAD_NOT_ALLOWED = ("the portal's entry does not allow a load test "
+                    "(set allow_load_test: true in portals.yaml, or pass --allow-load-test)")
+LOAD_NOT_ALLOWED_VI = ("mục của cổng không cho phép kiểm thử tải "
+                       "(đặt allow_load_test: true trong portals.yaml, hoặc dùng --allow-load-test)")
+
+
 class LoadTestResult(BaseModel):
     target: str
     # Set when the load test did not run (not allowed, or refused by a ceiling); checks report it.

@@ -13,7 +13,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from assessor.artifacts.performance import LabPage, LabRun, LabSettings, LoadSettings, LoadTestResult
+from assessor.artifacts.performance import (
+    LOAD_NOT_ALLOWED,
+    LOAD_NOT_ALLOWED_VI,
+    LabPage,
+    LabRun,
+    LabSettings,
+    LoadSettings,
+    LoadTestResult,
+)
 from assessor.checks.curves import Curve
 from assessor.checks.registry import CheckParams, RubricProblem, check, rubric_rule
 from assessor.model import Evidence, Finding
@@ -297,6 +305,11 @@ def load_metric(snapshot: Snapshot, params: LoadMetricParams) -> Finding:
     load = snapshot.performance.load if snapshot.performance else None
     if load is None:
         return missing_facts(snapshot, "load_test", "khả năng chịu tải", "the load test")
+    if load.skipped_reason == LOAD_NOT_ALLOWED:  # a reviewer's score is the other way to the points
+        return Finding.needs_review(
+            vi=f"Không chạy kiểm thử tải: {LOAD_NOT_ALLOWED_VI}; người đánh giá có thể chấm tiêu chí này bằng --reviews.",
+            en=f"Load test not run: {LOAD_NOT_ALLOWED}; a reviewer may score this criterion with --reviews.",
+        )
     if load.skipped_reason:
         return Finding.needs_review(
             vi=f"Không chạy kiểm thử tải: {load.skipped_reason}",

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from assessor.artifacts.performance import LoadSettings, LoadTestResult
+from assessor.artifacts.performance import LOAD_NOT_ALLOWED, LoadSettings, LoadTestResult
 from assessor.checks.common import same_portal
 from assessor.collect.gatherers import STAGE_LOAD, portal_gatherer
 from assessor.collect.lab import key_pages_of, lab_settings, performance_facts
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 LOAD_CHECK = "performance.load_metric"
 CHART_FILE = "perf/load_chart.png"
-NOT_ALLOWED = ("the portal's entry does not allow a load test "
-               "(set allow_load_test: true in portals.yaml, or pass --allow-load-test)")
 
 
 def load_settings(ctx: CollectContext) -> LoadSettings:
@@ -63,7 +61,7 @@ def load_target(snapshot: Snapshot) -> str:
 
 def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
     if not ctx.settings.allow_load_test:
-        return NOT_ALLOWED
+        return LOAD_NOT_ALLOWED
     host = urlsplit(target).hostname or ""
     if snapshot.home and not same_portal(snapshot.home.final_url, snapshot.start_url):
         # A closed portal sends visitors elsewhere: permission covers the portal, not where it points.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessor.artifacts.performance import (
+    LOAD_NOT_ALLOWED,
     LabPage,
     LabResult,
     LabRun,
@@ -134,6 +135,15 @@ def test_load_not_allowed_needs_review_with_the_reason() -> None:
     finding = load_metric(load_snapshot(skipped), params_of("performance.load_latency"))
     assert finding.status == Status.NEEDS_REVIEW and "does not allow" in finding.message.en
     assert load_metric(load_snapshot(None), params_of("performance.load_errors")).status == Status.NEEDS_REVIEW
+    # Said in the report's language, with the two ways to a score: allow the test, or a reviewer's.
+    not_allowed = load_metric(load_snapshot(LoadTestResult(target=URL, skipped_reason=LOAD_NOT_ALLOWED)),
+                              params_of("performance.load_latency"))
+    assert not_allowed.message.vi == (
+        "Không chạy kiểm thử tải: mục của cổng không cho phép kiểm thử tải (đặt allow_load_test: true trong "
+        "portals.yaml, hoặc dùng --allow-load-test); người đánh giá có thể chấm tiêu chí này bằng --reviews.")
+    assert not_allowed.message.en == (
+        "Load test not run: the portal's entry does not allow a load test (set allow_load_test: true in portals.yaml, "
+        "or pass --allow-load-test); a reviewer may score this criterion with --reviews.")
 
 
 def test_load_failures_are_errors() -> None:
