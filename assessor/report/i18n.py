@@ -45,7 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
     "no": {"vi": "không", "en": "no"},
     "none": {"vi": "Không có", "en": "None"},
     "lost_points": {"vi": "Tiêu chí bị trừ điểm", "en": "Criteria that lost points"},
-    "not_applying": {"vi": "{points} điểm không áp dụng", "en": "{points} points do not apply"},
+    "applicable_points": {"vi": "áp dụng: {points}", "en": "applicable: {points}"},
     "sum_applicable": {"vi": "{earned} / {applicable} điểm áp dụng → {score} / 100",
                        "en": "{earned} of the {applicable} points that apply → {score} / 100"},
 }

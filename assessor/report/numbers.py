@@ -20,12 +20,11 @@ def points_text(value: float | None) -> str:
 
 
 def group_points_text(group: GroupResult, lang: str, between: str = " / ") -> str:
-    """`50 / 50 (10 points do not apply)`: a group's points out of those that apply, as the score
-    counts them (a criterion that does not apply leaves the denominator)."""
-    said = f"{points_text(group.score)}{between}{points_text(group.applicable_points)}"
-    left_out = group.points - group.applicable_points
-    if left_out > 1e-9:
-        said += f" ({label('not_applying', lang).format(points=points_text(left_out))})"
+    """`50 / 60 (applicable: 50)`: a group's points out of its own, and, when a criterion does not
+    apply, the points that do (the score counts out of those), as the campaign's heat map says it."""
+    said = f"{points_text(group.score)}{between}{points_text(group.points)}"
+    if group.points - group.applicable_points > 1e-9:
+        said += f" ({label('applicable_points', lang).format(points=points_text(group.applicable_points))})"
     return said
 
 

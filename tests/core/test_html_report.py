@@ -105,14 +105,14 @@ def with_a_criterion_that_does_not_apply(tmp_path: Path) -> tuple:
 
 def test_groups_are_shown_out_of_the_points_that_apply_and_add_up_to_the_score(tmp_path: Path) -> None:
     """A group shown as 50 / 60 beside a score computed on the 50 that apply: the groups added up
-    to something else than the total, and nothing said why."""
+    to something else than the total, and nothing said why. The campaign's heat map says it alike."""
     rubric, assessment = with_a_criterion_that_does_not_apply(tmp_path)
-    for lang, not_applying, sums in (("vi", "10 điểm không áp dụng", "70.5 / 90 điểm áp dụng → 78.33 / 100"),
-                                     ("en", "10 points do not apply", "70.5 of the 90 points that apply → 78.33 / 100")):
+    for lang, applying, sums in (("vi", "áp dụng: 50", "70.5 / 90 điểm áp dụng → 78.33 / 100"),
+                                 ("en", "applicable: 50", "70.5 of the 90 points that apply → 78.33 / 100")):
         soup = BeautifulSoup(render_html(assessment, make_snapshot(page()), rubric, lang), "lxml")
         rows = [row.select_one("td.num").get_text(" ", strip=True) for row in soup.select("table.bars tr")]
-        assert rows == [f"50 / 50 ({not_applying})", "20.5 / 40"]
-        assert soup.select_one("#group-a .group-score").get_text(" ", strip=True) == f"50 / 50 ({not_applying})"
+        assert rows == [f"50 / 60 ({applying})", "20.5 / 40"]
+        assert soup.select_one("#group-a .group-score").get_text(" ", strip=True) == f"50 / 60 ({applying})"
         assert soup.select_one(".summary .sum").get_text(" ", strip=True) == sums
 
 
@@ -124,7 +124,7 @@ def test_the_plain_summary_cuts_group_points_as_the_report_does(tmp_path: Path) 
         [criterion("b.1", 40, "partial", 3.916666 / 40)])))
     summary = plain_summary(score(rubric, make_snapshot(page())), "en")
     assert "  B: 3.91/40\n" in summary
-    assert "  A: 50/50 (10 points do not apply)\n" in summary
+    assert "  A: 50/60 (applicable: 50)\n" in summary
 
 
 def test_the_criteria_that_lost_points_are_listed_first_with_links(tmp_path: Path) -> None:
