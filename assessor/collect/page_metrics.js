@@ -14,6 +14,20 @@
     } catch (e) { /* entry type not supported */ }
   };
   observe("largest-contentful-paint", (e) => { store.lcp = e.renderTime || e.startTime; store.lcpSize = e.size; });
-  observe("layout-shift", (e) => { if (!e.hadRecentInput) store.cls += e.value; });
+  // CLS as the web-vitals define it: shifts less than 1 s apart, within 5 s, make one session
+  // window; the largest window counts (a ticker shifting the page every few seconds is not the
+  // sum of its shifts).
+  const windowOf = { value: 0, first: 0, last: 0 };
+  observe("layout-shift", (e) => {
+    if (e.hadRecentInput) return;
+    if (windowOf.value > 0 && e.startTime - windowOf.last < 1000 && e.startTime - windowOf.first < 5000) {
+      windowOf.value += e.value;
+    } else {
+      windowOf.value = e.value;
+      windowOf.first = e.startTime;
+    }
+    windowOf.last = e.startTime;
+    store.cls = Math.max(store.cls, windowOf.value);
+  });
   observe("longtask", (e) => { store.longTasks.push({ start: e.startTime, duration: e.duration }); });
 })();
