@@ -69,12 +69,17 @@ class PageEmc:
     dormant_snippets: list[tuple[str, str]] = field(default_factory=list)
 
     @cached_property
+    def active_code(self) -> list[str]:
+        """The running snippets without their comments: a line commented out does nothing."""
+        return [JS_COMMENT.sub("", text) for text in self.active_snippets]
+
+    @cached_property
     def site_ids(self) -> list[str]:
-        return [match for text in self.active_snippets for match in SITE_ID.findall(text)]
+        return [match for text in self.active_code for match in SITE_ID.findall(text)]
 
     @cached_property
     def tracker_urls(self) -> list[str]:
-        return [match for text in self.active_snippets for match in TRACKER_URL.findall(text)]
+        return [match for text in self.active_code for match in TRACKER_URL.findall(text)]
 
     @cached_property
     def script_urls(self) -> list[str]:
@@ -97,7 +102,9 @@ class PageEmc:
             if not is_tracker_host(request.url, self.params) or not parts.path.startswith(self.params.tracker_path):
                 continue
             site = parse_qs(parts.query).get(self.params.hit_site_parameter, [""])[0]
-            if request.failure is None and pattern.match(site):
+            # A hit the tracker answered with an error was not recorded by EMC.
+            answered = request.failure is None and (request.status is None or request.status < 400)
+            if answered and pattern.match(site):
                 hits.append(request.url)
         return hits
 
@@ -118,7 +125,7 @@ class PageEmc:
     @property
     def pushes_track_dvc(self) -> bool:
         """trackDVC pushed by an inline script, or its hit seen leaving the page."""
-        return any(TRACK_DVC.search(text) for text in self.active_snippets) or bool(self.dvc_hit_urls)
+        return any(TRACK_DVC.search(text) for text in self.active_code) or bool(self.dvc_hit_urls)
 
 
 def is_tracker_host(url: str, params: EmcParams) -> bool:

@@ -173,6 +173,15 @@ def test_failed_requests_are_not_hits() -> None:
     assert run("emc.hits", make_snapshot()).status == Status.ERROR
 
 
+def test_hits_the_tracker_answered_with_an_error_are_not_hits() -> None:
+    """Every hit answered 500 by the tracker: EMC recorded nothing, and the check said 12 were sent."""
+    refused = [request.model_copy(update={"status": 500}) if request.url.startswith(TRACKER) else request
+               for request in hits(BASE_URL)]
+    finding = run("emc.hits", make_snapshot(page(BASE_URL, html(snippet()), requests=refused)))
+    assert (finding.status, finding.fraction) == (Status.PARTIAL, 0.5)
+    assert "no valid tracking hit" in finding.message.en
+
+
 # ----------------------------------------------------------------------------- emc.coverage
 def test_coverage_lists_pages_without_emc_by_page_type() -> None:
     home = connected_page()
@@ -234,6 +243,17 @@ def test_track_dvc_on_procedure_pages() -> None:
     assert partial.status == Status.PARTIAL and partial.fraction == pytest.approx(1 / 3)
     assert run("emc.track_dvc", make_snapshot(page(), without)).status == Status.FAIL
     assert run("emc.track_dvc", make_snapshot(page())).status == Status.NOT_APPLICABLE
+
+
+def test_code_in_a_comment_of_a_running_snippet_does_nothing() -> None:
+    """A trackDVC line commented out in a snippet that runs was counted as pushing it."""
+    commented = ("<script>var _govaq = window._govaq || []; _govaq.push(['trackPageView']);\n"
+                 "// _govaq.push(['trackDVC', '1.001193', 'Đăng ký khai sinh', 'xem']);\n"
+                 "/* _govaq.push(['setSiteId', '9999']); */</script>")
+    procedure = page(f"{BASE_URL}thu-tuc/1", html(snippet(), PROCEDURE_BODY + commented), depth=1)
+    assert run("emc.track_dvc", make_snapshot(page(), procedure)).status == Status.FAIL
+    configuration = run("emc.configuration", make_snapshot(page(BASE_URL, html(snippet() + commented))))
+    assert "9999" not in str([e.value for e in configuration.evidence])
 
 
 def test_track_dvc_is_judged_on_procedure_pages_the_functions_gatherer_opened() -> None:
