@@ -8,7 +8,7 @@ points is flagged unstable. Load: p95 latency or error ratio at the configured n
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -143,6 +143,8 @@ class PageScore:
     rows: list[dict[str, object]]
     # The median's place on the curves before full marks cap it: which of two full-marks pages is slower.
     curve_score: float = 0.0
+    # The metric of each row.
+    metrics: list[str] = field(default_factory=list)
 
     def is_unstable(self, threshold: float) -> bool:
         return self.best_fraction - self.worst_fraction >= threshold
@@ -171,6 +173,7 @@ def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
     """The page's fraction from the median of its runs, and from its best and worst runs."""
     weighted: list[tuple[float, float, float, float, float]] = []  # weight, median, best, worst fractions, curve
     rows: list[dict[str, object]] = []
+    row_metrics: list[str] = []
     scored_runs = [as_scored(run) for run in page.runs]
     for metric, curve in params.metrics.items():
         values = [value for run in scored_runs if run.error is None and (value := getattr(run, metric)) is not None]
@@ -185,6 +188,7 @@ def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
             fraction_of(curve.score(spread.high), params.full_marks_at),
             curve.score(spread.median),
         ))
+        row_metrics.append(metric)
         rows.append({
             "page": page.kind, "form factor": page.form_factor, "metric": METRIC_NAMES[metric],
             "median": format_value(metric, spread.median), "min": format_value(metric, spread.low),
@@ -198,7 +202,7 @@ def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
     def mean(column: int) -> float:
         return sum(item[0] * item[column] for item in weighted) / total
 
-    return PageScore(page, mean(1), mean(2), mean(3), rows, mean(4))
+    return PageScore(page, mean(1), mean(2), mean(3), rows, mean(4), row_metrics)
 
 
 def runs_needed_for_median(planned: int) -> int:
@@ -280,13 +284,19 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
                                  value=f"{lab.runs_per_page} of {lab.runs_planned}"))
     if lab.missing_kinds:
         evidence.append(Evidence(kind="note", label="key pages not found", value=", ".join(lab.missing_kinds)))
-    worst_row = worst.rows[0]
+    # Of several metrics, the one that cost the worst page most.
+    worst_metric, worst_row = min(zip(worst.metrics, worst.rows, strict=True),
+                                  key=lambda item: float(str(item[1]["score"])))
     where = f"{worst.page.kind}/{worst.page.form_factor}"
     names_vi = ", ".join(METRIC_NAMES_VI.get(metric, METRIC_NAMES[metric]) for metric in params.metrics)
+    median_en = median_vi = str(worst_row["median"])
+    if len(params.metrics) > 1:
+        median_en = f"{METRIC_NAMES[worst_metric]} {median_en}"
+        median_vi = f"{METRIC_NAMES_VI.get(worst_metric, METRIC_NAMES[worst_metric])} {median_vi}"
     vi = (f"{names_vi}: trang kém nhất là {page_said_vi(worst.page.kind, worst.page.form_factor)}, trung vị "
-          f"{worst_row['median']} "
+          f"{median_vi} "
           f"(tỷ lệ đạt {fraction:.0%} trên {len(scored)} trang × thiết bị).")
-    en = (f"{names}: worst page is {where}, median {worst_row['median']} "
+    en = (f"{names}: worst page is {where}, median {median_en} "
           f"({fraction:.0%} achieved over {len(scored)} page × device pairs).")
     if unstable:
         listed_vi = ", ".join(page_said_vi(result.page.kind, result.page.form_factor) for result in unstable)

@@ -52,6 +52,16 @@ def test_a_slow_mobile_page_gives_partial_and_is_named() -> None:
     assert "trang kém nhất là tìm kiếm/di động" in finding.message.vi
 
 
+def test_a_criterion_of_several_metrics_names_the_one_that_lost_the_points() -> None:
+    """"worst page is search/desktop, median 125 KiB" when what lost the points was 8069 DOM nodes."""
+    heavy_dom = [LabRun(transfer_bytes=128_000, request_count=12, dom_nodes=8069)] * 3
+    light = [LabRun(transfer_bytes=128_000, request_count=12, dom_nodes=300)] * 3
+    snapshot = lab_snapshot({("home", "desktop"): light, ("search", "desktop"): heavy_dom})
+    finding = lab_metric(snapshot, params_of("performance.page_weight"))
+    assert "worst page is search/desktop, median DOM nodes 8069" in finding.message.en
+    assert "trang kém nhất là tìm kiếm/máy tính, trung vị số nút DOM 8069" in finding.message.vi
+
+
 def test_among_pages_with_full_marks_the_slowest_is_named() -> None:
     snapshot = lab_snapshot({("home", "desktop"): fcp_runs(700, 700, 700), ("search", "mobile"): fcp_runs(1100, 1100, 1100)})
     finding = lab_metric(snapshot, params_of("performance.fcp"))
