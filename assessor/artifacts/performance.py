@@ -18,6 +18,9 @@ KeyPageKind = Literal["home", "search", "procedure", "lookup"]
 class LabRun(PageTimings):
     """One cold load of a page in a fresh browser context."""
 
+    # The HTTP status the page's document answered (None when no answer came, or in a snapshot
+    # collected before it was recorded): an error page loads fast and must not score as fast.
+    status: int | None = None
     # Speed Index from CDP screencast frames (speedline's histogram visual progress).
     speed_index_ms: float | None = None
     screencast_frames: int = 0

@@ -145,6 +145,8 @@ class PageScore:
     curve_score: float = 0.0
     # The metric of each row.
     metrics: list[str] = field(default_factory=list)
+    # The error status the page answered, when it did (it then earns nothing).
+    error_status: int | None = None
 
     def is_unstable(self, threshold: float) -> bool:
         return self.best_fraction - self.worst_fraction >= threshold
@@ -169,8 +171,24 @@ def as_scored(run: LabRun) -> LabRun:
     return run.model_copy(update={metric: max(getattr(run, metric) or 0.0, cut_at_ms) for metric in unfinished})
 
 
+def error_status(page: LabPage) -> int | None:
+    """The error status every run of the page answered (an error page loads fast), else None."""
+    statuses = {run.status for run in page.runs}
+    if page.runs and len(statuses) == 1 and (status := next(iter(statuses))) is not None and status >= 400:
+        return status
+    return None
+
+
 def score_lab_page(page: LabPage, params: LabMetricParams) -> PageScore | None:
-    """The page's fraction from the median of its runs, and from its best and worst runs."""
+    """The page's fraction from the median of its runs, and from its best and worst runs; none for
+    a page that answered an error status."""
+    status = error_status(page)
+    if status is not None:
+        metric = next(iter(params.metrics))
+        row: dict[str, object] = {"page": page.kind, "form factor": page.form_factor, "metric": METRIC_NAMES[metric],
+                                  "median": f"HTTP {status}", "min": "", "max": "", "CV": "", "runs": len(page.runs),
+                                  "score": "0.00", "url": page.url}
+        return PageScore(page, 0.0, 0.0, 0.0, [row], 0.0, [metric], error_status=status)
     weighted: list[tuple[float, float, float, float, float]] = []  # weight, median, best, worst fractions, curve
     rows: list[dict[str, object]] = []
     row_metrics: list[str] = []
@@ -293,10 +311,13 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
     if len(params.metrics) > 1:
         median_en = f"{METRIC_NAMES[worst_metric]} {median_en}"
         median_vi = f"{METRIC_NAMES_VI.get(worst_metric, METRIC_NAMES[worst_metric])} {median_vi}"
-    vi = (f"{names_vi}: trang kém nhất là {page_said_vi(worst.page.kind, worst.page.form_factor)}, trung vị "
-          f"{median_vi} "
+    said_vi, said_en = f"trung vị {median_vi}", f"median {median_en}"
+    if worst.error_status is not None:
+        said_vi = f"trả về HTTP {worst.error_status} (trang lỗi)"
+        said_en = f"which answered HTTP {worst.error_status} (an error page)"
+    vi = (f"{names_vi}: trang kém nhất là {page_said_vi(worst.page.kind, worst.page.form_factor)}, {said_vi} "
           f"(tỷ lệ đạt {fraction:.0%} trên {len(scored)} trang × thiết bị).")
-    en = (f"{names}: worst page is {where}, median {median_en} "
+    en = (f"{names}: worst page is {where}, {said_en} "
           f"({fraction:.0%} achieved over {len(scored)} page × device pairs).")
     if unstable:
         listed_vi = ", ".join(page_said_vi(result.page.kind, result.page.form_factor) for result in unstable)

@@ -108,6 +108,7 @@ class RunRecorder:
         # see DevTools' emulated latency on the navigation itself, these events do.
         self.document_sent: float | None = None
         self.document_received: float | None = None
+        self.document_status: int | None = None
         cdp.on("Network.requestWillBeSent", self._on_request)
         cdp.on("Network.responseReceived", self._on_response)
         cdp.on("Network.dataReceived", self._on_data)
@@ -123,6 +124,7 @@ class RunRecorder:
     def _on_response(self, event: dict[str, Any]) -> None:
         if event.get("type") == "Document" and self.document_received is None and self.document_sent is not None:
             self.document_received = event["timestamp"]
+            self.document_status = event.get("response", {}).get("status")
 
     @property
     def ttfb_ms(self) -> float | None:
@@ -226,6 +228,7 @@ async def read_run(page: Page, recorder: RunRecorder, time_origin: float) -> Lab
     run = LabRun.model_validate(timings.model_dump())
     run.total_blocking_time_ms = blocking_time_after(run.fcp_ms, long_tasks)
     run.ttfb_ms = recorder.ttfb_ms if recorder.ttfb_ms is not None else run.ttfb_ms
+    run.status = recorder.document_status
     run.request_count = recorder.requests
     run.transfer_bytes = recorder.transfer_bytes
     run.screencast_frames = len(recorder.frames)
@@ -237,7 +240,8 @@ async def read_unfinished_run(page: Page, recorder: RunRecorder, cut_at_ms: floa
     """A run stopped at `cut_at_ms` before the page's load event: what it saw so far, and whether a
     larger image was still coming. The checks count what it had not seen finish as `cut_at_ms`
     (`checks.performance.as_scored`)."""
-    seen_so_far = LabRun(request_count=recorder.requests, transfer_bytes=recorder.transfer_bytes,
+    seen_so_far = LabRun(status=recorder.document_status, request_count=recorder.requests,
+                         transfer_bytes=recorder.transfer_bytes,
                          screencast_frames=len(recorder.frames), load_cut_at_ms=cut_at_ms,
                          larger_image_pending=True)
     if recorder.document_received is None:  # not even the document's response: nothing to read

@@ -52,6 +52,16 @@ def test_a_slow_mobile_page_gives_partial_and_is_named() -> None:
     assert "trang kém nhất là tìm kiếm/di động" in finding.message.vi
 
 
+def test_a_key_page_that_answered_an_error_earns_nothing_and_is_named() -> None:
+    """An error page is quick to load: the search page answering 500 scored 1.00 on every metric."""
+    failing = [LabRun(fcp_ms=300, status=500)] * 3
+    snapshot = lab_snapshot({("home", "desktop"): fcp_runs(800, 800, 800), ("search", "desktop"): failing})
+    finding = lab_metric(snapshot, params_of("performance.fcp"))
+    assert finding.fraction == pytest.approx(0.5)
+    assert "worst page is search/desktop, which answered HTTP 500 (an error page)" in finding.message.en
+    assert "trang kém nhất là tìm kiếm/máy tính, trả về HTTP 500 (trang lỗi)" in finding.message.vi
+
+
 def test_a_criterion_of_several_metrics_names_the_one_that_lost_the_points() -> None:
     """"worst page is search/desktop, median 125 KiB" when what lost the points was 8069 DOM nodes."""
     heavy_dom = [LabRun(transfer_bytes=128_000, request_count=12, dom_nodes=8069)] * 3

@@ -293,3 +293,14 @@ def test_a_home_page_that_never_finishes_loading_is_measured_as_home_and_scored_
     assert run.error is None and run.load_cut_at_ms == 10_000 and run.lcp_ms >= 10_000
     lcp = params_of("performance.lcp").model_copy(update={"form_factors": {"desktop": 1.0}})
     assert lab_metric(snapshot, lcp).fraction < 1
+
+
+def test_each_run_records_the_status_its_page_answered(tmp_path: Path) -> None:
+    """A search page answering 500 loads fast: the lab must know it was an error page."""
+    settings = LabSettings(runs=1, form_factors=[DESKTOP])
+    with SamplePortal(resolve_profile("good")) as portal:
+        lab = asyncio.run(measure_targets(portal, {"home": portal.url, "lookup": portal.url + "khong-co-trang-nay"},
+                                          settings, tmp_path))
+    home, missing = lab.pages
+    assert [run.status for run in home.runs] == [200]
+    assert [run.status for run in missing.runs] == [404]
