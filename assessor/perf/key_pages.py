@@ -42,9 +42,12 @@ def search_form_url(page: SeenPage, query: str) -> str | None:
 
 
 def matches(rule: KeyPageRule, page: SeenPage) -> bool:
-    url = page.url.lower()
-    if any(keyword.lower() in url for keyword in rule.url_keywords):
-        return True
+    # A word is looked for in the path: a login page's ?ReturnUrl=/tra-cuu is no lookup page. A
+    # word about the query itself ("?q=") is looked for in the whole URL.
+    parts = urlsplit(page.url.lower())
+    for keyword in (keyword.lower() for keyword in rule.url_keywords):
+        if keyword in (page.url.lower() if "?" in keyword or "=" in keyword else parts.path):
+            return True
     if rule.text_keywords:
         text = BeautifulSoup(page.html, "lxml").get_text(" ")
         return all(keyword in text for keyword in rule.text_keywords)

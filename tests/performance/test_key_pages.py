@@ -92,3 +92,15 @@ def test_a_crawled_procedure_page_comes_before_a_sampled_one() -> None:
                              url="https://p.gov.vn/", functions=functions)
     chosen, _ = key_pages_of(snapshot, LabSettings(pages=RULES))
     assert chosen["procedure"] == "https://p.gov.vn/thu-tuc/2.0002"
+
+
+def test_a_page_word_in_a_query_string_does_not_make_the_page_that_kind() -> None:
+    """The lookup page redirected to the login page, whose ReturnUrl carried "tra-cuu": the login
+    page was measured as the lookup page."""
+    login = SeenPage("https://p.gov.vn/dang-nhap?ReturnUrl=%2Ftra-cuu-ho-so", "<html><body>Đăng nhập</body></html>")
+    chosen, missing = choose_key_pages([HOME, login], RULES)
+    assert "lookup" not in chosen and "lookup" in missing
+    # A rule's word that is itself about the query ("?q=") still reads it.
+    searched = SeenPage("https://p.gov.vn/ket-qua?q=khai+sinh", "<html><body>Kết quả</body></html>")
+    rules = [KeyPageRule(kind="search", url_keywords=["?q="])]
+    assert choose_key_pages([SeenPage("https://p.gov.vn/", "<html></html>"), searched], rules)[0]["search"] == searched.url
