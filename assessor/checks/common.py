@@ -229,15 +229,33 @@ NOT_FOUND_PHRASES = [
 ]
 
 
+# A page whose own content (header, menus and footer aside) is this short is a message page: what
+# it says is what it is. Longer, a "not found" phrase in its text is a quotation (a news item).
+MESSAGE_PAGE_CHARS = 300
+FRAME_ELEMENTS = ("header", "nav", "footer", "script", "style", "noscript", "template")
+
+
+def own_text(soup: BeautifulSoup) -> str:
+    """The page's text outside its header, menus and footer."""
+    root = soup.body or soup
+    strings = (text for text in root.find_all(string=True)
+               if not any(parent.name in FRAME_ELEMENTS for parent in text.parents))
+    return " ".join(" ".join(strings).split())
+
+
 def not_found_page(page: PageArtifact, phrases: list[str] | None = None) -> str | None:
-    """The phrase by which a page that answered 2xx says it is a "page not found" page, in its
-    title or its headings (not anywhere in its text: a lookup answering "Không tìm thấy hồ sơ" or a
-    news item quoting such a page is no missing page); None for any other page."""
+    """The phrase by which a page that answered 2xx says it is a "page not found" page: in its
+    title or its headings, or, on a page with little content of its own (a single-page app's
+    "not found" view), in that content. Not anywhere in a longer text: a lookup answering "Không
+    tìm thấy hồ sơ" or a news item quoting such a page is no missing page. None for any other page."""
     if not page.ok or not page.html:
         return None
     soup = soup_of(page)
-    return says_not_found([element.get_text(" ", strip=True) for element in soup.find_all(["title", "h1", "h2", "h3"])],
-                          phrases)
+    said = [element.get_text(" ", strip=True) for element in soup.find_all(["title", "h1", "h2", "h3"])]
+    content = own_text(soup)
+    if len(content) <= MESSAGE_PAGE_CHARS:
+        said.append(content)
+    return says_not_found(said, phrases)
 
 
 def says_not_found(headings: list[str], phrases: list[str] | None = None) -> str | None:

@@ -110,6 +110,21 @@ def test_an_error_page_answered_with_200_is_a_broken_entry(body: str) -> None:
     assert "page not found" in finding.message.en
 
 
+def test_a_short_page_saying_it_does_not_exist_in_its_text_is_a_broken_entry() -> None:
+    """A single-page app's "not found" view: titled "Lỗi", its 404 text in a paragraph."""
+    app = ("<html><head><title>Lỗi</title></head><body><header>Cổng DVC tỉnh Lâm Hà</header><nav><a href='/'>Trang "
+           "chủ</a></nav><div id='app'><p>404 - Trang bạn yêu cầu không tồn tại.</p><a href='/'>Về trang chủ</a>"
+           "</div><footer>Văn phòng UBND tỉnh</footer></body></html>")
+    params = params_of("function.dossier_lookup")
+    finding = available(lookup_snapshot(app), params)
+    assert (finding.status, finding.fraction) == (Status.PARTIAL, params.broken_credit)
+    # A page with content of its own that mentions such a page is no missing page.
+    news = ("<html><head><title>Tin tức</title></head><body><main><h1>Hướng dẫn tra cứu</h1><p>"
+            + "Khi gặp thông báo trang không tồn tại, hãy kiểm tra lại đường dẫn. " * 12
+            + "</p>" + LABELLED_FORM + "</main></body></html>")
+    assert available(lookup_snapshot(news), params).status == Status.PASS
+
+
 def test_a_lookup_that_found_no_dossier_is_not_a_missing_page() -> None:
     answer = lookup_page(LABELLED_FORM).replace("</body>", "<p>Không tìm thấy hồ sơ có mã đã nhập.</p></body>")
     assert available(lookup_snapshot(answer), params_of("function.dossier_lookup")).status == Status.PASS
