@@ -134,6 +134,7 @@ class Exerciser:
             await page.goto(entry.page_url, wait_until="load", timeout=self.timeout_ms)
             field = page.locator(entry.selector).first
             await field.wait_for(state="visible", timeout=self.timeout_ms)  # a single-page app renders it late
+            links_before = await page.evaluate(LINKS_SCRIPT)
             before_submit = len(recorder.requests)
             await field.fill(value, timeout=self.timeout_ms)
             await field.press("Enter", timeout=self.timeout_ms)
@@ -154,8 +155,13 @@ class Exerciser:
             use.status = documents[-1].status if documents else max((r.status for r in data), default=None)
             use.server_errors = [f"HTTP {r.status} {r.url}" for r in data if r.status >= 500][:5]
             use.message = (await page.evaluate(MESSAGE_SCRIPT)) or ""
-            use.results = [(href, text) for href, text in await page.evaluate(LINKS_SCRIPT)
-                           if matches_query(text, value) and normalise_url(href) != normalise_url(entry.page_url)][:20]
+            links_after = await page.evaluate(LINKS_SCRIPT)
+            # A submit that sent nothing, went nowhere and changed no link did nothing: the links
+            # already beside the box are not its results, however well they match the query.
+            did_nothing = not recorder.requests[before_submit:] and page.url == entry.page_url and links_after == links_before
+            use.results = [] if did_nothing else [
+                (href, text) for href, text in links_after
+                if matches_query(text, value) and normalise_url(href) != normalise_url(entry.page_url)][:20]
             use.screenshot = await self.shoot(page, shot)
         except PlaywrightError as exc:
             use.error = first_line(str(exc))

@@ -248,3 +248,21 @@ async def crawl_and_gather_functions(start: str, resolve: dict[str, str], folder
                             settings=settings, pages=await crawl(start, ctx))
         await gather_functions(snapshot, ctx)
     return snapshot
+
+
+DEAD_SEARCH_HOME = (
+    "<html lang='vi'><head><title>Cổng Dịch vụ công tỉnh</title></head><body><h1>Dịch vụ công</h1>"
+    "<form role='search' onsubmit='return false'><input type='search' name='q' placeholder='Tìm kiếm thủ tục'>"
+    "<button>Tìm</button></form><h2>Thủ tục nổi bật</h2><ul>"
+    + "".join(f"<li><a href='/thu-tuc/{n}'>Đăng ký khai sinh {n}</a></li>" for n in range(1, 4))
+    + "</ul></body></html>")
+
+
+def test_a_search_box_that_does_nothing_finds_no_result(tmp_path: Path) -> None:
+    """Its submit sends nothing and changes nothing: the procedures already listed beside it,
+    whose names hold the query, were taken for its results, and the search passed."""
+    with serve_site({"/": (200, {}, DEAD_SEARCH_HOME)}) as base:
+        snapshot = asyncio.run(crawl_and_gather_functions(base + "/", {}, tmp_path))
+    uses = snapshot.functions.searches
+    assert uses and all(use.results == [] for use in uses), [use.results for use in uses]
+    assert judge(snapshot, "function.catalogue_search").status == Status.FAIL
