@@ -93,6 +93,11 @@ def blocking_time_after(fcp_ms: float | None, tasks: list[list[float]]) -> float
     return sum(max(0.0, part - BLOCKING_THRESHOLD_MS) for part in clipped)
 
 
+# Chromium's priorities of what a page needs to show itself: the document, styles, fonts, scripts
+# that block, and fetch()/XHR (High by default).
+HIGH_PRIORITIES = ("VeryHigh", "High")
+
+
 class RunRecorder:
     """Listens to one run over CDP: requests and bytes on the wire, screencast frames."""
 
@@ -109,15 +114,38 @@ class RunRecorder:
         self.document_sent: float | None = None
         self.document_received: float | None = None
         self.document_status: int | None = None
+        # Requests in flight (id -> priority), and when the network was last busy: Lighthouse's
+        # quiet network, more than two requests in flight or any of high priority (a page's own
+        # fetch() of its content is one) being busy.
+        self.in_flight: dict[str, str] = {}
+        self.network_busy = False
+        self.network_busy_at = time.monotonic()
         cdp.on("Network.requestWillBeSent", self._on_request)
         cdp.on("Network.responseReceived", self._on_response)
         cdp.on("Network.dataReceived", self._on_data)
         cdp.on("Network.loadingFinished", self._on_finished)
+        cdp.on("Network.loadingFailed", self._on_failed)
         cdp.on("Page.screencastFrame", self._on_frame)
+
+    def _network_changed(self) -> None:
+        busy = len(self.in_flight) > 2 or any(priority in HIGH_PRIORITIES for priority in self.in_flight.values())
+        if busy or self.network_busy:  # busy now, or busy until now
+            self.network_busy_at = time.monotonic()
+        self.network_busy = busy
+
+    def network_quiet_ms(self) -> float:
+        """How long the network has been quiet (0 while it is busy)."""
+        return 0.0 if self.network_busy else (time.monotonic() - self.network_busy_at) * 1000
+
+    def _on_failed(self, event: dict[str, Any]) -> None:
+        self.in_flight.pop(event["requestId"], None)
+        self._network_changed()
 
     def _on_request(self, event: dict[str, Any]) -> None:
         if not event.get("request", {}).get("url", "").startswith("data:"):
             self.requests += 1
+            self.in_flight[event["requestId"]] = event.get("request", {}).get("initialPriority", "")
+            self._network_changed()
         if event.get("type") == "Document" and self.document_sent is None:
             self.document_sent = event["timestamp"]
 
@@ -139,6 +167,8 @@ class RunRecorder:
     def _on_finished(self, event: dict[str, Any]) -> None:
         self.arriving_bytes.pop(event["requestId"], None)
         self.finished_bytes += int(event.get("encodedDataLength") or 0)
+        self.in_flight.pop(event["requestId"], None)
+        self._network_changed()
 
     @property
     def transfer_bytes(self) -> int:
@@ -175,13 +205,14 @@ async def throttle(cdp: CDPSession, form_factor: FormFactor) -> None:
 
 
 async def wait_until_quiet(page: Page, recorder: RunRecorder, settings: LabSettings, started: float) -> float:
-    """Poll until nothing has painted, shifted or blocked for `quiet_ms`; returns timeOrigin."""
+    """Poll until nothing has painted, shifted or blocked, and the network has been quiet (see
+    RunRecorder), for `quiet_ms`; returns timeOrigin."""
     time_origin = 0.0
     while (time.monotonic() - started) * 1000 < settings.max_wait_ms:
         now, last_entry, load_end, time_origin = await page.evaluate(QUIET_PROBE)
         page_quiet = now - max(last_entry, load_end) >= settings.quiet_ms
         screen_quiet = (time.monotonic() - recorder.last_frame_at) * 1000 >= settings.quiet_ms
-        if load_end > 0 and page_quiet and screen_quiet:
+        if load_end > 0 and page_quiet and screen_quiet and recorder.network_quiet_ms() >= settings.quiet_ms:
             break
         await asyncio.sleep(POLL_MS / 1000)
     return time_origin
