@@ -37,6 +37,9 @@ class FunctionSpec(BaseModel):
     texts: list[str] = Field(default_factory=list)
     # Fragments of a link's target (path or query).
     hrefs: list[str] = Field(default_factory=list)
+    # Link targets (regular expressions on path and query) that are never this function, though a
+    # fragment matches: a procedure's own page (/thu-tuc/khai-sinh) is no catalogue.
+    exclude_hrefs: list[Regex] = Field(default_factory=list)
     # Input names, labels, placeholders or ARIA labels of a form that performs the function.
     fields: list[str] = Field(default_factory=list)
 
@@ -155,7 +158,9 @@ def entries_on_page(page: PageArtifact, function: str, spec: FunctionSpec) -> li
         how = "link text"
         if term is None:
             target = urlsplit(link.target)
-            term = first_term(target.path + "?" + target.query, spec.hrefs)
+            address = target.path + (f"?{target.query}" if target.query else "")
+            excluded = any(re.search(pattern, address) for pattern in spec.exclude_hrefs)
+            term = None if excluded else first_term(target.path + "?" + target.query, spec.hrefs)
             how = "link target"
         if term is not None:
             found.append(Entry(function, page.final_url, link.selector, link.text[:200], link.target, term, how,

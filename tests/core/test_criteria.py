@@ -125,9 +125,9 @@ def test_a_key_given_twice_in_a_criteria_file_is_refused_naming_both_lines(tmp_p
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     # A pattern that does not compile crashed a check on every portal, found out only after the crawl.
-    ("url_patterns: ['/thu-tuc[-a-z]*/", "url_patterns: ['/thu-tuc([-a-z]*/",
-     ("criterion function.catalogue: params do not fit check function.catalogue: procedures.url_patterns.0: "
-     "not a regular expression")),
+    ("exclude_hrefs: &procedure_urls ['/thu-tuc[-a-z]*/", "exclude_hrefs: &procedure_urls ['/thu-tuc([-a-z]*/",
+     ("criterion function.catalogue: params do not fit check function.catalogue: "
+      "functions.catalogue.exclude_hrefs.0: not a regular expression")),
     ("site_id_pattern: '^\\d{1,10}$'", "site_id_pattern: '^(\\d{1,10}$'",
      ("criterion emc.snippet: params do not fit check emc.snippet: site_id_pattern: not a regular expression "
      "(missing ), unterminated subpattern at position 1)")),
@@ -162,8 +162,9 @@ def test_params_that_cannot_score_as_meant_are_refused(tmp_path: Path, old: str,
     ("    points: 50\n    criteria:", "    points: x\n    criteria:", "    points: x",
      "group function: points: Input should be a valid number"),
     # A check's params: the line of the param, here one written once under an anchor and reused.
-    ("url_patterns: ['/thu-tuc[-a-z]*/", "url_patterns: ['/thu-tuc([-a-z]*/", "url_patterns: ['/thu-tuc(",
-     "criterion function.catalogue: params do not fit check function.catalogue: procedures.url_patterns.0"),
+    ("exclude_hrefs: &procedure_urls ['/thu-tuc[-a-z]*/", "exclude_hrefs: &procedure_urls ['/thu-tuc([-a-z]*/",
+     "exclude_hrefs: &procedure_urls ['/thu-tuc(",
+     "criterion function.catalogue: params do not fit check function.catalogue: functions.catalogue.exclude_hrefs.0"),
     ("load: {users: 20,", "load: {users: 100000,", "load: {users: 100000,",
      "criterion performance.load_latency: params do not fit check performance.load_metric: load: users 100000"),
     ("check: function.catalogue_search\n", "check: function.nope\n", "check: function.nope",

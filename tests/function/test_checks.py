@@ -68,6 +68,16 @@ def test_entry_is_found_by_link_target_and_by_form_fields() -> None:
     assert entry.how == "form" and entry.selector == 'form input[name="code"]' and entry.clicks == 0
 
 
+def test_a_procedure_page_is_no_catalogue_entry() -> None:
+    """A home page whose only links were featured procedures (/thu-tuc/khai-sinh): "/thu-tuc" in
+    each made one the catalogue, which then "listed only 0 procedures"."""
+    spec = params_of("function.catalogue").functions["catalogue"]
+    featured = home_with(("/thu-tuc/khai-sinh", "Đăng ký khai sinh"), ("/thu-tuc/ket-hon", "Đăng ký kết hôn"))
+    assert locate(make_snapshot(page(HOME, featured)).pages, "catalogue", spec) is None
+    with_catalogue = home_with(("/thu-tuc/khai-sinh", "Đăng ký khai sinh"), ("/thu-tuc", "Danh sách"))
+    assert locate(make_snapshot(page(HOME, with_catalogue)).pages, "catalogue", spec).target_url == HOME + "thu-tuc"
+
+
 def test_menu_item_beats_a_news_headline_mentioning_the_function() -> None:
     spec = params_of("function.user_support").functions["guide"]
     html = home_with(("/tin-tuc/huong-dan-dang-nhap", "Hướng dẫn đăng nhập bằng VNeID cho người dân"),
