@@ -144,6 +144,14 @@ def read_page_parts(page: PageArtifact) -> PageParts:
          for control in form.find_all(FIELD_TAGS) if str(control.get("type", "")).lower() not in UNFILLABLE_TYPES]
         for form in soup.find_all("form")
     ]
+    # A single-page app's search or lookup box often has no <form>: an input and a button whose
+    # click handler does the work. Each such input is a form of its own.
+    forms += [
+        [FormControl(element_selector(control), describe_control(control, soup))]
+        for control in soup.find_all(["input", "textarea"])
+        if control.find_parent("form") is None and str(control.get("type", "")).lower() not in UNFILLABLE_TYPES
+        and str(control.get("type", "")).lower() not in ("checkbox", "radio", "file")
+    ]
     return PageParts(links, forms)
 
 

@@ -99,6 +99,17 @@ def collector_params(ctx: CollectContext) -> CollectorParams:
                            links=links)
 
 
+# The button nearest a field, among its parent's and two more ancestors' descendants, clicked.
+CLICK_NEARBY_BUTTON = """(field) => {
+  const clickable = 'button, [role=button], input[type=submit], input[type=button], input[type=image]';
+  for (let node = field.parentElement, depth = 0; node && depth < 3; node = node.parentElement, depth++) {
+    const button = node.querySelector(clickable);
+    if (button) { button.click(); return true; }
+  }
+  return false;
+}"""
+
+
 class Exerciser:
     """One browser context for using the functions, its tabs navigated from use to use
     (`collect.tabs`); bounded by the collection deadline."""
@@ -138,16 +149,13 @@ class Exerciser:
             before_submit = len(recorder.requests)
             await field.fill(value, timeout=self.timeout_ms)
             await field.press("Enter", timeout=self.timeout_ms)
-            # The answer is read once the requests the submit started (a new document, or a
-            # single-page app's data request) are done and the network has been quiet since.
-            # Playwright's "networkidle" had often been reached before the submit, so a
-            # single-page app's old content was read as the answer on a busy machine.
-            recorder.expect_activity()
-            try:
-                await page.wait_for_load_state("load", timeout=self.timeout_ms)
-            except PlaywrightError:
-                pass
-            await recorder.settled(min(ANSWER_WAIT_S, self.timeout_ms / 1000))
+            await self.await_answer(page, recorder)
+            # Enter did nothing: a box without a form (or a form that wants its button) answers
+            # the click of the button beside it.
+            if (not recorder.requests[before_submit:] and page.url == entry.page_url
+                    and await page.evaluate(LINKS_SCRIPT) == links_before
+                    and await field.evaluate(CLICK_NEARBY_BUTTON)):
+                await self.await_answer(page, recorder)
             use.result_url = page.url
             answered = [r for r in recorder.requests[before_submit:] if r.status is not None]
             documents = [r for r in answered if r.resource_type == "document"]
@@ -171,6 +179,18 @@ class Exerciser:
             recorder.detach()
             use.page_errors = recorder.page_errors
         return use
+
+    async def await_answer(self, page: Page, recorder: PageRecorder) -> None:
+        """Wait for the answer to a submit: the requests it started (a new document, or a single-page
+        app's data request) done and the network quiet since. Playwright's "networkidle" had often
+        been reached before the submit, so a single-page app's old content was read as the answer
+        on a busy machine."""
+        recorder.expect_activity()
+        try:
+            await page.wait_for_load_state("load", timeout=self.timeout_ms)
+        except PlaywrightError:
+            pass
+        await recorder.settled(min(ANSWER_WAIT_S, self.timeout_ms / 1000))
 
     async def follow(self, use: FormUse, rules: ProcedureFieldsParams | None, shot: str) -> None:
         """Open the first result: does the search lead to a procedure page?"""

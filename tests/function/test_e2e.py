@@ -266,3 +266,29 @@ def test_a_search_box_that_does_nothing_finds_no_result(tmp_path: Path) -> None:
     uses = snapshot.functions.searches
     assert uses and all(use.results == [] for use in uses), [use.results for use in uses]
     assert judge(snapshot, "function.catalogue_search").status == Status.FAIL
+
+
+FORMLESS_SEARCH_HOME = (
+    "<html lang='vi'><head><title>Cổng Dịch vụ công tỉnh</title></head><body><h1>Dịch vụ công</h1>"
+    "<div class='tim-kiem'><input id='q' placeholder='Tìm kiếm thủ tục'><button id='go' type='button'>Tìm</button></div>"
+    "<div id='ket-qua'></div><script>"
+    "document.getElementById('go').addEventListener('click', () => {"
+    "  fetch('/api/tim-kiem?q=' + encodeURIComponent(document.getElementById('q').value))"
+    "    .then((answer) => answer.json()).then((items) => {"
+    "      document.getElementById('ket-qua').innerHTML = items.map((item) =>"
+    "        `<a href='/thu-tuc/${item.code}'>${item.name}</a>`).join(' '); });"
+    "});</script></body></html>")
+FORMLESS_SEARCH_API = '[{"code": "1.001193", "name": "Đăng ký khai sinh"}, {"code": "1.001194", "name": "Đăng ký khai sinh lưu động"}]'
+
+
+def test_a_search_box_outside_a_form_is_used_through_its_button(tmp_path: Path) -> None:
+    """A single-page app's search: an input and a button with a click handler, no <form>. It was
+    never found (search 0/4), though the layout check in the same report saw the box."""
+    routes = {"/": (200, {}, FORMLESS_SEARCH_HOME),
+              **{f"/api/tim-kiem?q={query}": (200, {"Content-Type": "application/json"}, FORMLESS_SEARCH_API)
+                 for query in ("khai%20sinh", "%C4%91%C4%83ng%20k%C3%BD%20kinh%20doanh", "giay%20phep%20xay%20dung")}}
+    with serve_site(routes) as base:
+        snapshot = asyncio.run(crawl_and_gather_functions(base + "/", {}, tmp_path))
+    uses = snapshot.functions.searches
+    assert uses and uses[0].selector == "input#q"
+    assert [text for _, text in uses[0].results] == ["Đăng ký khai sinh", "Đăng ký khai sinh lưu động"]
