@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from assessor.artifacts.page import page_error_text
 from assessor.checks.registry import run_check
 from assessor.criteria import Criterion, Rubric
 from assessor.model import (
@@ -26,6 +25,7 @@ from assessor.model import (
     Status,
     Text,
 )
+from assessor.page_errors import page_error_text
 from assessor.snapshot import Snapshot
 
 SCORING_RULES = Text(
@@ -188,8 +188,7 @@ def collection_message(snapshot: Snapshot) -> Text | None:
     everywhere is still graded, and its report would otherwise say only "incomplete"); a login
     recipe that did not log in (the pages behind the login then went unassessed)."""
     if snapshot.error:
-        vi, en = page_error_text(snapshot.error)
-        return Text(vi=vi, en=en)
+        return page_error_text(snapshot.error)
     notes = [note for note in (home_page_problem(snapshot), login_problem(snapshot)) if note is not None]
     if not notes:
         return None
@@ -204,15 +203,15 @@ def home_page_problem(snapshot: Snapshot) -> Text | None:
         return Text(vi=f"Trang chủ {home.final_url} trả về lỗi HTTP {home.status}.",
                     en=f"The home page {home.final_url} answered HTTP {home.status}.")
     if home.error:
-        vi, en = page_error_text(home.error)
-        return Text(vi=f"Trang chủ {home.final_url} không tải xong: {vi}.",
-                    en=f"The home page {home.final_url} did not finish loading: {en}.")
+        said = page_error_text(home.error)
+        return Text(vi=f"Trang chủ {home.final_url} không tải xong: {said.vi}.",
+                    en=f"The home page {home.final_url} did not finish loading: {said.en}.")
     return None
 
 
 def unreachable_message(error: str | None) -> Text:
-    vi, en = page_error_text(error or "no response")
-    return Text(vi=f"Không truy cập được cổng: {vi}", en=f"The portal is unreachable: {en}")
+    said = page_error_text(error or "no response")
+    return Text(vi=f"Không truy cập được cổng: {said.vi}", en=f"The portal is unreachable: {said.en}")
 
 
 def login_problem(snapshot: Snapshot) -> Text | None:
