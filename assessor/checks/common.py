@@ -56,17 +56,29 @@ class ReadOncePerPage(Generic[T]):
 soup_of: ReadOncePerPage[BeautifulSoup] = ReadOncePerPage(lambda page: BeautifulSoup(page.html or "", "lxml"))
 
 
-def hidden_by_css(page: PageArtifact, soup: BeautifulSoup) -> list[Tag]:
-    """The elements of `soup` (the page's HTML, parsed) that the browser did not render, by the
-    page's CSS or otherwise (`collect.visibility`); their descendants are hidden too. A path that
-    leads nowhere (the page changed after its HTML was read) hides nothing."""
-    found: list[Tag] = []
+def hidden_elements(page: PageArtifact, soup: BeautifulSoup) -> Callable[[Tag], bool]:
+    """Whether an element of `soup` (the page's HTML, parsed) is hidden by the page itself, on it
+    or an ancestor: by a hidden attribute or an inline display:none in the HTML, or by its CSS as
+    the browser rendered it (`PageArtifact.hidden_roots`, recorded by collect.visibility). A
+    recorded path that leads nowhere (the page changed after its HTML was read) hides nothing."""
+    by_css: list[Tag] = []
     for path in page.hidden_roots or []:
         try:
-            found.extend(soup.select(path))
+            by_css.extend(soup.select(path))
         except SelectorSyntaxError:
             continue
-    return found
+    hidden_ids = {id(element) for element in by_css}  # `by_css` keeps the elements, so their ids hold
+
+    def is_hidden(element: Tag) -> bool:
+        for node in [element, *element.parents]:
+            if not isinstance(node, Tag):
+                continue
+            style = fold(str(node.get("style", ""))).replace(" ", "")
+            if node.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style or id(node) in hidden_ids:
+                return True
+        return False
+
+    return is_hidden
 
 
 class PageTypeRules(BaseModel):

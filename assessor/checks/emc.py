@@ -21,7 +21,7 @@ from assessor.checks.common import (
     PageTypeRules,
     finding_from_problems,
     fold,
-    hidden_by_css,
+    hidden_elements,
     html_pages,
     page_type,
     soup_of,
@@ -359,20 +359,8 @@ def badge_elements(page: PageArtifact, params: EmcParams) -> list[Tag]:
         own_text = " ".join(element.find_all(string=True, recursive=False))
         if any(word in fold(f"{label} {own_text}") for word in wanted):
             found.append(element)
-    by_css = {id(element) for element in hidden_by_css(page, soup)}
-    return [element for element in found if not hidden(element, by_css)]
-
-
-def hidden(element: Tag, by_css: set[int]) -> bool:
-    """Hidden by the page itself, on it or an ancestor: by a hidden attribute or an inline
-    display:none in the HTML, or by its CSS as the browser rendered it (`by_css`, element ids)."""
-    for node in [element, *element.parents]:
-        if not isinstance(node, Tag):
-            continue
-        style = fold(str(node.get("style", ""))).replace(" ", "")
-        if node.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style or id(node) in by_css:
-            return True
-    return False
+    is_hidden = hidden_elements(page, soup)
+    return [element for element in found if not is_hidden(element)]
 
 
 @check("emc.badge")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from urllib.parse import urljoin, urlsplit
 
@@ -19,7 +20,7 @@ from assessor.checks.common import (
     PageTypeRules,
     finding_from_problems,
     fold,
-    hidden_by_css,
+    hidden_elements,
     html_pages,
     page_type,
     portal_host,
@@ -126,11 +127,11 @@ def is_emblem(image: Tag, params: HeaderParams) -> bool:
     return not sizes or max(sizes) >= 32
 
 
-def shows(image: Tag, page: PageArtifact, hidden: set[int]) -> bool:
-    """Whether the citizen sees it: not hidden by the page's CSS (`hidden`: ids of the elements the
-    browser did not render), and for an <img>, its file did not fail to load (an error status, or
-    a failed request; one still loading when the page was recorded counts as shown)."""
-    if any(id(node) in hidden for node in [image, *image.parents]):
+def shows(image: Tag, page: PageArtifact, is_hidden: Callable[[Tag], bool]) -> bool:
+    """Whether the citizen sees it: not hidden by the page (`checks.common.hidden_elements`), and
+    for an <img>, its file did not fail to load (an error status, or a failed request; one still
+    loading when the page was recorded counts as shown)."""
+    if is_hidden(image):
         return False
     if image.name != "img" or not image.get("src"):
         return True
@@ -180,9 +181,9 @@ def header_identity(snapshot: Snapshot, params: HeaderParams) -> Finding:
     # The name as text, or as the alt text of a banner image that shows it.
     said = [said for block in blocks for said in (text_of(block), *image_texts(block))]
     name = next((text for text in said if names_an_agency(text, params)), "")
-    hidden = {id(element) for element in hidden_by_css(page, soup)}
+    is_hidden = hidden_elements(page, soup)
     emblems = [image for block in blocks for image in block.find_all(["img", "svg"])
-               if is_emblem(image, params) and shows(image, page, hidden)]
+               if is_emblem(image, params) and shows(image, page, is_hidden)]
     parts = {"name": bool(name), "emblem": bool(emblems)}
     details = {"name": name[:200] or text_of(header)[:200] or "—", "emblem": str(emblems[0])[:200] if emblems else "—"}
     if header is None:
