@@ -79,7 +79,8 @@ class Outcome:
     note: Text | None = None
     # What is wrong, when the result's own words in the table do not fit the case.
     reason: Text | None = None
-    # The header line that fixes it, when it is not the table's for this header.
+    # The header line that fixes it, when it is not the table's for this header ("": no line to
+    # add, the fix is to send one fewer).
     fix: str | None = None
 
 
@@ -257,7 +258,7 @@ def strict_transport_security(response: ResponseContext) -> Outcome:
         return Outcome("hsts-header-invalid", reason=Text(
             vi=f"tiêu đề được gửi {times} lần (trình duyệt dùng lần đầu; MDN Observatory coi là sai dạng): chỉ gửi một lần",
             en=f"header sent {times} times (browsers use the first; the MDN Observatory counts it as malformed): "
-               "send it once"))
+               "send it once"), fix="")
     try:
         directives = parse_hsts(values[0])
     except MalformedHeader:
@@ -425,8 +426,7 @@ def score_headers(response: ResponseContext, skip: list[str] | None = None) -> H
         verdicts.append(HeaderVerdict(
             test=test, header=spec.header, received=received or None,
             result=outcome.result, modifier=entry.modifier, source=spec.source, problem=problem,
-            # A header sent twice needs one line fewer, not one more.
-            add=(outcome.fix or spec.add) if problem is not None and outcome.reason is None else None,
+            add=(spec.add if outcome.fix is None else outcome.fix or None) if problem is not None else None,
         ))
     mdn = observatory_rounds([v.modifier for v in verdicts if v.source == "mdn"], table.base, table.bonus_threshold)
     extra = sum(v.modifier for v in verdicts if v.source != "mdn")
