@@ -147,15 +147,23 @@ class Exerciser:
             await field.wait_for(state="visible", timeout=self.timeout_ms)  # a single-page app renders it late
             links_before = await page.evaluate(LINKS_SCRIPT)
             before_submit = len(recorder.requests)
+
+            async def links_if_answered() -> list[list[str]] | None:
+                """The page's links once the submit did something (sent a request, went elsewhere
+                or changed a link); None when it did nothing."""
+                links = await page.evaluate(LINKS_SCRIPT)
+                answered = recorder.requests[before_submit:] or page.url != entry.page_url or links != links_before
+                return links if answered else None
+
             await field.fill(value, timeout=self.timeout_ms)
             await field.press("Enter", timeout=self.timeout_ms)
             await self.await_answer(page, recorder)
+            links_after = await links_if_answered()
             # Enter did nothing: a box without a form (or a form that wants its button) answers
             # the click of the button beside it.
-            if (not recorder.requests[before_submit:] and page.url == entry.page_url
-                    and await page.evaluate(LINKS_SCRIPT) == links_before
-                    and await field.evaluate(CLICK_NEARBY_BUTTON)):
+            if links_after is None and await field.evaluate(CLICK_NEARBY_BUTTON):
                 await self.await_answer(page, recorder)
+                links_after = await links_if_answered()
             use.result_url = page.url
             answered = [r for r in recorder.requests[before_submit:] if r.status is not None]
             documents = [r for r in answered if r.resource_type == "document"]
@@ -163,12 +171,10 @@ class Exerciser:
             use.status = documents[-1].status if documents else max((r.status for r in data), default=None)
             use.server_errors = [f"HTTP {r.status} {r.url}" for r in data if r.status >= 500][:5]
             use.message = (await page.evaluate(MESSAGE_SCRIPT)) or ""
-            links_after = await page.evaluate(LINKS_SCRIPT)
-            # A submit that sent nothing, went nowhere and changed no link did nothing: the links
-            # already beside the box are not its results, however well they match the query.
-            did_nothing = not recorder.requests[before_submit:] and page.url == entry.page_url and links_after == links_before
-            use.results = [] if did_nothing else [
-                (href, text) for href, text in links_after
+            # A submit that did nothing has no results: the links already beside the box are not
+            # its results, however well they match the query.
+            use.results = [
+                (href, text) for href, text in links_after or []
                 if matches_query(text, value) and normalise_url(href) != normalise_url(entry.page_url)][:20]
             use.screenshot = await self.shoot(page, shot)
         except PlaywrightError as exc:
