@@ -166,6 +166,15 @@ class Assessment(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)
 
+    @property
+    def points_earned(self) -> float:
+        """The groups' points: the score is 100 x this / `applicable_points`."""
+        return sum(group.score for group in self.groups)
+
+    @property
+    def applicable_points(self) -> float:
+        return sum(group.applicable_points for group in self.groups)
+
     def all_results(self) -> list[CriterionResult]:
         """Every criterion's result, group after group (as `Rubric.all_criteria`)."""
         return [result for group in self.groups for result in group.criteria]

@@ -31,7 +31,7 @@ def group_points_text(group: GroupResult, lang: str, between: str = " / ") -> st
 def score_sum_text(assessment: Assessment, lang: str) -> str:
     """`70.5 / 90 points that apply → 78.33 / 100`: how the groups add up to the score."""
     return label("sum_applicable", lang).format(
-        earned=points_text(sum(group.score for group in assessment.groups)),
-        applicable=points_text(sum(group.applicable_points for group in assessment.groups)),
+        earned=points_text(assessment.points_earned),
+        applicable=points_text(assessment.applicable_points),
         score=points_text(assessment.score),
     )
