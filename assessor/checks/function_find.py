@@ -168,7 +168,7 @@ def entries_on_page(page: PageArtifact, function: str, spec: FunctionSpec) -> li
             target = urlsplit(link.target)
             address = target.path + (f"?{target.query}" if target.query else "")
             excluded = any(re.search(pattern, address) for pattern in spec.exclude_hrefs)
-            term = None if excluded else first_term(target.path + "?" + target.query, spec.hrefs)
+            term = None if excluded else first_term(address, spec.hrefs)
             how = "link target"
         if term is not None:
             found.append(Entry(function, page.final_url, link.selector, link.text[:200], link.target, term, how,
