@@ -77,6 +77,7 @@ def environment() -> Environment:
     )
     env.globals.update(safe_href=safe_href, table_rows=table_rows)
     env.filters["points"] = points_text
+    env.filters["moment"] = moment_text
     return env
 
 
@@ -115,7 +116,6 @@ def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
         image=lambda relative: image_data_uri(snapshot, relative),
         home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
         pages_visited=pages_visited(snapshot, lang),
-        assessed_at=moment_text(assessment.started_at, lang),
         cell=lambda value: label("yes" if value else "no", lang) if isinstance(value, bool) else value,
         group_points=lambda group: group_points_text(group, lang),
         score_sum=score_sum_text(assessment, lang) if assessment.score is not None else None,
