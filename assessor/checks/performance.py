@@ -14,8 +14,6 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assessor.artifacts.performance import (
-    LOAD_NOT_ALLOWED,
-    LOAD_NOT_ALLOWED_VI,
     LabPage,
     LabRun,
     LabSettings,
@@ -336,15 +334,11 @@ def load_metric(snapshot: Snapshot, params: LoadMetricParams) -> Finding:
     load = snapshot.performance.load if snapshot.performance else None
     if load is None:
         return missing_facts(snapshot, "load_test", "khả năng chịu tải", "the load test")
-    if load.skipped_reason == LOAD_NOT_ALLOWED:  # a reviewer's score is the other way to the points
+    if load.skipped_reason:  # a reviewer's score is the other way to the points
         return Finding.needs_review(
-            vi=f"Không chạy kiểm thử tải: {LOAD_NOT_ALLOWED_VI}; người đánh giá có thể chấm tiêu chí này bằng --reviews.",
-            en=f"Load test not run: {LOAD_NOT_ALLOWED}; a reviewer may score this criterion with --reviews.",
-        )
-    if load.skipped_reason:
-        return Finding.needs_review(
-            vi=f"Không chạy kiểm thử tải: {load.skipped_reason}",
-            en=f"Load test not run: {load.skipped_reason}",
+            vi=f"Không chạy kiểm thử tải: {load.skipped_reason_vi or load.skipped_reason}; người đánh giá có thể "
+               "chấm tiêu chí này bằng --reviews.",
+            en=f"Load test not run: {load.skipped_reason}; a reviewer may score this criterion with --reviews.",
         )
     if load.error or load.total is None or load.total.requests == 0:
         reason = load.error or "no request completed"

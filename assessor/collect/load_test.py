@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from assessor.artifacts.performance import LOAD_NOT_ALLOWED, LoadSettings, LoadTestResult
+from assessor.artifacts.performance import LoadSettings, LoadTestResult
 from assessor.checks.common import same_portal
 from assessor.collect.gatherers import STAGE_LOAD, portal_gatherer
 from assessor.collect.lab import key_pages_of, lab_settings, performance_facts
+from assessor.model import Text
 from assessor.perf.chart import draw_load_chart
 from assessor.perf.runner import LoadPlan, run_load_test
 from assessor.snapshot import Snapshot
@@ -59,16 +60,24 @@ def load_target(snapshot: Snapshot) -> str:
     return origin_of(snapshot.start_url)
 
 
-def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> str | None:
+NOT_ALLOWED = Text(vi="mục của cổng không cho phép kiểm thử tải (đặt allow_load_test: true trong portals.yaml, "
+                      "hoặc dùng --allow-load-test)",
+                   en="the portal's entry does not allow a load test (set allow_load_test: true in portals.yaml, "
+                      "or pass --allow-load-test)")
+
+
+def refusal(snapshot: Snapshot, ctx: CollectContext, target: str) -> Text | None:
     if not ctx.settings.allow_load_test:
-        return LOAD_NOT_ALLOWED
+        return NOT_ALLOWED
     host = urlsplit(target).hostname or ""
     if snapshot.home and not same_portal(snapshot.home.final_url, snapshot.start_url):
         # A closed portal sends visitors elsewhere: permission covers the portal, not where it points.
-        return f"the portal redirects to another site ({snapshot.home.final_url})"
+        return Text(vi=f"cổng chuyển hướng sang trang khác ({snapshot.home.final_url})",
+                    en=f"the portal redirects to another site ({snapshot.home.final_url})")
     if host in ctx.settings.resolve:
         # Locust resolves names itself: a load meant for a --resolve stand-in would hit the real host.
-        return f"{host} is redirected with --resolve, which the load generator does not follow"
+        return Text(vi=f"{host} được chuyển hướng bằng --resolve, điều mà bộ tạo tải không làm theo",
+                    en=f"{host} is redirected with --resolve, which the load generator does not follow")
     return None
 
 
@@ -84,9 +93,10 @@ async def load_test(snapshot: Snapshot, ctx: CollectContext) -> None:
             plan = LoadPlan.from_settings(target, key_page_paths(snapshot, ctx, target), load_settings(ctx),
                                           verify=verify, user_agent=ctx.settings.user_agent)
         except ValidationError as exc:
-            reason = "refused: " + "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
+            beyond = "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
+            reason = Text(vi=f"bị từ chối: {beyond}", en=f"refused: {beyond}")
     if reason is not None:
-        facts.load = LoadTestResult(target=target, skipped_reason=reason)
+        facts.load = LoadTestResult(target=target, skipped_reason=reason.en, skipped_reason_vi=reason.vi)
         return
     ctx.progress(f"load test: {plan.users} users for {plan.duration_s:g} s")
     cancel = threading.Event()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from assessor.artifacts.performance import (
-    LOAD_NOT_ALLOWED,
     LabPage,
     LabResult,
     LabRun,
@@ -15,6 +14,7 @@ from assessor.artifacts.performance import (
     default_form_factors,
 )
 from assessor.checks.performance import further_runs_could_change, lab_metric, load_metric, runs_needed_for_median
+from assessor.collect.load_test import NOT_ALLOWED
 from assessor.model import Status
 from tests.builders import make_snapshot, page, params_of
 
@@ -156,7 +156,8 @@ def test_load_not_allowed_needs_review_with_the_reason() -> None:
     assert finding.status == Status.NEEDS_REVIEW and "does not allow" in finding.message.en
     assert load_metric(load_snapshot(None), params_of("performance.load_errors")).status == Status.NEEDS_REVIEW
     # Said in the report's language, with the two ways to a score: allow the test, or a reviewer's.
-    not_allowed = load_metric(load_snapshot(LoadTestResult(target=URL, skipped_reason=LOAD_NOT_ALLOWED)),
+    not_allowed = load_metric(load_snapshot(LoadTestResult(target=URL, skipped_reason=NOT_ALLOWED.en,
+                                                           skipped_reason_vi=NOT_ALLOWED.vi)),
                               params_of("performance.load_latency"))
     assert not_allowed.message.vi == (
         "Không chạy kiểm thử tải: mục của cổng không cho phép kiểm thử tải (đặt allow_load_test: true trong "
