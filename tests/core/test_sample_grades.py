@@ -27,6 +27,7 @@ from assessor.collect.browser import find_browser
 from assessor.criteria import load_rubric
 from assessor.model import Assessment, Status
 from assessor.perf.cli import apply_load_overrides
+from assessor.report.numbers import points_text
 from assessor.sample_portal.profile import resolve_profile
 from assessor.sample_portal.server import SamplePortal
 from tests.builders import quick_rubric_file
@@ -70,7 +71,8 @@ def good(demo: Demo) -> Assessment:
 
 
 def test_the_demo_prints_the_grade_and_where_the_report_is(demo: Demo) -> None:
-    grade_line = f"{demo.assessment.score:.1f}/100, Grade {demo.assessment.grade}"
+    # The score as every output writes it (cut to two decimals): ".1f" held only for scores of one decimal.
+    grade_line = f"{points_text(demo.assessment.score)}/100, Grade {demo.assessment.grade}"
     assert grade_line in demo.stdout
     assert "Performance:" in demo.stdout
     report = demo.out / "sample-good" / "report.html"
