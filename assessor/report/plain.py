@@ -68,7 +68,8 @@ def _flag(assessment: Assessment, key: str) -> bool:
 
 
 def plain_summary(assessment: Assessment, lang: str, gate_lines: Iterable[str] = (), outputs: Iterable[str] = ()) -> str:
-    """The short summary printed at the end of a run: the grade, what failed, the gates, the files."""
+    """The short summary printed at the end of a run: the grade, what failed and the points it earned
+    of its own, the gates, the files."""
     lines = [headline(assessment, lang)]
     if assessment.grade is not None and assessment.message:
         lines.append(f"  {label('note', lang)}: {clip(assessment.message.in_(lang), 300)}")  # e.g. a failed login
@@ -77,9 +78,10 @@ def plain_summary(assessment: Assessment, lang: str, gate_lines: Iterable[str] =
     for group in assessment.groups:
         lines.append(f"  {group.title.in_(lang)}: {group_points_text(group, lang, between='/')}")
     for status in (Status.FAIL, Status.PARTIAL, Status.ERROR):
-        ids = [result.id for result in assessment.all_results() if result.status == status]
-        if ids:
-            lines.append(f"  {label('finding.' + status.value, lang)} ({len(ids)}): {', '.join(ids)}")
+        said = [f"{result.id} ({points_text(result.score)}/{points_text(result.points)})"
+                for result in assessment.all_results() if result.status == status]
+        if said:
+            lines.append(f"  {label('finding.' + status.value, lang)} ({len(said)}): {', '.join(said)}")
     lines.extend(gate_lines)
     lines.extend(f"  → {path}" for path in outputs)
     return "\n".join(lines)

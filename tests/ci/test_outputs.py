@@ -10,6 +10,7 @@ import pytest
 
 from assessor.model import AppliedCap, Assessment, Text
 from assessor.report.junit import render_junit
+from assessor.report.numbers import points_text
 from assessor.report.plain import plain_summary
 from assessor.report.render import FORMATS, write_outputs
 from assessor.report.sarif import PORTAL_RULE, render_sarif
@@ -116,7 +117,12 @@ def test_the_plain_summary_names_what_failed_and_carries_no_control_characters(r
     assessment = every_status_assessment(rubric)
     summary = plain_summary(assessment, "en", ["  gate --fail-under C: FAILED (grade D)"], ["out/junit.xml"])
     assert summary.splitlines()[0] == "https://dichvucong.lamha.gov.vn/: 61.11/100, Grade D (Provisional, Incomplete)"
-    assert "Fail (1): a.fail" in summary and "Partial (1): a.partial" in summary and "Error (1): a.error" in summary
+    partial = assessment.criterion("a.partial")
+    # Each names the points it earned of its own: a log shows what a finding cost, not only that it
+    # exists (a demo's 95.14 against 95.5 could not be traced back to its criterion from the log).
+    assert "Fail (1): a.fail (0/" in summary and "Error (1): a.error (0/" in summary
+    assert f"Partial (1): a.partial ({points_text(partial.score)}/{points_text(partial.points)})" in summary
+    assert 0 < partial.score < partial.points
     assert summary.endswith("gate --fail-under C: FAILED (grade D)\n  → out/junit.xml")
     unreachable = plain_summary(unreachable_assessment(rubric).model_copy(update={"message": None}), "en")
     assert unreachable.endswith("Unreachable: ")
