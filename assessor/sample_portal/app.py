@@ -130,6 +130,10 @@ class PortalApp:
         self.cdn_script_integrity = "sha384-" + base64.b64encode(hashlib.sha384(self._cdn_script).digest()).decode()
         self.renderer.cdn_script = (f"https://{CDN_HOST}{CDN_SCRIPT}", self.cdn_script_integrity)
 
+    def address(self, path: str) -> str:
+        """Where a browser opens the page at `path`: after the '#' on a hash-routed portal."""
+        return f"/#{path}" if self.profile.hash_routes and path != self.paths.home else path
+
     # ------------------------------------------------------------------ entry point
     def handle(self, req: HttpRequest) -> HttpResponse:
         with self._lock:
@@ -197,6 +201,8 @@ class PortalApp:
             if p.api_delay_ms:
                 time.sleep(p.api_delay_ms / 1000)  # the server answers each request from its own thread
             return self._api(req)
+        if p.hash_routes and path != self.paths.home:
+            return self._error(404, req)  # its pages live in the fragment: the shell is at / alone
         return self._page(req)
 
     def _page(self, req: HttpRequest) -> HttpResponse:
@@ -309,7 +315,7 @@ class PortalApp:
             return _response(200, f"User-agent: *\nDisallow: {private}\n{sitemap}", "text/plain; charset=utf-8")
         if path == "/sitemap.xml" and not p.no_sitemap:
             urls = [self.paths.home, self.paths.catalogue, self.paths.lookup, self.paths.sitemap]
-            body = "".join(f"<url><loc>{self.https_origin}{u}</loc></url>" for u in urls)
+            body = "".join(f"<url><loc>{self.https_origin}{self.address(u)}</loc></url>" for u in urls)
             return _response(200, '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
                              f'"http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>', "application/xml")
         if path == "/favicon.ico":

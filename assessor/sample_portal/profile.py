@@ -29,6 +29,9 @@ class Profile:
 
     name: str = "good"
     theme: Theme = "classic"
+    # The spa theme routes on the URL's fragment (/#/thu-tuc-hanh-chinh), as Angular's and Vue's hash
+    # routers do: the server sends its shell at / alone, and every page lives after the '#'.
+    hash_routes: bool = False
     # function
     search_broken: bool = False
     # A catalogue search with a query answers this much later (a slow search back end).
@@ -99,6 +102,8 @@ class Profile:
                 raise ValueError(f"{name}: unknown function(s) {unknown}; known: {', '.join(FUNCTIONS)}")
         for f in fields(self):
             _check_type(f.name, _HINTS[f.name], getattr(self, f.name))
+        if self.hash_routes and self.theme != "spa":
+            raise ValueError(f"hash_routes: only the spa theme routes in the browser, not the {self.theme} theme")
 
     def has(self, function: str) -> bool:
         """True when `function` is offered (linked and routed)."""
@@ -192,6 +197,7 @@ PROFILES: dict[str, Profile] = {
                             no_skip_link=True, unlabeled_inputs=True, no_focus_style=True, fixed_width=True),
     "modern": Profile(name="modern", theme="modern"),
     "spa": Profile(name="spa", theme="spa"),
+    "spa-hash": Profile(name="spa-hash", theme="spa", hash_routes=True),
     "closed": Profile(name="closed", closed=True),
     "emc-absent": Profile(name="emc-absent", emc="absent", emc_badge=False),
     "emc-home-only": Profile(name="emc-home-only", emc="home_only"),

@@ -166,6 +166,7 @@ class Renderer:
             "no_agency_header", "inconsistent_header", "no_breadcrumbs", "no_footer_contacts", "missing_alt",
             "unlabeled_inputs", "no_skip_link", "no_lang", "emc_badge")}
         data["functions"] = FUNCTION_TITLES
+        data["hash_routes"] = p.hash_routes
         return data
 
     def emc_commands(self, page: Page) -> dict[str, Any]:

@@ -30,21 +30,22 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {
 class Lab:
     good: SamplePortal
     spa: SamplePortal
+    spa_hash: SamplePortal
     inaccessible: SamplePortal
     browser: Any
 
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    with SamplePortal("good") as good, SamplePortal("spa") as spa, SamplePortal("inaccessible") as inaccessible, \
-            sync_api.sync_playwright() as pw:
+    with SamplePortal("good") as good, SamplePortal("spa") as spa, SamplePortal("spa-hash") as spa_hash, \
+            SamplePortal("inaccessible") as inaccessible, sync_api.sync_playwright() as pw:
         rules = ", ".join(f"MAP {host}:443 {target}" for host, target in good.resolve.items())
-        spki = ",".join(portal.leaf_spki_sha256 for portal in (good, spa, inaccessible))
+        spki = ",".join(portal.leaf_spki_sha256 for portal in (good, spa, spa_hash, inaccessible))
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             f"--host-resolver-rules={rules}", f"--ignore-certificate-errors-spki-list={spki}"])
         try:
-            yield Lab(good, spa, inaccessible, browser)
+            yield Lab(good, spa, spa_hash, inaccessible, browser)
         finally:
             browser.close()
 
@@ -122,5 +123,35 @@ def test_spa_renders_links_and_tracks_navigation(lab: Lab) -> None:
         wait_for_hits(lab.good, portal, 3)
         pageviews = [h["url"] for h in hits_from(lab.good, portal) if h["action"] == "pageview"]
         assert pageviews[:2] == [portal.url, portal.url + "tra-cuu-ho-so"]
+    finally:
+        page.close()
+
+
+def test_hash_routed_spa_renders_the_page_its_fragment_names(lab: Lab) -> None:
+    portal = lab.spa_hash
+    page = lab.browser.new_page()
+    try:
+        page.goto(portal.url)
+        page.wait_for_selector("main#noi-dung a[href='/#/thu-tuc-hanh-chinh']")
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert {"/#/thu-tuc-hanh-chinh", "/#/tra-cuu-ho-so", "/#/so-do-cong", "/#/en", "#noi-dung"} <= set(hrefs)
+        assert not [href for href in hrefs if href.startswith("/") and not href.startswith(("/#/", "/bieu-mau/"))]
+        page.click("nav.main-nav a[href='/#/tra-cuu-ho-so']")
+        page.wait_for_selector("input[name=ma_ho_so]")
+        assert page.url == portal.url + "#/tra-cuu-ho-so"
+        page.fill("input[name=ma_ho_so]", KNOWN_DOSSIER)
+        page.click("#lookup-form button[type=submit]")
+        page.wait_for_selector("#lookup-result")
+        assert "Đã trả kết quả" in page.inner_text("#lookup-result")
+        assert page.url == portal.url + f"#/tra-cuu-ho-so?ma_ho_so={KNOWN_DOSSIER}"
+        page.focus("a.skip-link")  # a plain anchor: no page of its own, the lookup stays
+        page.keyboard.press("Enter")
+        page.wait_for_function("location.hash === '#noi-dung'")
+        page.wait_for_timeout(500)  # long enough for a wrongly routed anchor to fetch and draw the home page
+        assert "Đã trả kết quả" in page.inner_text("#lookup-result")
+        page.goto(portal.url + f"#/thu-tuc-hanh-chinh/{PROCEDURE_CODE}")  # opened by its address
+        page.wait_for_selector("text=Thành phần hồ sơ")
+        page.goto(portal.url + "#/khong-ton-tai")
+        page.wait_for_selector("h1:has-text('Không tìm thấy trang')")
     finally:
         page.close()

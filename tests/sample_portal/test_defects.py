@@ -200,6 +200,16 @@ def single_page_app_data_answers_late(portal: SamplePortal, http: httpx.Client) 
     assert 'id="app"' in shell.text and site.json()["nav"]  # late, not broken
 
 
+@case(theme="spa", hash_routes=True)
+def pages_live_in_the_fragment(portal: SamplePortal, http: httpx.Client) -> None:
+    home = http.get("/")
+    assert home.status_code == 200 and 'id="app"' in home.text
+    # Its pages live in the fragment, which no server sees: a page's path is nothing here.
+    assert http.get("/thu-tuc-hanh-chinh").status_code == 404
+    assert http.get("/api/site").json()["hash_routes"] is True
+    assert f"<loc>{portal.url}#/thu-tuc-hanh-chinh</loc>" in http.get("/sitemap.xml").text
+
+
 @case(heavy_images=True)
 def home_carries_megabytes_of_images(portal: SamplePortal, http: httpx.Client) -> None:
     sources = [img["src"] for img in soup(http, "/").find_all("img") if img["src"].startswith("/")]

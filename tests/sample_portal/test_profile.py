@@ -6,7 +6,7 @@ from assessor.sample_portal.__main__ import main
 from assessor.sample_portal.profile import (FLAGS, PROFILES, Profile, parse_assignment, parse_overrides,
                                             resolve_profile)
 
-NAMED = {"good", "poor", "slow", "insecure", "inaccessible", "modern", "spa", "closed", "emc-absent", "emc-home-only"}
+NAMED = {"good", "poor", "slow", "insecure", "inaccessible", "modern", "spa", "spa-hash", "closed", "emc-absent", "emc-home-only"}
 
 
 def test_named_profiles_exist_and_good_has_no_defects() -> None:
@@ -40,6 +40,7 @@ def test_overrides_apply_on_top_of_a_named_profile() -> None:
     (lambda: resolve_profile("good", server_delay_ms=-5), "non-negative integer"),
     (lambda: resolve_profile("good", weak_headers="yes"), "expected true/false"),
     (lambda: resolve_profile("good", missing_functions={"teleport"}), "unknown function(s) ['teleport']"),
+    (lambda: resolve_profile("good", hash_routes=True), "only the spa theme routes in the browser"),
 ])
 def test_invalid_profiles_raise_clear_errors(call, message: str) -> None:
     with pytest.raises(ValueError) as info:

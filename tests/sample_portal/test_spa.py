@@ -35,6 +35,7 @@ def test_api_site_and_pages(spa) -> None:
     _, http = spa
     site = http.get("/api/site").json()
     assert site["portal_name"] == "Cổng Dịch vụ công tỉnh Lâm Hà"
+    assert site["hash_routes"] is False  # pages live in the path, as the shell's URL says
     assert {"href": "/tra-cuu-ho-so", "text": "Tra cứu hồ sơ", "desc": "", "id": ""} in site["nav"]
     catalogue = http.get("/api/page", params={"path": "/thu-tuc-hanh-chinh?q=dang ky ket hon"}).json()
     table = next(b for b in catalogue["page"]["blocks"] if b["kind"] == "table")
@@ -60,3 +61,4 @@ def test_api_login() -> None:
         assert ok.json() == {"redirect": "/ca-nhan/ho-so"} and "HttpOnly" in ok.headers["set-cookie"]
         assert http.get("/api/site").json()["user_name"] == "Nguyễn Văn Thử"
         assert KNOWN_DOSSIER in http.get("/api/page", params={"path": "/ca-nhan/ho-so"}).text
+

@@ -1,11 +1,14 @@
 /* Single-page version of Cổng Dịch vụ công tỉnh Lâm Hà: the server sends one shell; this script fetches
-   /api/site (layout) and /api/page?path=... (the page as blocks) and renders them, with history routing.
+   /api/site (layout) and /api/page?path=... (the page as blocks) and renders them, with history routing;
+   or, when the site says hash_routes, with the page in the URL's fragment (/#/thu-tuc-hanh-chinh?q=...).
    Links stay real <a href> elements so that crawlers find them once the page has rendered. */
 (function () {
   'use strict';
   var app = document.getElementById('app');
   var site = null;
   var firstRender = true;
+  var hashRoutes = false;
+  var ROUTE_FRAGMENT = /^#!?(?=\/)/;
 
   function h(tag, attrs, children) {
     var el = document.createElement(tag);
@@ -22,7 +25,24 @@
     return el;
   }
 
-  function link(l, cls) { return h('a', { href: l.href, id: l.id || null, 'class': cls || null, text: l.text }); }
+  // A page's own address: files, downloads and the API are no pages of the app.
+  function routable(pathname) {
+    return !/^\/(static|api|bieu-mau|tai-lieu)\//.test(pathname) && !/\.(docx|pdf|zip)$/.test(pathname);
+  }
+
+  // An internal address as the app writes it in its links: after the '#' when it routes on the fragment.
+  function href(address) {
+    return hashRoutes && /^\/(?!\/)/.test(address) && routable(address.split('?')[0]) ? '/#' + address : address;
+  }
+
+  // The page (path and query) a URL shows.
+  function routeOf(address) {
+    var url = new URL(address, location.href);
+    if (!hashRoutes) { return url.pathname + url.search; }
+    return ROUTE_FRAGMENT.test(url.hash) ? url.hash.replace(ROUTE_FRAGMENT, '') : '/';
+  }
+
+  function link(l, cls) { return h('a', { href: href(l.href), id: l.id || null, 'class': cls || null, text: l.text }); }
   function item(x) { return typeof x === 'string' ? document.createTextNode(x) : link(x); }
 
   function field(f, formId) {
@@ -66,7 +86,7 @@
     },
     form: function (b) {
       var id = b.id || 'f';
-      return h('form', { action: b.action, method: b.method, id: b.id || null, enctype: b.enctype || null, role: b.role || null, 'class': 'form' },
+      return h('form', { action: href(b.action), method: b.method, id: b.id || null, enctype: b.enctype || null, role: b.role || null, 'class': 'form' },
         b.fields.map(function (f) { return field(f, id); }).concat([h('button', { type: 'submit', 'class': 'btn', text: b.submit })]));
     },
     table: function (b) {
@@ -87,7 +107,7 @@
     image: image,
     pager: function (b) {
       return h('nav', { 'class': 'pager', 'aria-label': 'Phân trang' }, [h('ul', {}, b.links.map(function (l, i) {
-        return h('li', {}, [h('a', { href: l.href, 'aria-current': i + 1 === b.current ? 'page' : null, text: l.text })]);
+        return h('li', {}, [h('a', { href: href(l.href), 'aria-current': i + 1 === b.current ? 'page' : null, text: l.text })]);
       }))]);
     }
   };
@@ -96,16 +116,16 @@
     var f = site.flags;
     if (f.inconsistent_header && page.page_type !== 'home') {
       return h('header', { 'class': 'top-header alt-header' }, [h('div', { 'class': 'container' }, [
-        h('p', { 'class': 'alt-brand' }, [h('a', { href: site.home, text: 'HỆ THỐNG MỘT CỬA ĐIỆN TỬ' })])])]);
+        h('p', { 'class': 'alt-brand' }, [h('a', { href: href(site.home), text: 'HỆ THỐNG MỘT CỬA ĐIỆN TỬ' })])])]);
     }
     var brand = f.no_agency_header
-      ? h('a', { 'class': 'brand', href: site.home }, [h('span', { 'class': 'brand-text' }, [h('span', { 'class': 'portal', text: 'DVC Online' })])])
-      : h('a', { 'class': 'brand', href: site.home }, [
+      ? h('a', { 'class': 'brand', href: href(site.home) }, [h('span', { 'class': 'brand-text' }, [h('span', { 'class': 'portal', text: 'DVC Online' })])])
+      : h('a', { 'class': 'brand', href: href(site.home) }, [
         h('img', { src: '/static/img/quoc-huy.svg', alt: f.missing_alt ? null : 'Quốc huy', width: '56', height: '56' }),
         h('span', { 'class': 'brand-text' }, [h('span', { 'class': 'agency', text: site.agency_upper }), h('span', { 'class': 'portal', text: site.portal_name })])]);
     var tools = [];
     if (site.search_action) {
-      tools.push(h('form', { 'class': 'header-search', role: 'search', action: site.search_action, method: 'get' }, [
+      tools.push(h('form', { 'class': 'header-search', role: 'search', action: href(site.search_action), method: 'get' }, [
         f.unlabeled_inputs ? null : h('label', { 'for': 'tu-khoa', 'class': 'sr-only', text: 'Tìm kiếm thủ tục' }),
         h('input', { type: 'search', id: 'tu-khoa', name: 'q', placeholder: f.unlabeled_inputs ? null : 'Nhập tên thủ tục' }),
         h('button', { type: 'submit', text: 'Tìm kiếm' })]));
@@ -116,7 +136,7 @@
     } else if (site.login_href) {
       account.push(link({ href: site.login_href, text: 'Đăng nhập', id: 'btn-dang-nhap' }));
     }
-    if (site.english_href) { account.push(' · ', h('a', { href: site.english_href, lang: 'en', hreflang: 'en', text: 'English' })); }
+    if (site.english_href) { account.push(' · ', h('a', { href: href(site.english_href), lang: 'en', hreflang: 'en', text: 'English' })); }
     tools.push(h('p', { 'class': 'account' }, account));
     return h('header', { 'class': 'site-header' }, [h('div', { 'class': 'container header-inner' }, [brand, h('div', { 'class': 'header-tools' }, tools)])]);
   }
@@ -133,7 +153,7 @@
         h('img', { src: '/static/img/emc-badge.svg', alt: f.missing_alt ? null : '', width: '120', height: '40' }),
         h('span', { 'class': 'sr-only', text: 'Đã kết nối EMC' })]));
     }
-    if (site.assistant_href) { parts.push(h('a', { 'class': 'assistant-widget', id: 'tro-ly-ao', href: site.assistant_href, text: 'Trợ lý ảo' })); }
+    if (site.assistant_href) { parts.push(h('a', { 'class': 'assistant-widget', id: 'tro-ly-ao', href: href(site.assistant_href), text: 'Trợ lý ảo' })); }
     return h('footer', { 'class': 'site-footer', id: 'chan-trang' }, [h('div', { 'class': 'container' }, parts)]);
   }
 
@@ -145,7 +165,7 @@
     if (!f.no_skip_link) { nodes.push(h('a', { 'class': 'skip-link', href: '#noi-dung', text: 'Bỏ qua điều hướng, đến nội dung chính' })); }
     nodes.push(header(page));
     nodes.push(h('nav', { 'class': 'main-nav', 'aria-label': 'Menu chính' }, [h('div', { 'class': 'container' }, [h('ul', {}, site.nav.map(function (l) {
-      return h('li', {}, [h('a', { href: l.href, 'aria-current': l.href === path ? 'page' : null, text: l.text })]);
+      return h('li', {}, [h('a', { href: href(l.href), 'aria-current': l.href === path ? 'page' : null, text: l.text })]);
     }))])]));
     if (!f.no_breadcrumbs && page.page_type !== 'home' && page.breadcrumbs.length) {
       nodes.push(h('nav', { 'class': 'breadcrumbs', 'aria-label': 'Đường dẫn' }, [h('div', { 'class': 'container' }, [h('ol', {}, page.breadcrumbs.map(function (l, i) {
@@ -166,12 +186,15 @@
   function track(emc, path) {
     if (!emc || !emc.active) { return; }
     window._govaq = window._govaq || [];
-    if (!firstRender) { window._govaq.push(['setCustomUrl', location.origin + path]); window._govaq.push(['trackPageView']); }
+    if (!firstRender) { window._govaq.push(['setCustomUrl', location.origin + href(path)]); window._govaq.push(['trackPageView']); }
     if (emc.dvc) { window._govaq.push(['trackDVC'].concat(emc.dvc)); }
   }
 
   function loadSite() {
-    return fetch('/api/site', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (s) { site = s; });
+    return fetch('/api/site', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (s) {
+      site = s;
+      hashRoutes = !!s.hash_routes;
+    });
   }
 
   function go(target, options) {
@@ -182,7 +205,7 @@
     if (options.body) { init.method = 'POST'; init.body = options.body; init.headers = { 'Content-Type': 'application/x-www-form-urlencoded' }; }
     return fetch('/api/page?path=' + encodeURIComponent(path), init).then(function (r) { return r.json(); }).then(function (data) {
       if (data.redirect) {
-        return loadSite().then(function () { return go(data.redirect, { push: true }); });
+        return loadSite().then(function () { return navigate(data.redirect); });
       }
       if (options.push) { history.pushState(null, '', path); }
       render(data, url.pathname);
@@ -190,9 +213,17 @@
     });
   }
 
+  // To another page, as a new history entry; on the fragment, hashchange renders it.
+  function navigate(route) {
+    if (!hashRoutes) { return go(route, { push: true }); }
+    if (routeOf(location.href) === routeOf('/#' + route)) { return go(route); }
+    location.hash = '#' + route;
+    return Promise.resolve();
+  }
+
   function isInternal(a) {
     if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) { return false; }
-    return !/^\/(static|api|bieu-mau|tai-lieu)\//.test(a.pathname) && !/\.(docx|pdf|zip)$/.test(a.pathname);
+    return routable(a.pathname);
   }
 
   document.addEventListener('click', function (ev) {
@@ -208,15 +239,17 @@
     ev.preventDefault();
     var params = new URLSearchParams();
     new FormData(form).forEach(function (v, k) { if (typeof v === 'string') { params.append(k, v); } });
-    var action = form.getAttribute('action') || location.pathname;
+    var action = routeOf(form.getAttribute('action') || location.href);
     if ((form.getAttribute('method') || 'get').toLowerCase() === 'post') {
       go(action, { body: params.toString(), push: false });
     } else {
-      go(action + (params.toString() ? '?' + params.toString() : ''), { push: true });
+      navigate(action.split('?')[0] + (params.toString() ? '?' + params.toString() : ''));
     }
   });
 
-  window.addEventListener('popstate', function () { go(location.pathname + location.search); });
+  window.addEventListener('popstate', function () { if (!hashRoutes) { go(location.pathname + location.search); } });
+  // A plain anchor (#noi-dung, the skip link) names no page: the page shown stays.
+  window.addEventListener('hashchange', function () { if (hashRoutes && ROUTE_FRAGMENT.test(location.hash)) { go(routeOf(location.href)); } });
 
-  loadSite().then(function () { return go(location.pathname + location.search, { initial: true }); });
+  loadSite().then(function () { return go(routeOf(location.href), { initial: true }); });
 })();
