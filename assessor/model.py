@@ -45,10 +45,14 @@ class Evidence(BaseModel):
     a selector, a screenshot inside the snapshot folder, or a table of rows."""
 
     kind: Literal["url", "value", "header", "selector", "screenshot", "code", "table", "note"]
-    label: str
+    # Said in each language; a plain string is the same in both (a header's or a tool's name).
+    label: Text | str
     value: Any = None
     url: str | None = None
     path: str | None = None
+
+    def label_in(self, lang: Lang) -> str:
+        return self.label.in_(lang) if isinstance(self.label, Text) else self.label
 
 
 class Finding(BaseModel):

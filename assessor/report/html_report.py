@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from assessor import __version__
 from assessor.criteria import Rubric
 from assessor.model import Assessment, Evidence, Status
+from assessor.report.columns import column_heading
 from assessor.report.i18n import label
 from assessor.report.numbers import group_points_text, points_text, score_sum_text
 from assessor.scoring import SCORING_RULES
@@ -116,6 +117,7 @@ def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
         image=lambda relative: image_data_uri(snapshot, relative),
         home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
         pages_visited=pages_visited(snapshot, lang),
+        heading=lambda column: column_heading(column, lang),
         cell=lambda value: label("yes" if value else "no", lang) if isinstance(value, bool) else value,
         group_points=lambda group: group_points_text(group, lang),
         score_sum=score_sum_text(assessment, lang) if assessment.score is not None else None,

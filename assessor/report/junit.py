@@ -51,7 +51,7 @@ def render_junit(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubr
             failures, errors = 1, 0
             case = ET.SubElement(suite, "testcase", name="portal.assessed", classname=f"assessor.{assessment.portal.id}", time="0")
             failure = ET.SubElement(case, "failure", type=assessment.status, message=xml_text(clip(headline(assessment, lang), 500)))
-            failure.text = xml_text(evidence_summary(assessment.closure_evidence) or headline(assessment, lang))
+            failure.text = xml_text(evidence_summary(assessment.closure_evidence, lang) or headline(assessment, lang))
             name = "portal"
         else:
             failures = sum(1 for result in results if result.status in FAILED)
@@ -81,7 +81,7 @@ def add_case(suite: ET.Element, result: CriterionResult, group_id: str, lang: st
     element = "error" if result.status == Status.ERROR else "failure"
     message = f"{result.title.in_(lang)}: {result.message.in_(lang)} ({result.score:.2f}/{result.points:g})"
     node = ET.SubElement(case, element, type=result.status.value, message=xml_text(clip(message, 500)))
-    node.text = xml_text("\n".join(filter(None, [result.message.in_(lang), evidence_summary(result.evidence)])))
+    node.text = xml_text("\n".join(filter(None, [result.message.in_(lang), evidence_summary(result.evidence, lang)])))
 
 
 def unscored_lines(results: list[CriterionResult], lang: str) -> str:

@@ -24,7 +24,7 @@ def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def evidence_line(evidence: Evidence) -> str:
+def evidence_line(evidence: Evidence, lang: str) -> str:
     """'label: value (url)' with the value flattened and clipped; tables say how many rows."""
     if evidence.kind == "table":
         rows = evidence.value if isinstance(evidence.value, list) else []
@@ -33,15 +33,16 @@ def evidence_line(evidence: Evidence) -> str:
         value = evidence.path or ""
     else:
         value = "" if evidence.value is None else clip(str(evidence.value))
-    parts = [f"{evidence.label}: {value}" if value else evidence.label]
+    said = evidence.label_in(lang)
+    parts = [f"{said}: {value}" if value else said]
     if evidence.url and evidence.url != value:
         parts.append(f"({clip(evidence.url)})")
     return " ".join(parts)
 
 
-def evidence_summary(evidence: Iterable[Evidence]) -> str:
+def evidence_summary(evidence: Iterable[Evidence], lang: str) -> str:
     items = list(evidence)
-    lines = [f"- {evidence_line(item)}" for item in items[:MAX_EVIDENCE_LINES]]
+    lines = [f"- {evidence_line(item, lang)}" for item in items[:MAX_EVIDENCE_LINES]]
     if len(items) > MAX_EVIDENCE_LINES:
         lines.append(f"- … {len(items) - MAX_EVIDENCE_LINES} more")
     return "\n".join(lines)

@@ -93,7 +93,7 @@ def render_sarif(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubr
 
 
 def result_for(criterion: CriterionResult, rule_index: int, start_url: str, lang: str) -> dict:
-    summary = evidence_summary(criterion.evidence)
+    summary = evidence_summary(criterion.evidence, lang)
     text = criterion.message.in_(lang) + (f"\n{summary}" if summary else "")
     return {
         "ruleId": criterion.id,

@@ -9,10 +9,10 @@ from bs4 import BeautifulSoup
 
 from assessor.artifacts.function import FunctionFacts
 from assessor.criteria import load_rubric
-from assessor.model import Evidence, Finding, Status
+from assessor.model import Evidence, Finding, Status, Text
 from assessor.report.html_report import render_html
 from assessor.report.i18n import label
-from assessor.report.plain import plain_summary
+from assessor.report.plain import evidence_summary, plain_summary
 from assessor.scoring import score
 from tests.builders import make_snapshot, page
 from tests.core.rubric_fixtures import criterion, rubric_data, write_rubric
@@ -167,3 +167,21 @@ def test_the_time_of_the_assessment_is_vietnams_in_the_vietnamese_report(tmp_pat
 
     assert shown("vi") == "02:05 01/12/2026 (giờ Việt Nam, UTC+7)"
     assert shown("en") == "2026-11-30 19:05 UTC"
+
+
+def test_evidence_labels_and_table_headings_are_in_the_reports_language(tmp_path: Path) -> None:
+    """The Vietnamese report read "Trang đích / landed on" and table headings "found on",
+    "outcome": a label is said in each language, and the columns the checks name are translated
+    (a column no translation knows is shown as it is)."""
+    evidence = [Evidence(kind="value", label=Text(vi="Trang đích", en="landed on"), value="https://p.gov.vn/x"),
+                Evidence(kind="table", label=Text(vi="Chức năng", en="Functions"),
+                         value=[{"found on": "https://p.gov.vn/", "outcome": "works", "zz-unknown": 1}]),
+                Evidence(kind="value", label="MDN Observatory", value=30)]
+    for lang, said, heading, unsaid in (("vi", ["Trang đích", "Chức năng", "MDN Observatory"], ["Tìm thấy trên", "Kết quả", "zz-unknown"], "landed on"),
+                                        ("en", ["landed on", "Functions", "MDN Observatory"], ["found on", "outcome", "zz-unknown"], "Trang đích")):
+        soup = rendered(tmp_path, lang=lang, evidence=evidence)
+        assert [item.get_text() for item in soup.select("article#a\\.1 .ev-label")] == said
+        assert [cell.get_text() for cell in soup.select("article#a\\.1 table.ev-table th")] == heading
+        assert unsaid not in soup.select_one("article#a\\.1").get_text()
+    assert evidence_summary(evidence, "vi").startswith("- Trang đích: https://p.gov.vn/x")
+    assert evidence_summary(evidence, "en").startswith("- landed on: https://p.gov.vn/x")
