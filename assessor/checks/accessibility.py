@@ -14,7 +14,7 @@ from pydantic import Field, NonNegativeFloat
 from assessor.artifacts.accessibility import AxeRule, OverflowTest, ViewportFacts
 from assessor.checks.common import PageTypeRules, finding_from_problems, html_pages, page_type, soup_of
 from assessor.checks.registry import CheckParams, check
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 VIETNAMESE_HELP = Path(__file__).parent / "data" / "axe_vi.yaml"
@@ -94,7 +94,7 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
     evidence = [
         Evidence(
             kind="table",
-            label="Vi phạm WCAG 2.1 A/AA (axe-core) / violations",
+            label=Text(vi="Vi phạm WCAG 2.1 A/AA (axe-core)", en="WCAG 2.1 A/AA violations (axe-core)"),
             value=[
                 {
                     "quy tắc / rule": rule.id,
@@ -113,7 +113,7 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
         ),
         Evidence(
             kind="table",
-            label="Cần người kiểm tra (axe incomplete, không tính là lỗi) / needs review, not counted",
+            label=Text(vi="Cần người kiểm tra (axe incomplete, không tính là lỗi)", en="Needs a person to check (axe incomplete, not counted as failures)"),
             value=[
                 {
                     "quy tắc / rule": rule.id,
@@ -126,8 +126,8 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
                 for rule, urls in review.values()
             ],
         ),
-        Evidence(kind="value", label="Phiên bản axe-core / version", value=audited[0].axe.version),
-        Evidence(kind="table", label="trang đã kiểm tra / pages tested", value=[
+        Evidence(kind="value", label=Text(vi="Phiên bản axe-core", en="axe-core version"), value=audited[0].axe.version),
+        Evidence(kind="table", label=Text(vi="Trang đã kiểm tra", en="Pages tested"), value=[
             {"trang / page": page.final_url, "vi phạm / violations": len(page.axe.violations),
              "cần xem / needs review": len(page.axe.incomplete), "quy tắc đạt / rules passed": page.axe.passes,
              "điểm trang / page score": round(page_score, 3)}
@@ -137,7 +137,7 @@ def axe_violations(snapshot: Snapshot, params: AxeParams) -> Finding:
         evidence.append(
             Evidence(
                 kind="table",
-                label="axe-core không chạy được / axe failed on",
+                label=Text(vi="axe-core không chạy được", en="axe-core could not run on"),
                 value=[[page.final_url, page.axe.error] for page in failed_runs],
             )
         )
@@ -173,7 +173,7 @@ def vietnamese_declared(snapshot: Snapshot, params: LangParams) -> Finding:
         ok = declared.lower().split("-")[0] == wanted
         good += ok
         rows.append({"trang / page": page.final_url, "lang": declared or "—", "cần / expected": wanted, "đạt / ok": ok})
-    evidence = [Evidence(kind="table", label="Thuộc tính lang / lang attribute", value=rows)]
+    evidence = [Evidence(kind="table", label=Text(vi="Thuộc tính lang", en="Lang attribute"), value=rows)]
     return Finding.scored(
         good / len(pages),
         vi=f'{good}/{len(pages)} trang khai báo đúng ngôn ngữ (lang="{params.expected}").',
@@ -219,7 +219,7 @@ def reflow(snapshot: Snapshot, params: ResponsiveParams) -> Finding:
         }
         for test in measured
     ]
-    evidence = [Evidence(kind="table", label="Kiểm tra hiển thị / reflow tests", value=rows)]
+    evidence = [Evidence(kind="table", label=Text(vi="Kiểm tra hiển thị", en="Reflow tests"), value=rows)]
     problems = [
         (
             f"{test.condition} {'cuộn ngang' if test.overflows else 'cắt chữ'} ({test.url})",
@@ -276,7 +276,7 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
     evidence = [
         Evidence(
             kind="table",
-            label="Điểm dừng khi bấm Tab / Tab stops",
+            label=Text(vi="Điểm dừng khi bấm Tab", en="Tab stops"),
             value=[
                 {
                     "#": stop.order,
@@ -293,7 +293,7 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
         ),
         Evidence(
             kind="value",
-            label="Liên kết bỏ qua / skip link",
+            label=Text(vi="Liên kết bỏ qua", en="Skip link"),
             value=f"{skip.text} → {skip.href} (đích tồn tại / target exists: {skip.target_exists}; "
             f"tiêu điểm đầu tiên / first focus: {skip.first_focus})"
             if skip
@@ -301,7 +301,7 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
         ),
         Evidence(
             kind="table",
-            label="Nút cỡ chữ, tương phản của cổng / text-size and contrast controls",
+            label=Text(vi="Nút cỡ chữ, tương phản của cổng", en="Text-size and contrast controls"),
             value=[
                 {"loại / kind": control.kind, "phần tử / element": control.selector, "chữ / text": control.text}
                 for control in facts.controls
@@ -349,7 +349,7 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
     host = (urlsplit(snapshot.home.final_url if snapshot.home else snapshot.start_url).hostname or "").lower()
     gov_domain = any(host.endswith(suffix) for suffix in params.domain_suffixes)
     addresses = snapshot.access.addresses if snapshot.access else None
-    evidence = [Evidence(kind="value", label="Tên miền / host", value=host)]
+    evidence = [Evidence(kind="value", label=Text(vi="Tên miền", en="Host"), value=host)]
     if addresses is None:
         if ADDRESS_GATHERER in snapshot.gather_errors:
             return not_measured(snapshot, ADDRESS_GATHERER, "bản ghi AAAA", "the AAAA record")
@@ -360,7 +360,7 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
             f"IPv6 ({', '.join(addresses.ipv6[:3])})",
             True,
         )
-        evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=", ".join(addresses.ipv6)))
+        evidence.append(Evidence(kind="value", label=Text(vi="Bản ghi AAAA", en="AAAA records"), value=", ".join(addresses.ipv6)))
     else:
         reason = addresses.not_looked_up or addresses.error or "không có bản ghi AAAA / no AAAA record"
         # Our own reasons carry both languages ("vi / en"): each message takes its half.
@@ -368,11 +368,11 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
         if not separator:
             reason_vi = reason_en = reason
         ipv6_vi, ipv6_en, has_ipv6 = f"không có IPv6 ({reason_vi})", f"no IPv6 ({reason_en})", False
-        evidence.append(Evidence(kind="value", label="Bản ghi AAAA / AAAA records", value=reason))
+        evidence.append(Evidence(kind="value", label=Text(vi="Bản ghi AAAA", en="AAAA records"), value=reason))
     if ip_version(host) is not None:
         evidence.append(
             Evidence(
-                kind="note", label="Lưu ý / note", value="Cổng được truy cập bằng địa chỉ IP / reached by IP address"
+                kind="note", label=Text(vi="Lưu ý", en="Note"), value="Cổng được truy cập bằng địa chỉ IP / reached by IP address"
             )
         )
     fraction = params.domain_share * gov_domain + (1 - params.domain_share) * has_ipv6

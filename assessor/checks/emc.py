@@ -27,7 +27,7 @@ from assessor.checks.common import (
     soup_of,
 )
 from assessor.checks.registry import CheckParams, Regex, check
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 
@@ -179,7 +179,7 @@ def no_pages() -> Finding:
 
 def snippet_evidence(reading: PageEmc) -> Evidence:
     text = (reading.active_snippets or [text for text, _ in reading.dormant_snippets] or [""])[0]
-    return Evidence(kind="code", label="Mã EMC / EMC code", value=text[:1500], url=reading.page.final_url)
+    return Evidence(kind="code", label=Text(vi="Mã EMC", en="EMC code"), value=text[:1500], url=reading.page.final_url)
 
 
 @check("emc.snippet")
@@ -202,7 +202,7 @@ def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
             evidence=[
                 Evidence(
                     kind="url",
-                    label="Mã EMC được tải / EMC script requested",
+                    label=Text(vi="Mã EMC được tải", en="EMC script requested"),
                     url=(reported[0].script_urls or reported[0].hit_urls)[0],
                 )
             ],
@@ -223,7 +223,7 @@ def emc_snippet(snapshot: Snapshot, params: EmcParams) -> Finding:
     return Finding.failed(
         vi=f"Không tìm thấy mã theo dõi EMC ({params.queue_name}) trên {len(pages)} trang đã thu thập.",
         en=f"No EMC tracking code ({params.queue_name}) on any of the {len(pages)} pages collected.",
-        evidence=[Evidence(kind="value", label="Số trang đã kiểm tra / pages checked", value=len(pages))],
+        evidence=[Evidence(kind="value", label=Text(vi="Số trang đã kiểm tra", en="Pages checked"), value=len(pages))],
     )
 
 
@@ -246,9 +246,9 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
     ]
     evidence = [
         Evidence(kind="value", label="Mã trang (site id)", value=", ".join(site_ids) or "—"),
-        Evidence(kind="value", label="Địa chỉ máy chủ theo dõi / tracker URL", value=", ".join(trackers) or "—"),
+        Evidence(kind="value", label=Text(vi="Địa chỉ máy chủ theo dõi", en="Tracker URL"), value=", ".join(trackers) or "—"),
         Evidence(
-            kind="value", label="Máy chủ EMC hợp lệ / accepted tracker hosts", value=", ".join(params.tracker_hosts)
+            kind="value", label=Text(vi="Máy chủ EMC hợp lệ", en="Accepted tracker hosts"), value=", ".join(params.tracker_hosts)
         ),
     ]
     expected = f"{params.tracker_hosts[0]}{params.tracker_path}"
@@ -261,7 +261,7 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
         evidence.append(
             Evidence(
                 kind="note",
-                label="Lưu ý / note",
+                label=Text(vi="Lưu ý", en="Note"),
                 value="Tracker URL dùng http:// (được chấp nhận) / tracker URL uses http:// (accepted)",
             )
         )
@@ -285,11 +285,11 @@ def emc_hits(snapshot: Snapshot, params: EmcParams) -> Finding:
     evidence = [
         Evidence(
             kind="table",
-            label="Yêu cầu tới EMC / requests to EMC",
+            label=Text(vi="Yêu cầu tới EMC", en="Requests to EMC"),
             value=[{"trang / page": page, "yêu cầu / request": url} for page, url in hits[:50]],
         ),
-        Evidence(kind="value", label="Mã EMC được tải / EMC script loaded", value=", ".join(scripts) or "—"),
-        Evidence(kind="value", label="Số lượt gửi dữ liệu / hits observed", value=len(hits)),
+        Evidence(kind="value", label=Text(vi="Mã EMC được tải", en="EMC script loaded"), value=", ".join(scripts) or "—"),
+        Evidence(kind="value", label=Text(vi="Số lượt gửi dữ liệu", en="Hits observed"), value=len(hits)),
     ]
     if scripts and hits:
         return Finding.passed(
@@ -329,7 +329,7 @@ def emc_coverage(snapshot: Snapshot, params: EmcParams) -> Finding:
     evidence = [
         Evidence(
             kind="table",
-            label="Theo loại trang / by page type",
+            label=Text(vi="Theo loại trang", en="By page type"),
             value=[
                 {
                     "loại / type": kind,
@@ -339,7 +339,7 @@ def emc_coverage(snapshot: Snapshot, params: EmcParams) -> Finding:
                 for kind, group in sorted(by_type.items())
             ],
         ),
-        Evidence(kind="table", label="Trang thiếu mã EMC / pages without EMC", value=[[url] for url in missing[:100]]),
+        Evidence(kind="table", label=Text(vi="Trang thiếu mã EMC", en="Pages without EMC"), value=[[url] for url in missing[:100]]),
     ]
     covered = sorted(kind for kind, share in shares.items() if share >= 1)
     return Finding.scored(
@@ -375,7 +375,7 @@ def emc_badge(snapshot: Snapshot, params: EmcParams) -> Finding:
         )
     first = badge_elements(with_badge[0], params)[0]
     evidence = [
-        Evidence(kind="code", label="Biểu tượng EMC / EMC badge", value=str(first)[:600], url=with_badge[0].final_url)
+        Evidence(kind="code", label=Text(vi="Biểu tượng EMC", en="EMC badge"), value=str(first)[:600], url=with_badge[0].final_url)
     ]
     if snapshot.home in with_badge:
         return Finding.passed(
@@ -416,7 +416,7 @@ def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
     evidence = [
         Evidence(
             kind="table",
-            label="Trang thủ tục / procedure pages",
+            label=Text(vi="Trang thủ tục", en="Procedure pages"),
             value=[
                 {
                     "trang / page": reading.page.final_url,

@@ -18,7 +18,7 @@ from assessor.checks.function_find import (
     page_text,
 )
 from assessor.checks.registry import CheckParams, check
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 FORMS_FIELD = "forms"
@@ -81,9 +81,9 @@ def procedure_fields(snapshot: Snapshot, params: ProcedureFieldsParams) -> Findi
                  "missing": ", ".join(name for name in names if name not in got)} for url, got in present.items()]
     fraction = sum(len(got) for got in present.values()) / (len(names) * len(pages))
     complete = sum(1 for got in present.values() if len(got) == len(names))
-    evidence = [Evidence(kind="table", label="Tỷ lệ trang có từng trường / share of pages showing each field", value=per_field),
-                Evidence(kind="table", label="Trang thủ tục / procedure pages", value=per_page)]
-    evidence += [Evidence(kind="screenshot", label=f"Trang thủ tục / procedure page {page.url}", path=page.screenshot,
+    evidence = [Evidence(kind="table", label=Text(vi="Tỷ lệ trang có từng trường", en="Share of pages showing each field"), value=per_field),
+                Evidence(kind="table", label=Text(vi="Trang thủ tục", en="Procedure pages"), value=per_page)]
+    evidence += [Evidence(kind="screenshot", label=Text(vi=f"Trang thủ tục {page.url}", en=f"Procedure page {page.url}"), path=page.screenshot,
                           url=page.url) for page in pages if page.screenshot][:2]
     return Finding.scored(
         fraction,
@@ -126,6 +126,6 @@ def service_levels(snapshot: Snapshot, params: ServiceLevelParams) -> Finding:
         f"({share_full:.0%} toàn trình).",
         f"{labelled}/{len(pages)} procedure pages state the service level; full process: {full}, partial: {partial} "
         f"({share_full:.0%} full process).",
-        [Evidence(kind="table", label="Mức độ dịch vụ / service levels", value=summary),
-         Evidence(kind="table", label="Trang thủ tục / procedure pages", value=rows)],
+        [Evidence(kind="table", label=Text(vi="Mức độ dịch vụ", en="Service levels"), value=summary),
+         Evidence(kind="table", label=Text(vi="Trang thủ tục", en="Procedure pages"), value=rows)],
     )

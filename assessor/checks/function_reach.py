@@ -19,7 +19,7 @@ from assessor.checks.function_find import (
     page_text,
 )
 from assessor.checks.registry import CheckParams, check
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 
@@ -84,7 +84,7 @@ def reachability(snapshot: Snapshot, params: ReachParams) -> Finding:
         + (f"; không đạt: {', '.join(far)}." if far else "."),
         f"{ok}/{len(rows)} functions and procedure pages are reachable within {params.max_clicks} clicks of the home page"
         + (f"; not: {', '.join(far)}." if far else "."),
-        [Evidence(kind="table", label="Đường bấm ngắn nhất / shortest click paths", value=rows)],
+        [Evidence(kind="table", label=Text(vi="Đường bấm ngắn nhất", en="Shortest click paths"), value=rows)],
     )
 
 
@@ -136,8 +136,8 @@ def link_health(snapshot: Snapshot, params: LinkHealthParams) -> Finding:
         + (f"; {skipped} liên kết chưa kiểm tra." if skipped else "."),
         f"{len(broken)}/{len(links)} internal links and images are broken ({ratio:.1%}; {images} images)"
         + (f"; {skipped} links not checked." if skipped else "."),
-        [Evidence(kind="value", label="Tỷ lệ hỏng / broken ratio", value=f"{len(broken)}/{len(links)} = {ratio:.1%}"),
-         Evidence(kind="table", label="Liên kết hỏng / broken links", value=rows)],
+        [Evidence(kind="value", label=Text(vi="Tỷ lệ hỏng", en="Broken ratio"), value=f"{len(broken)}/{len(links)} = {ratio:.1%}"),
+         Evidence(kind="table", label=Text(vi="Liên kết hỏng", en="Broken links"), value=rows)],
     )
 
 
@@ -156,9 +156,9 @@ def portal_open(snapshot: Snapshot, params: PortalOpenParams) -> Finding:
         return Finding.error("Không có trang chủ để kiểm tra.", "No start page to check.")
     if not same_portal(home.final_url, snapshot.start_url):
         hops = [Evidence(kind="url", label=f"HTTP {hop.status}", url=hop.url, value=hop.location) for hop in home.redirects]
-        evidence = [*hops, Evidence(kind="url", label="Trang đích / landed on", url=home.final_url)]
+        evidence = [*hops, Evidence(kind="url", label=Text(vi="Trang đích", en="Landed on"), url=home.final_url)]
         if home.screenshot:
-            evidence.append(Evidence(kind="screenshot", label="Trang đích / landed on", path=home.screenshot))
+            evidence.append(Evidence(kind="screenshot", label=Text(vi="Trang đích", en="Landed on"), path=home.screenshot))
         return Finding.failed(
             f"Cổng đã đóng: trang chủ chuyển hướng sang {portal_host(home.final_url)}.",
             f"The portal is closed: its start page redirects to {portal_host(home.final_url)}.",
@@ -167,10 +167,10 @@ def portal_open(snapshot: Snapshot, params: PortalOpenParams) -> Finding:
     text = fold(page_text(home))
     notice = next((term for term in params.closure_notices if fold(term) in text), None)
     if notice is not None:
-        evidence = [Evidence(kind="value", label="Thông báo / notice", value=notice, url=home.final_url)]
+        evidence = [Evidence(kind="value", label=Text(vi="Thông báo", en="Notice"), value=notice, url=home.final_url)]
         if home.screenshot:
-            evidence.append(Evidence(kind="screenshot", label="Trang chủ / start page", path=home.screenshot))
+            evidence.append(Evidence(kind="screenshot", label=Text(vi="Trang chủ", en="Start page"), path=home.screenshot))
         return Finding.failed(f"Cổng đã dừng hoạt động: trang chủ thông báo “{notice}”.",
                               f"The portal is closed: its start page announces “{notice}”.", evidence)
     return Finding.passed("Cổng đang hoạt động.", "The portal is open.",
-                          [Evidence(kind="url", label="Trang chủ / start page", url=home.final_url)])
+                          [Evidence(kind="url", label=Text(vi="Trang chủ", en="Start page"), url=home.final_url)])

@@ -22,7 +22,7 @@ from assessor.artifacts.performance import (
 )
 from assessor.checks.curves import Curve
 from assessor.checks.registry import CheckParams, RubricProblem, check, rubric_rule
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.perf import limits
 from assessor.snapshot import Snapshot
 
@@ -357,10 +357,10 @@ def load_metric(snapshot: Snapshot, params: LoadMetricParams) -> Finding:
     ]
     evidence = [
         Evidence(kind="value", label=METRIC_NAMES[params.metric], value=shown, url=load.target),
-        Evidence(kind="table", label=f"{load.users} người dùng, {load.duration_s:g} s / {load.users} users", value=rows),
+        Evidence(kind="table", label=Text(vi=f"{load.users} người dùng, {load.duration_s:g} s", en=f"{load.users} users, {load.duration_s:g} s"), value=rows),
     ]
     if load.chart:
-        evidence.append(Evidence(kind="screenshot", label="độ trễ và người dùng theo thời gian / latency and users over time",
+        evidence.append(Evidence(kind="screenshot", label=Text(vi="Độ trễ và người dùng theo thời gian", en="Latency and users over time"),
                                  path=load.chart))
     name = METRIC_NAMES[params.metric]
     name_vi = METRIC_NAMES_VI.get(params.metric, name)

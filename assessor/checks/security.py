@@ -27,7 +27,7 @@ from assessor.artifacts.tls import CertificateFact, TlsFacts
 from assessor.checks.common import Deductions, soup_of
 from assessor.checks.registry import CheckParams, Regex, check
 from assessor.checks.security_headers import single_value
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 # Rows of "what was examined" a passing check shows: enough to defend it, not the whole crawl.
@@ -81,7 +81,7 @@ def https(snapshot: Snapshot, params: HttpsParams) -> Finding:
                                  en=f"HTTP probe failed: {snapshot.gather_errors['probes']}")
         return Finding.needs_review(vi="Chưa thăm dò địa chỉ HTTP", en="The plain-HTTP address was not probed", evidence=evidence)
     hops = [f"{hop.status} {hop.url} → {hop.location}" for hop in probe.redirects]
-    evidence.append(Evidence(kind="table", label="HTTP redirect chain / chuỗi chuyển hướng", value=hops or [probe.url]))
+    evidence.append(Evidence(kind="table", label=Text(vi="Chuỗi chuyển hướng", en="HTTP redirect chain"), value=hops or [probe.url]))
     if not probe.redirects:
         if probe.status is None:
             # Observatory: redirection-not-needed-no-http. Nothing is served in clear text.
@@ -134,13 +134,13 @@ def tls_protocols(snapshot: Snapshot, params: TlsProtocolParams) -> Finding:
             or any(marker in suite.name for marker in params.weak_cipher_markers)]
     no_fs = [f"{name} {suite.name}" for name, suite in suites if not suite.forward_secrecy]
     evidence = [
-        Evidence(kind="table", label="protocols / giao thức", value=[
+        Evidence(kind="table", label=Text(vi="Giao thức", en="Protocols"), value=[
             {"protocol": p.name, "offered": p.offered, "cipher suites": len(p.cipher_suites), "error": p.error or ""}
             for p in tls.protocols]),
         Evidence(kind="note", label="scanner", value=f"{tls.scanner} {tls.host}:{tls.port}"),
     ]
     if weak:
-        evidence.append(Evidence(kind="table", label="weak cipher suites / bộ mã yếu", value=weak))
+        evidence.append(Evidence(kind="table", label=Text(vi="Bộ mã yếu", en="Weak cipher suites"), value=weak))
     if no_fs:
         evidence.append(Evidence(kind="table", label="suites without forward secrecy", value=no_fs))
     broken = [name for name in offered if name in params.failing_protocols]
@@ -223,16 +223,16 @@ def certificate(snapshot: Snapshot, params: CertificateParams) -> Finding:
     if leaf is None:
         return Finding.error(vi="Máy chủ không gửi chứng thư số", en="The server sent no certificate")
     evidence = [
-        Evidence(kind="table", label="certificate chain / chuỗi chứng thư", value=certificate_rows(tls)),
-        Evidence(kind="table", label="trust stores / kho tin cậy", value=[
+        Evidence(kind="table", label=Text(vi="Chuỗi chứng thư", en="Certificate chain"), value=certificate_rows(tls)),
+        Evidence(kind="table", label=Text(vi="Kho tin cậy", en="Trust stores"), value=[
             {"store": t.store, "trusted": t.trusted, "error": t.error or ""} for t in tls.trust]),
     ]
     if tls.ca_bundle:
         evidence.append(Evidence(kind="note", label="--ca-bundle", value=tls.ca_bundle))
     if browser_refused:
-        evidence.append(Evidence(kind="value", label="browser error / lỗi trình duyệt", value=browser_refused))
+        evidence.append(Evidence(kind="value", label=Text(vi="Lỗi trình duyệt", en="Browser error"), value=browser_refused))
     days_left = (leaf.not_after - tls.scanned_at).total_seconds() / 86400
-    evidence.append(Evidence(kind="value", label="days left / số ngày còn hiệu lực", value=round(days_left, 1)))
+    evidence.append(Evidence(kind="value", label=Text(vi="Số ngày còn hiệu lực", en="Days left"), value=round(days_left, 1)))
     failures: list[tuple[str, str]] = []
     if days_left < 0:
         failures.append(("chứng thư đã hết hạn", "certificate expired"))
@@ -366,12 +366,12 @@ def cookies(snapshot: Snapshot, params: CookiesParams) -> Finding:
                "are not judged")
     rows = [{"cookie": c.name, "session": c.session, "Secure": c.secure, "HttpOnly": c.http_only,
              "SameSite": c.same_site or "—", "url": c.url} for c in jar]
-    evidence = [Evidence(kind="table", label="cookies / cookie", value=rows)]
+    evidence = [Evidence(kind="table", label=Text(vi="Cookie", en="Cookies"), value=rows)]
     evidence += [Evidence(kind="header", label=f"Set-Cookie {c.name}", value=c.set_cookie, url=c.url) for c in jar]
     unsafe_session = [c for c in jar if c.session and not (c.secure and c.http_only)]
     if unsafe_session:
         fixes = "\n".join(f"Set-Cookie: {c.name}=…; Secure; HttpOnly; SameSite=Lax; Path=/" for c in unsafe_session)
-        evidence.append(Evidence(kind="code", label="cookie flags to add / cờ cần thêm", value=fixes))
+        evidence.append(Evidence(kind="code", label=Text(vi="Cờ cần thêm", en="Cookie flags to add"), value=fixes))
         names = ", ".join(c.name for c in unsafe_session)
         return Finding.failed(vi=f"Cookie phiên thiếu Secure hoặc HttpOnly: {names}",
                               en=f"Session cookies without Secure or HttpOnly: {names}", evidence=evidence)
@@ -379,7 +379,7 @@ def cookies(snapshot: Snapshot, params: CookiesParams) -> Finding:
     if weak:
         names = ", ".join(f"{c.name} ({', '.join(missing_flags(c))})" for c in weak)
         fixes = "\n".join(f"Set-Cookie: {c.name}=…; Secure; SameSite=Lax" for c in weak)
-        evidence.append(Evidence(kind="code", label="cookie flags to add / cờ cần thêm", value=fixes))
+        evidence.append(Evidence(kind="code", label=Text(vi="Cờ cần thêm", en="Cookie flags to add"), value=fixes))
         return Finding.scored(0.5, vi=f"Cookie thiếu cờ: {names}", en=f"Cookies lacking flags: {names}",
                               evidence=evidence)
     return Finding.passed(vi="Mọi cookie có Secure và SameSite; cookie phiên có HttpOnly",
@@ -418,14 +418,14 @@ def mixed_content(snapshot: Snapshot, params: MixedContentParams) -> Finding:
         return Finding.not_applicable(vi="Không có trang HTTPS nào để kiểm tra nội dung hỗn hợp",
                                       en="No HTTPS page to check for mixed content")
     rows = [{"page": page.final_url, "insecure": url} for page in pages for url in insecure_references(page, params)]
-    checked = Evidence(kind="table", label="HTTPS pages checked / trang HTTPS đã kiểm tra",
+    checked = Evidence(kind="table", label=Text(vi="Trang HTTPS đã kiểm tra", en="HTTPS pages checked"),
                        value=[{"trang / page": page.final_url, "yêu cầu / requests": len(page.requests)}
                               for page in pages[:MAX_ROWS_CHECKED]])
     if rows:
         affected = len({row["page"] for row in rows})
         return Finding.scored(1 - affected / len(pages), vi=f"{affected}/{len(pages)} trang tải nội dung qua HTTP",
                               en=f"{affected}/{len(pages)} pages load content over plain HTTP",
-                              evidence=[Evidence(kind="table", label="mixed content / nội dung hỗn hợp", value=rows),
+                              evidence=[Evidence(kind="table", label=Text(vi="Nội dung hỗn hợp", en="Mixed content"), value=rows),
                                         checked])
     return Finding.passed(vi=f"Không có nội dung hỗn hợp trên {len(pages)} trang HTTPS",
                           en=f"No mixed content on {len(pages)} HTTPS pages", evidence=[checked])
@@ -498,18 +498,18 @@ def disclosure(snapshot: Snapshot, params: DisclosureParams) -> Finding:
     if disclosed:
         deductions.add(params.version_penalty, f"lộ {len(disclosed)} thông tin phiên bản",
                        f"{len(disclosed)} software versions disclosed")
-        evidence.append(Evidence(kind="table", label="software versions disclosed / lộ phiên bản",
+        evidence.append(Evidence(kind="table", label=Text(vi="Lộ phiên bản", en="Software versions disclosed"),
                                  value=list(disclosed.values())))
-        evidence.append(Evidence(kind="code", label="server configuration / cấu hình máy chủ",
+        evidence.append(Evidence(kind="code", label=Text(vi="Cấu hình máy chủ", en="Server configuration"),
                                  value="# nginx: server_tokens off;  Apache: ServerTokens Prod; ServerSignature Off\n"
                                        "# PHP: expose_php = Off;  remove X-Powered-By and <meta name=\"generator\">"))
     if verbose:
         deductions.add(params.verbose_error_penalty, f"{len(verbose)} trang lỗi hiện chi tiết (stack trace)",
                        f"{len(verbose)} error pages show stack traces")
-        evidence.append(Evidence(kind="table", label="verbose error pages / trang lỗi chi tiết", value=verbose))
-    evidence.append(Evidence(kind="table", label="headers checked / tiêu đề đã kiểm tra",
+        evidence.append(Evidence(kind="table", label=Text(vi="Trang lỗi chi tiết", en="Verbose error pages"), value=verbose))
+    evidence.append(Evidence(kind="table", label=Text(vi="Tiêu đề đã kiểm tra", en="Headers checked"),
                              value=list(seen.values())[:MAX_ROWS_CHECKED]))
-    evidence.append(Evidence(kind="value", label="responses read for error details / phản hồi đã đọc tìm lỗi chi tiết",
+    evidence.append(Evidence(kind="value", label=Text(vi="Phản hồi đã đọc tìm lỗi chi tiết", en="Responses read for error details"),
                              value=len(read)))
     return deductions.finding(passed=("Không lộ phiên bản phần mềm hay lỗi chi tiết",
                                       "No software versions or verbose errors disclosed"), evidence=evidence)
@@ -555,9 +555,9 @@ def exposed_files(snapshot: Snapshot, params: ExposedFilesParams) -> Finding:
                 if probe.status == 200 and any(re.search(p, probe.body_excerpt, re.IGNORECASE) for p in params.listing_patterns)]
     checked = [{"path": probe.name.split(":", 1)[1], "status": probe.status if probe.status is not None else probe.error}
                for probe in probes + listing_probes]
-    evidence = [Evidence(kind="table", label="paths probed / đường dẫn đã thăm dò", value=checked)]
+    evidence = [Evidence(kind="table", label=Text(vi="Đường dẫn đã thăm dò", en="Paths probed"), value=checked)]
     if found or listings:
-        evidence.append(Evidence(kind="table", label="exposed / bị lộ", value=found + listings))
+        evidence.append(Evidence(kind="table", label=Text(vi="Bị lộ", en="Exposed"), value=found + listings))
         names = ", ".join(row["path"] for row in found + listings)
         return Finding.failed(vi=f"Lộ tệp nhạy cảm hoặc danh sách thư mục: {names}",
                               en=f"Sensitive files or directory listings exposed: {names}", evidence=evidence)
@@ -669,16 +669,16 @@ def vulnerable_libraries(snapshot: Snapshot, params: VulnerableLibrariesParams) 
     if vulnerable:
         deductions.add(params.vulnerable_penalty, f"thư viện có lỗ hổng: {', '.join(vulnerable)}",
                        f"vulnerable libraries: {', '.join(vulnerable)}")
-        evidence.append(Evidence(kind="table", label="vulnerable libraries / thư viện có lỗ hổng", value=list(vulnerable.values())))
+        evidence.append(Evidence(kind="table", label=Text(vi="Thư viện có lỗ hổng", en="Vulnerable libraries"), value=list(vulnerable.values())))
     if no_sri:
         deductions.add(params.missing_sri_penalty, f"{len(no_sri)} script bên thứ ba thiếu SRI",
                        f"{len(no_sri)} third-party scripts without SRI")
-        evidence.append(Evidence(kind="table", label="third-party scripts without SRI / script bên thứ ba thiếu SRI", value=no_sri))
-        evidence.append(Evidence(kind="code", label="add integrity / thêm integrity",
+        evidence.append(Evidence(kind="table", label=Text(vi="Script bên thứ ba thiếu SRI", en="Third-party scripts without SRI"), value=no_sri))
+        evidence.append(Evidence(kind="code", label=Text(vi="Thêm integrity", en="Add integrity"),
                                  value=f'<script src="{no_sri[0]}" integrity="sha384-…" crossorigin="anonymous"></script>'))
-    evidence.append(Evidence(kind="table", label="libraries recognised / thư viện nhận ra",
+    evidence.append(Evidence(kind="table", label=Text(vi="Thư viện nhận ra", en="Libraries recognised"),
                              value=list(recognised.values())[:MAX_ROWS_CHECKED]))
-    evidence.append(Evidence(kind="table", label="third-party scripts / script bên thứ ba",
+    evidence.append(Evidence(kind="table", label=Text(vi="Script bên thứ ba", en="Third-party scripts"),
                              value=[{"script": src, "SRI": src not in no_sri} for src in third_party[:MAX_ROWS_CHECKED]]))
     return deductions.finding(passed=("Không phát hiện thư viện JavaScript có lỗ hổng; script bên thứ ba có SRI",
                                       "No vulnerable JavaScript library found; third-party scripts use SRI"),

@@ -467,19 +467,19 @@ def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
         for v in result.verdicts
     ]
     evidence = [
-        Evidence(kind="value", label="header score / điểm tiêu đề", value=f"{result.score}/100",
+        Evidence(kind="value", label=Text(vi="Điểm tiêu đề", en="Header score"), value=f"{result.score}/100",
                  url=url),
         Evidence(kind="value", label="MDN Observatory score", value=result.observatory_score),
-        Evidence(kind="value", label="cách tính / how it adds up", value=score_arithmetic(result)),
-        Evidence(kind="table", label="headers as received / tiêu đề nhận được", value=rows),
+        Evidence(kind="value", label=Text(vi="Cách tính", en="How it adds up"), value=score_arithmetic(result)),
+        Evidence(kind="table", label=Text(vi="Tiêu đề nhận được", en="Headers as received"), value=rows),
     ]
     for verdict in result.verdicts:
         if verdict.received is not None and verdict.problem is not None:
-            evidence.append(Evidence(kind="header", label=f"{verdict.header}: {verdict.problem.vi} / {verdict.problem.en}",
+            evidence.append(Evidence(kind="header", label=Text(vi=f"{verdict.header}: {verdict.problem.vi}", en=f"{verdict.header}: {verdict.problem.en}"),
                                      value=verdict.received, url=url))
     lines = [v.add for v in result.verdicts if v.add]
     if lines:
-        evidence.append(Evidence(kind="code", label="header lines to add / tiêu đề cần thêm", value="\n".join(lines)))
+        evidence.append(Evidence(kind="code", label=Text(vi="Tiêu đề cần thêm", en="Header lines to add"), value="\n".join(lines)))
     evidence.append(Evidence(kind="note", label="algorithm", value=result.algorithm))
     return evidence
 
@@ -520,8 +520,8 @@ def security_headers(snapshot: Snapshot, params: HeadersParams) -> Finding:
     lacking, compared = pages_lacking_home_headers(snapshot, home)
     elsewhere_vi = elsewhere_en = ""
     if lacking:
-        evidence.append(Evidence(kind="table", label="pages lacking the home page's headers / trang thiếu tiêu đề "
-                                                     "trang chủ có", value=lacking))
+        evidence.append(Evidence(kind="table", label=Text(vi="Trang thiếu tiêu đề trang chủ có",
+                                                          en="Pages lacking the home page's headers"), value=lacking))
         elsewhere_vi = (f"; {len(lacking)}/{compared} trang khác của cổng thiếu tiêu đề mà trang chủ có (chấm theo "
                         "trang chủ, như MDN Observatory chấm một URL)")
         elsewhere_en = (f"; {len(lacking)}/{compared} pages of the portal lack headers the home page sends (judged on "

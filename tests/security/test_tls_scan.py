@@ -85,7 +85,7 @@ def test_weak_server_is_caught_for_old_protocols_weak_suites_and_no_forward_secr
         assert words in finding.message.en
     # 1 - 0.5 (legacy) - 0.3 (weak) - 0.2 (no forward secrecy) - 0.1 (no TLS 1.3), floored at 0.
     assert (finding.status, finding.fraction) == (Status.FAIL, 0.0)
-    table = next(e for e in finding.evidence if e.label.startswith("weak cipher suites"))
+    table = next(e for e in finding.evidence if e.label_in("en").startswith("Weak cipher suites"))
     assert any("anon" in row for row in table.value)
 
 
