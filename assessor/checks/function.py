@@ -129,7 +129,7 @@ def judgement_row(judgement: FunctionJudgement) -> dict[str, object]:
 
 
 def judgement_evidence(judgements: list[FunctionJudgement]) -> list[Evidence]:
-    evidence = [Evidence(kind="table", label="Chức năng / Functions", value=[judgement_row(j) for j in judgements])]
+    evidence = [Evidence(kind="table", label=Text(vi="Chức năng", en="Functions"), value=[judgement_row(j) for j in judgements])]
     for judgement in judgements:
         if judgement.entry is not None:
             evidence.append(Evidence(kind="selector", label=f"{judgement.name}: {judgement.entry.text[:80]}",
@@ -139,7 +139,8 @@ def judgement_evidence(judgements: list[FunctionJudgement]) -> list[Evidence]:
                                      path=judgement.page.screenshot, url=judgement.page.final_url))
         for form in judgement.forms:
             if form.unlabelled:
-                evidence.append(Evidence(kind="code", label=f"{judgement.name}: ô nhập không có nhãn / unlabelled controls",
+                evidence.append(Evidence(kind="code", label=Text(vi=f"{judgement.name}: ô nhập không có nhãn",
+                                                                 en=f"{judgement.name}: unlabelled controls"),
                                          value="\n".join(form.unlabelled), url=form.page_url))
     return evidence
 
@@ -180,7 +181,7 @@ def catalogue(snapshot: Snapshot, params: CatalogueParams) -> Finding:
         if judgement.page is None or judgement.fraction < 1.0:
             continue
         listed = procedure_links(judgement.page, params.procedures)
-        extra.append(Evidence(kind="value", label="Số thủ tục liệt kê / procedures listed", value=len(listed),
+        extra.append(Evidence(kind="value", label=Text(vi="Số thủ tục liệt kê", en="Procedures listed"), value=len(listed),
                               url=judgement.page.final_url))
         if len(listed) < params.min_procedures:
             judgement.fraction = params.thin_list_credit
@@ -203,14 +204,14 @@ def not_collected(snapshot: Snapshot) -> Finding | None:
 
 def use_evidence(use: FormUse) -> list[Evidence]:
     evidence = [
-        Evidence(kind="selector", label=f"Biểu mẫu / form ({use.query})", value=use.selector, url=use.page_url),
-        Evidence(kind="url", label=f"Kết quả / result (HTTP {use.status})", url=use.result_url or use.page_url,
+        Evidence(kind="selector", label=Text(vi=f"Biểu mẫu ({use.query})", en=f"Form ({use.query})"), value=use.selector, url=use.page_url),
+        Evidence(kind="url", label=Text(vi=f"Kết quả (HTTP {use.status})", en=f"Result (HTTP {use.status})"), url=use.result_url or use.page_url,
                  value=use.message[:300] or None),
     ]
     if use.server_errors or use.page_errors:
-        evidence.append(Evidence(kind="code", label="Lỗi / errors", value="\n".join(use.server_errors + use.page_errors)))
+        evidence.append(Evidence(kind="code", label=Text(vi="Lỗi", en="Errors"), value="\n".join(use.server_errors + use.page_errors)))
     if use.screenshot:
-        evidence.append(Evidence(kind="screenshot", label=f"Sau khi gửi / after submitting: {use.query}",
+        evidence.append(Evidence(kind="screenshot", label=Text(vi=f"Sau khi gửi: {use.query}", en=f"After submitting: {use.query}"),
                                  path=use.screenshot, url=use.result_url))
     return evidence
 
@@ -260,7 +261,7 @@ def catalogue_search(snapshot: Snapshot, params: SearchParams) -> Finding:
         earned / len(searches),
         f"{good}/{len(searches)} từ khóa tìm kiếm cho kết quả dẫn tới trang thủ tục.",
         f"{good}/{len(searches)} search queries returned results leading to a procedure page.",
-        [Evidence(kind="table", label="Tìm kiếm / searches", value=rows), *evidence],
+        [Evidence(kind="table", label=Text(vi="Tìm kiếm", en="Searches"), value=rows), *evidence],
     )
 
 
