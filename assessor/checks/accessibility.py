@@ -370,11 +370,8 @@ def network_access(snapshot: Snapshot, params: NetworkAccessParams) -> Finding:
         ipv6_vi, ipv6_en, has_ipv6 = f"không có IPv6 ({reason_vi})", f"no IPv6 ({reason_en})", False
         evidence.append(Evidence(kind="value", label=Text(vi="Bản ghi AAAA", en="AAAA records"), value=reason))
     if ip_version(host) is not None:
-        evidence.append(
-            Evidence(
-                kind="note", label=Text(vi="Lưu ý", en="Note"), value="Cổng được truy cập bằng địa chỉ IP / reached by IP address"
-            )
-        )
+        evidence.append(Evidence(kind="note", label=Text(vi="Lưu ý: cổng được truy cập bằng địa chỉ IP",
+                                                         en="Note: the portal was reached by its IP address")))
     fraction = params.domain_share * gov_domain + (1 - params.domain_share) * has_ipv6
     domain_vi = f"tên miền {'đúng' if gov_domain else 'không phải'} {params.domain_suffixes[0]}"
     domain_en = f"domain {'is' if gov_domain else 'is not'} under {params.domain_suffixes[0]}"

@@ -258,13 +258,8 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
     if not good_trackers:
         problems.append((f"địa chỉ máy chủ theo dõi không phải {expected}", f"tracker URL is not {expected}"))
     if any(url.startswith("http://") for url in good_trackers):
-        evidence.append(
-            Evidence(
-                kind="note",
-                label=Text(vi="Lưu ý", en="Note"),
-                value="Tracker URL dùng http:// (được chấp nhận) / tracker URL uses http:// (accepted)",
-            )
-        )
+        evidence.append(Evidence(kind="note", label=Text(vi="Lưu ý: địa chỉ máy chủ theo dõi dùng http:// (được chấp nhận)",
+                                                         en="Note: the tracker URL uses http:// (accepted)")))
     fraction = (0.5 if good_ids else 0.0) + (0.5 if good_trackers else 0.0)
     site, tracker = (good_ids or [""])[0], (good_trackers or [""])[0]
     passed = (
