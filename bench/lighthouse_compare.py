@@ -66,6 +66,9 @@ AUDITS = {"first-contentful-paint": "fcp_ms", "largest-contentful-paint": "lcp_m
           "server-response-time": "ttfb_ms"}
 DESKTOP = FormFactor(name="desktop", width=1350, height=940)
 TOLERANCE = 0.15
+# The team's other way to state the target on fast pages: within 15 % or within this many
+# milliseconds (three 16.7 ms frames), whichever is looser. Printed beside, never in place of, the 15 %.
+ABSOLUTE_TOLERANCE_MS = 50
 BOOTSTRAP_SAMPLES = 2000
 BOOTSTRAP_SEED = 473
 # Before each tool's run: the other tool's browser has just shut down (Lighthouse starts and
@@ -200,13 +203,17 @@ def compare(profile: str, args: argparse.Namespace) -> None:
                   f"{cv(mine):>9.1%}{cv(lh):>8.1%}{shown:>17}")
             if metric in ("fcp_ms", "lcp_ms"):
                 surely_wider = interval is not None and interval[0] > 1
-                verdicts.append((abs(diff) <= TOLERANCE, cv(mine) <= cv(lh), surely_wider))
-    within = sum(ok for ok, _, _ in verdicts)
-    steadier = sum(ok for _, ok, _ in verdicts)
-    surely_wider = sum(wider for _, _, wider in verdicts)
+                near = abs(diff) <= TOLERANCE or abs(ours_median - lh_median) <= ABSOLUTE_TOLERANCE_MS
+                verdicts.append((abs(diff) <= TOLERANCE, cv(mine) <= cv(lh), surely_wider, near))
+    within = sum(ok for ok, _, _, _ in verdicts)
+    steadier = sum(ok for _, ok, _, _ in verdicts)
+    surely_wider = sum(wider for _, _, wider, _ in verdicts)
+    near = sum(ok for _, _, _, ok in verdicts)
     print(f"FCP/LCP medians within {TOLERANCE:.0%} of Lighthouse: {within}/{len(verdicts)}; "
           f"spread no wider than Lighthouse's: {steadier}/{len(verdicts)} "
           f"(wider beyond the runs' own uncertainty, the interval above 1: {surely_wider}/{len(verdicts)})", flush=True)
+    print(f"  within {TOLERANCE:.0%} or {ABSOLUTE_TOLERANCE_MS} ms (the target stated with an absolute floor, "
+          f"for the team to weigh): {near}/{len(verdicts)}", flush=True)
 
 
 def main() -> None:
