@@ -122,7 +122,7 @@ def judgement_row(judgement: FunctionJudgement) -> dict[str, object]:
         "landed on": page.final_url if page and entry and normalise_url(page.final_url) != normalise_url(
             entry.target_url) else "",
         "status": (page.status if page else "") or "",
-        "outcome": judgement.outcome_en,
+        "outcome": Text(vi=judgement.outcome_vi, en=judgement.outcome_en),
         "forms": "; ".join(f"{f.selector} {f.labelled}/{f.controls} labelled, {f.required_marked}/{f.required} "
                            "required marked" for f in judgement.forms),
     }
@@ -242,16 +242,16 @@ def catalogue_search(snapshot: Snapshot, params: SearchParams) -> Finding:
     rows, evidence, earned, good = [], [], 0.0, 0
     for use in searches:
         if crashed(use):
-            credit, outcome = 0.0, "lỗi / error"
+            credit, outcome = 0.0, Text(vi="lỗi", en="error")
         elif len(use.results) < params.min_results:
             # Results are the links whose text matches the query: a list of other procedures is none.
-            credit, outcome = 0.0, "không có kết quả khớp từ khóa / no result matches the query"
+            credit, outcome = 0.0, Text(vi="không có kết quả khớp từ khóa", en="no result matches the query")
         elif use.followed_is_procedure:
-            credit, outcome = 1.0, "kết quả dẫn tới trang thủ tục / results lead to a procedure page"
+            credit, outcome = 1.0, Text(vi="kết quả dẫn tới trang thủ tục", en="results lead to a procedure page")
             good += 1
         else:
             credit, outcome = (params.unlinked_results_credit,
-                               "kết quả không dẫn tới trang thủ tục / results do not lead to a procedure page")
+                               Text(vi="kết quả không dẫn tới trang thủ tục", en="results do not lead to a procedure page"))
         earned += credit
         rows.append({"từ khóa / query": use.query, "kết quả khớp từ khóa / results matching the query": len(use.results),
                      "kết quả đầu tiên / first result": use.followed_url or "",

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assessor import __version__
 from assessor.criteria import Rubric
-from assessor.model import Assessment, Evidence, Status
+from assessor.model import Assessment, Evidence, Status, Text
 from assessor.report.columns import column_heading
 from assessor.report.i18n import label
 from assessor.report.numbers import group_points_text, points_text, score_sum_text
@@ -54,6 +54,18 @@ def table_rows(evidence: Evidence) -> tuple[list[str], list[list[object]]]:
         columns = list(dict.fromkeys(key for row in rows for key in row))
         return columns, [[row.get(column, "") for column in columns] for row in rows]
     return [], [row if isinstance(row, list) else [row] for row in rows]
+
+
+def cell_text(value: object, lang: str) -> object:
+    """A table cell as the reader's language says it: yes/no, and a cell said in each language
+    (a Text, which assessment.json keeps as {"vi": ..., "en": ...})."""
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang)
+    if isinstance(value, Text):
+        return value.in_(lang)
+    if isinstance(value, dict) and value.keys() == {"vi", "en"}:
+        return value["vi" if lang == "vi" else "en"]
+    return value
 
 
 # Bidirectional controls a portal put in its text (U+202E turns the rest of a line around): shown
@@ -118,7 +130,7 @@ def render_html(assessment: Assessment, snapshot: Snapshot | None, rubric: Rubri
         home_screenshot=image_data_uri(snapshot, home.screenshot) if home else None,
         pages_visited=pages_visited(snapshot, lang),
         heading=lambda column: column_heading(column, lang),
-        cell=lambda value: label("yes" if value else "no", lang) if isinstance(value, bool) else value,
+        cell=lambda value: cell_text(value, lang),
         group_points=lambda group: group_points_text(group, lang),
         score_sum=score_sum_text(assessment, lang) if assessment.score is not None else None,
         lost_points=[result for result in assessment.all_results()

@@ -185,3 +185,15 @@ def test_evidence_labels_and_table_headings_are_in_the_reports_language(tmp_path
         assert unsaid not in soup.select_one("article#a\\.1").get_text()
     assert evidence_summary(evidence, "vi").startswith("- Trang đích: https://p.gov.vn/x")
     assert evidence_summary(evidence, "en").startswith("- landed on: https://p.gov.vn/x")
+
+
+def test_a_table_cell_said_in_each_language_is_shown_in_the_reports_even_after_a_round_trip(tmp_path: Path) -> None:
+    """The functions table's outcome read "works" in the Vietnamese report: a cell may be a Text,
+    which assessment.json keeps as {"vi": ..., "en": ...} and a report re-rendered from it reads back."""
+    evidence = [Evidence(kind="table", label="rows", value=[{"outcome": Text(vi="hoạt động", en="works")}])]
+    stored = Evidence.model_validate_json(evidence[0].model_dump_json())
+    assert stored.value == [{"outcome": {"vi": "hoạt động", "en": "works"}}]
+    for shown in (evidence, [stored]):
+        for lang, said in (("vi", "hoạt động"), ("en", "works")):
+            soup = rendered(tmp_path, lang=lang, evidence=shown)
+            assert [cell.get_text() for cell in soup.select("article#a\\.1 table.ev-table td")] == [said]

@@ -11,7 +11,7 @@ from assessor.checks.function_find import locate
 from assessor.checks.function_procedures import procedure_fields, service_levels
 from assessor.checks.function_reach import link_health, portal_open, reachability
 from assessor.criteria import load_rubric
-from assessor.model import Status
+from assessor.model import Status, Text
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
 HOME = BASE_URL
@@ -211,9 +211,9 @@ def test_search_outcomes() -> None:
     rows = catalogue_search(mixed, params).evidence[0].value
     assert [(row["từ khóa / query"], row["kết quả khớp từ khóa / results matching the query"],
              row["kết luận / outcome"]) for row in rows] == [
-        ("khai sinh", 3, "kết quả dẫn tới trang thủ tục / results lead to a procedure page"),
-        ("kinh doanh", 0, "không có kết quả khớp từ khóa / no result matches the query"),
-        ("xay dung", 2, "kết quả không dẫn tới trang thủ tục / results do not lead to a procedure page")]
+        ("khai sinh", 3, Text(vi="kết quả dẫn tới trang thủ tục", en="results lead to a procedure page")),
+        ("kinh doanh", 0, Text(vi="không có kết quả khớp từ khóa", en="no result matches the query")),
+        ("xay dung", 2, Text(vi="kết quả không dẫn tới trang thủ tục", en="results do not lead to a procedure page"))]
     crashed = make_snapshot(page(), functions=FunctionFacts(searches=[search_use("khai sinh", 0, server_errors=["HTTP 500"])]))
     assert catalogue_search(crashed, params).status == Status.FAIL
     no_box = make_snapshot(page(), functions=FunctionFacts())
