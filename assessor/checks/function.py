@@ -58,9 +58,16 @@ class FunctionJudgement:
     forms: list[FormAudit] = field(default_factory=list)
     title: Text | None = None  # what the reports call it, when the rubric names it
 
+    def called(self) -> Text:
+        return self.title or Text(vi=self.name, en=self.name)
+
+    def about(self, vi: str, en: str | None = None) -> Text:
+        """An evidence label about this function: its name, then what (said once when the same in both)."""
+        called = self.called()
+        return Text(vi=f"{called.vi}: {vi}", en=f"{called.en}: {vi if en is None else en}")
+
     def said(self, lang: str) -> str:
-        name = self.title.in_(lang) if self.title else self.name
-        return f"{name}: {self.outcome_vi if lang == 'vi' else self.outcome_en}"
+        return self.about(self.outcome_vi, self.outcome_en).in_(lang)
 
 
 def pages_at(snapshot: Snapshot, url: str) -> list[PageArtifact]:
@@ -112,7 +119,7 @@ def judgement_row(judgement: FunctionJudgement) -> dict[str, object]:
     entry = judgement.entry
     page = judgement.page
     return {
-        "function": judgement.name,
+        "function": judgement.called(),
         "found on": entry.page_url if entry else "",
         "element": entry.selector if entry else "",
         "matched": f"{entry.how}: {entry.matched}" if entry else "",
@@ -132,15 +139,14 @@ def judgement_evidence(judgements: list[FunctionJudgement]) -> list[Evidence]:
     evidence = [Evidence(kind="table", label=Text(vi="Chức năng", en="Functions"), value=[judgement_row(j) for j in judgements])]
     for judgement in judgements:
         if judgement.entry is not None:
-            evidence.append(Evidence(kind="selector", label=f"{judgement.name}: {judgement.entry.text[:80]}",
+            evidence.append(Evidence(kind="selector", label=judgement.about(judgement.entry.text[:80]),
                                      value=judgement.entry.selector, url=judgement.entry.page_url))
         if judgement.page is not None and judgement.page.screenshot:
-            evidence.append(Evidence(kind="screenshot", label=f"{judgement.name}: {judgement.page.final_url}",
+            evidence.append(Evidence(kind="screenshot", label=judgement.about(judgement.page.final_url),
                                      path=judgement.page.screenshot, url=judgement.page.final_url))
         for form in judgement.forms:
             if form.unlabelled:
-                evidence.append(Evidence(kind="code", label=Text(vi=f"{judgement.name}: ô nhập không có nhãn",
-                                                                 en=f"{judgement.name}: unlabelled controls"),
+                evidence.append(Evidence(kind="code", label=judgement.about("ô nhập không có nhãn", "unlabelled controls"),
                                          value="\n".join(form.unlabelled), url=form.page_url))
     return evidence
 

@@ -168,6 +168,14 @@ def test_available_fails_when_missing_and_averages_functions() -> None:
     assert finding.message.vi == ("Đăng nhập: hoạt động; Đăng nhập một lần (SSO): không tìm thấy; "
                                   "Đăng nhập bằng VNeID: không tìm thấy")
     assert finding.message.en == "Log-in: works; Single sign-on: not found; VNeID log-in: not found"
+    # And so does the evidence, in each language: the table's rows, and the entry's labels.
+    rows = finding.evidence[0].value
+    assert [row["function"] for row in rows] == [Text(vi="Đăng nhập", en="Log-in"),
+                                                 Text(vi="Đăng nhập một lần (SSO)", en="Single sign-on"),
+                                                 Text(vi="Đăng nhập bằng VNeID", en="VNeID log-in")]
+    assert rows[0]["outcome"] == Text(vi="hoạt động", en="works")
+    selector = next(e for e in finding.evidence if e.kind == "selector")
+    assert selector.label_in("vi") == "Đăng nhập: Đăng nhập" and selector.label_in("en") == "Log-in: Đăng nhập"
 
 
 def test_a_function_the_rubric_gives_no_name_is_called_by_its_key() -> None:
@@ -175,7 +183,9 @@ def test_a_function_the_rubric_gives_no_name_is_called_by_its_key() -> None:
     params.functions = {"dang_nhap": params.functions["login"].model_copy(update={"name": None})}
     login_only = make_snapshot(page(HOME, home_with(("/dang-nhap", "Đăng nhập"))),
                                page(HOME + "dang-nhap", "<html><body>Đăng nhập</body></html>", depth=1))
-    assert available(login_only, params).message.en == "dang_nhap: works"
+    finding = available(login_only, params)
+    assert finding.message.en == "dang_nhap: works"
+    assert finding.evidence[0].value[0]["function"] == Text(vi="dang_nhap", en="dang_nhap")
 
 
 # --------------------------------------------------------------------------- catalogue
