@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Generic, TypeVar
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import SplitResult, urldefrag, urlsplit
 
 import httpx
 from bs4 import BeautifulSoup, Tag
@@ -111,7 +111,7 @@ class PageTypeRules(BaseModel):
 
 
 def is_home(page: PageArtifact) -> bool:
-    return page.depth == 0 or urlsplit(page.final_url).path in ("", "/")
+    return page.depth == 0 or route_path(page.final_url) in ("", "/")
 
 
 def page_type(page: PageArtifact, rules: PageTypeRules | None = None) -> str:
@@ -123,7 +123,7 @@ def page_type(page: PageArtifact, rules: PageTypeRules | None = None) -> str:
     text = fold(soup_of(page).get_text(" ", strip=True)) if page.html else ""
     if sum(fold(label) in text for label in rules.procedure_fields) >= rules.procedure_min_fields:
         return "procedure"
-    path = fold(urlsplit(page.final_url).path.rstrip("/"))
+    path = fold(route_path(page.final_url).rstrip("/"))
     title = fold(page.title)
     # The site's section first: /tin-tuc/huong-dan-dang-nhap is a news item about logging in.
     section = path.strip("/").split("/")[0] if path.count("/") > 1 else ""
@@ -216,18 +216,50 @@ def same_portal(url: str, start_url: str) -> bool:
     return host == start
 
 
+# A fragment that names a page of a single-page app routed on it, as Angular's and Vue's hash
+# routers write it (#/thu-tuc-hanh-chinh) or AngularJS's hashbang (#!/thu-tuc-hanh-chinh).
+ROUTE_FRAGMENT = re.compile(r"^!?(?=/)")
+
+
+def route_fragment(url: str) -> str | None:
+    """The page a URL's fragment routes to (`/thu-tuc?q=1` of `https://h/#/thu-tuc?q=1` or of
+    `https://h/#!/thu-tuc?q=1`); None for no fragment or a plain anchor (`#noi-dung`), a place in
+    the page the URL shows."""
+    fragment = urlsplit(url).fragment
+    return ROUTE_FRAGMENT.sub("", fragment, count=1) if ROUTE_FRAGMENT.match(fragment) else None
+
+
+def routed(url: str) -> SplitResult:
+    """A URL's parts as its page is addressed: the page of a hash-routed app lives in the fragment,
+    so its path and query are the route's (`https://h/#/thu-tuc/1?x=2`: path `/thu-tuc/1`, query
+    `x=2`); any other URL's are its own."""
+    parts = urlsplit(url)
+    route = route_fragment(url)
+    if route is None:
+        return parts
+    page = urlsplit(route)
+    return parts._replace(path=page.path, query=page.query, fragment=page.fragment)
+
+
+def route_path(url: str) -> str:
+    """The path of the page a URL shows (`routed`): what tells the page's kind and its section."""
+    return routed(url).path
+
+
 def canonical_url(url: str) -> str:
-    """A URL as the browser sends it, without its fragment: scheme and host in lower case, the
-    default port left out, an empty path made `/`, and what a URL may not hold as it is (Vietnamese
-    letters, spaces, quotes) percent-encoded. `/tra-cứu?q=hồ sơ`, written so in a portal list, and
+    """A URL as the browser loads it: scheme and host in lower case, the default port left out, an
+    empty path made `/`, and what a URL may not hold as it is (Vietnamese letters, spaces, quotes)
+    percent-encoded. `/tra-cứu?q=hồ sơ`, written so in a portal list, and
     `/tra-c%E1%BB%A9u?q=h%E1%BB%93%20s%C6%A1`, a link's href, are then one page. (httpx encodes as
-    the URL standard does, and as Chromium does.)"""
-    without_fragment = urldefrag(url)[0]
+    the URL standard does, and as Chromium does.) A fragment is left out, being a place in the page,
+    unless it is a route (`route_fragment`): `/#/thu-tuc` is a page of its own. The route `/` is the
+    app's home page, which the URL without it shows."""
+    kept = url if route_fragment(url) not in (None, "/") else urldefrag(url)[0]
     try:
-        parsed = httpx.URL(without_fragment)
+        parsed = httpx.URL(kept)
     except (httpx.InvalidURL, ValueError):
-        return without_fragment  # not a URL a browser would load either: compared as it is
-    if parsed.is_absolute_url and parsed.host and not urlsplit(without_fragment).path:
+        return kept  # not a URL a browser would load either: compared as it is
+    if parsed.is_absolute_url and parsed.host and not urlsplit(kept).path:
         parsed = parsed.copy_with(path="/")  # `https://h` is `https://h/`, as the browser asks for it
     return str(parsed)
 

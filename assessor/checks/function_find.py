@@ -17,7 +17,7 @@ from bs4 import Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import ReadOncePerPage, canonical_url, fold, soup_of
+from assessor.checks.common import ReadOncePerPage, canonical_url, fold, routed, soup_of
 from assessor.checks.registry import Regex
 from assessor.model import Text
 
@@ -165,7 +165,7 @@ def entries_on_page(page: PageArtifact, function: str, spec: FunctionSpec) -> li
         term = first_term(link.text, spec.texts)
         how = "link text"
         if term is None:
-            target = urlsplit(link.target)
+            target = routed(link.target)
             address = target.path + (f"?{target.query}" if target.query else "")
             excluded = any(re.search(pattern, address) for pattern in spec.exclude_hrefs)
             term = None if excluded else first_term(address, spec.hrefs)

@@ -24,6 +24,7 @@ from assessor.checks.common import (
     html_pages,
     page_type,
     portal_host,
+    route_path,
     soup_of,
 )
 from assessor.checks.registry import CheckParams, Regex, check
@@ -103,8 +104,8 @@ def parts_finding(
 def links_home(url: str, page: PageArtifact) -> bool:
     """A link to this portal's home page: its host (www. aside) and its path. The national portal's
     home page, or another site's, linked from the footer, is not this portal's identity block."""
-    target, home = urlsplit(url), urlsplit(page.final_url)
-    return portal_host(url) == portal_host(page.final_url) and (target.path or "/") == (home.path or "/")
+    target, home = route_path(url), route_path(page.final_url)
+    return portal_host(url) == portal_host(page.final_url) and (target or "/") == (home or "/")
 
 
 def image_texts(block: Tag) -> list[str]:
@@ -421,7 +422,7 @@ def sitemap_links(snapshot: Snapshot, params: SitemapLinksParams) -> Finding:
         lambda a: (
             says(a, params.english_words)
             or str(a.get("hreflang", "")).startswith("en")
-            or urlsplit(str(a["href"])).path.rstrip("/") == "/en"
+            or route_path(str(a["href"])).rstrip("/") == "/en"
         )
     )
     national = first(lambda a: portal_host(str(a["href"])) in params.national_portal_hosts)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import canonical_url, same_portal
+from assessor.checks.common import canonical_url, route_path, same_portal
 from assessor.collect.context import CollectContext
 from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.page_visit import Tab, first_line
@@ -46,7 +46,7 @@ def worth_visiting(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return False
-    path = parts.path.lower()
+    path = route_path(url).lower()
     return not path.endswith(SKIPPED_SUFFIXES) and not any(word in path for word in SKIPPED_PATH_WORDS)
 
 
@@ -137,8 +137,9 @@ async def visit_within_deadline(
 
 
 def section(url: str) -> str:
-    """The folder a page sits in: /thu-tuc/1.001 and /thu-tuc/2.002 share '/thu-tuc/'."""
-    path = urlsplit(url).path or "/"
+    """The folder a page sits in: /thu-tuc/1.001 and /thu-tuc/2.002 share '/thu-tuc/' (and so do
+    the routes /#/thu-tuc/1.001 and /#/thu-tuc/2.002)."""
+    path = route_path(url) or "/"
     return path.rsplit("/", 1)[0] + "/"
 
 

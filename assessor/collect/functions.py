@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import httpx
 from bs4 import BeautifulSoup
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from assessor.artifacts.function import FormUse, FunctionFacts, LinkStatus, SampledPage
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import fold, same_portal
+from assessor.checks.common import fold, route_path, same_portal
 from assessor.checks.function import LookupParams, SearchParams
 from assessor.checks.function_find import (
     Entry,
@@ -367,7 +367,7 @@ def link_targets(snapshot: Snapshot) -> list[LinkStatus]:
             url = normalise_url(link.url)
             if url in targets or not same_site(link.url, origin) or urlsplit(link.url).scheme not in ("http", "https"):
                 continue
-            if any(word in urlsplit(url).path.lower() for word in ("logout", "dang-xuat", "signout")):
+            if any(word in route_path(url).lower() for word in ("logout", "dang-xuat", "signout")):
                 continue
             crawled = statuses.get(url)
             targets[url] = LinkStatus(url=link.url, kind="link", found_on=page.final_url,
@@ -391,7 +391,8 @@ async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealt
                 try:
                     # GET, not HEAD: many portals answer HEAD wrongly. Of the body, only an HTML
                     # page's first bytes are read, for its title and headings (a soft 404's words).
-                    async with client.stream("GET", target.url) as response:
+                    # A route's fragment (/#/thu-tuc) goes to no server: its document is asked for.
+                    async with client.stream("GET", urldefrag(target.url)[0]) as response:
                         target.status = response.status_code
                         if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
                             target.said = await page_headings(response)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urljoin
 
 from bs4 import BeautifulSoup, Tag
 
 from assessor.artifacts.performance import KeyPageRule
+from assessor.checks.common import route_path
 
 SEARCH_INPUT_NAMES = ("q", "keyword", "tukhoa", "tu_khoa", "search", "s", "query")
 
@@ -44,9 +45,9 @@ def search_form_url(page: SeenPage, query: str) -> str | None:
 def matches(rule: KeyPageRule, page: SeenPage) -> bool:
     # A word is looked for in the path: a login page's ?ReturnUrl=/tra-cuu is no lookup page. A
     # word about the query itself ("?q=") is looked for in the whole URL.
-    parts = urlsplit(page.url.lower())
+    path = route_path(page.url.lower())
     for keyword in (keyword.lower() for keyword in rule.url_keywords):
-        if keyword in (page.url.lower() if "?" in keyword or "=" in keyword else parts.path):
+        if keyword in (page.url.lower() if "?" in keyword or "=" in keyword else path):
             return True
     if rule.text_keywords:
         text = BeautifulSoup(page.html, "lxml").get_text(" ")
@@ -71,7 +72,7 @@ def key_pages_around(home: SeenPage | None, others: list[SeenPage],
     seen = ([home] if home else []) + others
     chosen: dict[str, str] = {"home": home.url} if home else {}
     missing: list[str] = [] if home else ["home"]
-    home_path = urlsplit(home.url).path if home else None
+    home_path = route_path(home.url) if home else None
     for rule in rules:
         taken = set(chosen.values())
         found = None
@@ -80,7 +81,7 @@ def key_pages_around(home: SeenPage | None, others: list[SeenPage],
         if found is None:
             found = next(
                 (page.url for page in others
-                 if page.url not in taken and urlsplit(page.url).path != home_path and matches(rule, page)),
+                 if page.url not in taken and route_path(page.url) != home_path and matches(rule, page)),
                 None,
             )
         if found is None:

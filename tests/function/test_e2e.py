@@ -1,6 +1,7 @@
 """The function gatherer and checks against the real sample portal in Chromium: a good classic portal
 used behind its login (the password must appear in no written file), a single-page app whose search
-and lookup are broken, a modern theme with missing, broken and deep functions, and a closed portal."""
+and lookup are broken, the same app routed on the URL's fragment (/#/thu-tuc-hanh-chinh), a modern theme
+with missing, broken and deep functions, and a closed portal."""
 
 from __future__ import annotations
 
@@ -292,3 +293,41 @@ def test_a_search_box_outside_a_form_is_used_through_its_button(tmp_path: Path) 
     uses = snapshot.functions.searches
     assert uses and uses[0].selector == "input#q"
     assert [text for _, text in uses[0].results] == ["Đăng ký khai sinh", "Đăng ký khai sinh lưu động"]
+
+
+@pytest.fixture(scope="module")
+def path_and_hash_routed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Snapshot, Snapshot]:
+    """One single-page app routed on its path (/thu-tuc-hanh-chinh) and on its fragment
+    (/#/thu-tuc-hanh-chinh), its payment entry leading to its "not found" view."""
+    snapshots = []
+    for name in ("spa", "spa-hash"):
+        with SamplePortal(resolve_profile(name, broken_entries={"payment"})) as portal:
+            folder = tmp_path_factory.mktemp(name)
+            snapshots.append(asyncio.run(collect_functions(portal, folder, max_pages=12))[0])
+    return snapshots[0], snapshots[1]
+
+
+def test_a_hash_routed_portal_s_functions_are_judged_as_a_path_routed_one_s(path_and_hash_routed) -> None:
+    """Its routes were dropped with the fragment, and every function was judged on the home page:
+    the search and lookup failed, procedure fields found no procedure page."""
+    by_path, by_hash = path_and_hash_routed
+    functions = [c.id for c in RUBRIC.all_criteria() if c.id.startswith("function.") and c.method == "auto"]
+    judged = {cid: (judge(by_path, cid).status, judge(by_hash, cid).status) for cid in functions}
+    assert {cid: statuses for cid, statuses in judged.items() if statuses[0] != statuses[1]} == {}
+    for cid in ("function.catalogue", "function.catalogue_search", "function.procedure_fields",
+                "function.dossier_lookup", "function.online_submission"):
+        assert judged[cid][1] == Status.PASS, (cid, judge(by_hash, cid).message.en)
+    routes = {page.final_url.removeprefix(by_hash.home.final_url) for page in by_hash.pages}
+    assert {"#/thu-tuc-hanh-chinh", "#/tra-cuu-ho-so"} <= routes
+    sampled = by_hash.functions.procedures
+    assert sampled and all(procedure.final_url.startswith(by_hash.home.final_url + "#/thu-tuc-hanh-chinh/")
+                           and "Thành phần hồ sơ" in procedure.text for procedure in sampled)
+
+
+def test_a_hash_route_showing_the_not_found_view_is_no_working_function(path_and_hash_routed) -> None:
+    """The shell answers 200 at / whatever the route: the payment route passed, judged on the home
+    page's content, though its own says it does not exist."""
+    _, by_hash = path_and_hash_routed
+    payment = judge(by_hash, "function.online_payment")
+    assert payment.status != Status.PASS
+    assert "broken: page not found (HTTP 200: “Không tìm thấy trang" in payment.message.en
