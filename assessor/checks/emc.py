@@ -245,7 +245,7 @@ def emc_configuration(snapshot: Snapshot, params: EmcParams) -> Finding:
         and urlsplit(url if "//" in url else f"//{url}").path.startswith(params.tracker_path)
     ]
     evidence = [
-        Evidence(kind="value", label="Mã trang (site id)", value=", ".join(site_ids) or "—"),
+        Evidence(kind="value", label=Text(vi="Mã trang (site id)", en="Site id"), value=", ".join(site_ids) or "—"),
         Evidence(kind="value", label=Text(vi="Địa chỉ máy chủ theo dõi", en="Tracker URL"), value=", ".join(trackers) or "—"),
         Evidence(
             kind="value", label=Text(vi="Máy chủ EMC hợp lệ", en="Accepted tracker hosts"), value=", ".join(params.tracker_hosts)

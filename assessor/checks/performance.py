@@ -278,28 +278,32 @@ def lab_metric(snapshot: Snapshot, params: LabMetricParams) -> Finding:
     fraction = sum(weight * result.fraction for weight, result in scored) / total_weight
     worst = min(scored, key=lambda item: (item[1].fraction, item[1].curve_score))[1]
     unstable = [result for _, result in scored if result.is_unstable(params.unstable_fraction)]
-    evidence = [Evidence(kind="table", label=f"{names}: median, min, max of up to {lab.runs_per_page} runs",
+    evidence = [Evidence(kind="table", label=Text(vi=f"{names}: trung vị, nhỏ nhất, lớn nhất của tối đa {lab.runs_per_page} lần đo",
+                                    en=f"{names}: median, min, max of up to {lab.runs_per_page} runs"),
                          value=[row for _, result in scored for row in result.rows])]
     if unstable:
         listed = ", ".join(f"{result.page.kind}/{result.page.form_factor}" for result in unstable)
-        evidence.append(Evidence(kind="note", label="unstable", value=listed))
+        evidence.append(Evidence(kind="note", label=Text(vi="Không ổn định", en="Unstable"), value=listed))
     settled = [result.page for _, result in scored if result.page.settled_early]
     if settled:
-        evidence.append(Evidence(kind="note", label="runs stopped once a further run could not change the points",
+        evidence.append(Evidence(kind="note", label=Text(vi="Dừng đo khi lần đo thêm không thể đổi điểm",
+                                                       en="Runs stopped once a further run could not change the points"),
                                  value=", ".join(f"{page.kind}/{page.form_factor} ({len(page.runs)} runs)"
                                                  for page in settled)))
     cut = {f"{result.page.kind}/{result.page.form_factor} at {format_value('load_ms', run.load_cut_at_ms)}": None
            for _, result in scored for run in result.page.runs if run.load_cut_at_ms}
     if cut:
-        evidence.append(Evidence(kind="note", label="runs stopped before the page finished loading; what they had "
-                                                    "not seen finish counts as the time they stopped",
+        evidence.append(Evidence(kind="note", label=Text(vi="Lần đo dừng trước khi trang tải xong; phần chưa xong tính bằng thời điểm dừng",
+                                                       en="Runs stopped before the page finished loading; what they had "
+                                                          "not seen finish counts as the time they stopped"),
                                  value=", ".join(cut)))
     if lab.runs_planned and any(len(result.page.runs) < lab.runs_planned and not result.page.settled_early
                                 for _, result in scored):
-        evidence.append(Evidence(kind="note", label="runs cut short by the time budget",
+        evidence.append(Evidence(kind="note", label=Text(vi="Số lần đo bị cắt do hết thời gian",
+                                                       en="Runs cut short by the time budget"),
                                  value=f"{lab.runs_per_page} of {lab.runs_planned}"))
     if lab.missing_kinds:
-        evidence.append(Evidence(kind="note", label="key pages not found", value=", ".join(lab.missing_kinds)))
+        evidence.append(Evidence(kind="note", label=Text(vi="Không tìm thấy trang chính", en="Key pages not found"), value=", ".join(lab.missing_kinds)))
     # Of several metrics, the one that cost the worst page most.
     worst_metric, worst_row = min(zip(worst.metrics, worst.rows, strict=True),
                                   key=lambda item: float(str(item[1]["score"])))

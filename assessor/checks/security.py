@@ -50,7 +50,7 @@ def tls_not_collected(snapshot: Snapshot) -> Finding | None:
     if snapshot.tls is None:
         return Finding.failed(vi="Cổng không dùng HTTPS nên không có cấu hình TLS",
                               en="The portal does not use HTTPS, so there is no TLS to judge",
-                              evidence=[Evidence(kind="url", label="start URL", url=snapshot.start_url)])
+                              evidence=[Evidence(kind="url", label=Text(vi="Địa chỉ bắt đầu", en="Start URL"), url=snapshot.start_url)])
     if snapshot.tls.error:
         return Finding.failed(vi=f"Không bắt tay TLS được với {snapshot.tls.host}:{snapshot.tls.port}: {snapshot.tls.error}",
                               en=f"No TLS handshake with {snapshot.tls.host}:{snapshot.tls.port}: {snapshot.tls.error}")
@@ -70,7 +70,7 @@ def https(snapshot: Snapshot, params: HttpsParams) -> Finding:
     home = snapshot.home
     if home is None or home.status is None:
         return Finding.error(vi="Trang chủ không phản hồi", en="The home page did not respond")
-    evidence = [Evidence(kind="url", label="home page", url=home.final_url)]
+    evidence = [Evidence(kind="url", label=Text(vi="Trang chủ", en="Home page"), url=home.final_url)]
     if not home.final_url.startswith("https://"):
         return Finding.failed(vi="Trang chủ không được phục vụ qua HTTPS", en="The home page is not served over HTTPS",
                               evidence=evidence)
@@ -86,7 +86,7 @@ def https(snapshot: Snapshot, params: HttpsParams) -> Finding:
         if probe.status is None:
             # Observatory: redirection-not-needed-no-http. Nothing is served in clear text.
             return Finding.passed(vi="Chỉ phục vụ HTTPS; cổng HTTP không mở", en="HTTPS only; nothing answers on plain HTTP",
-                                  evidence=evidence + [Evidence(kind="value", label="HTTP probe", value=probe.error)])
+                                  evidence=evidence + [Evidence(kind="value", label=Text(vi="Thăm dò HTTP", en="HTTP probe"), value=probe.error)])
         return Finding.scored(params.redirect_missing_fraction,
                               vi=f"HTTP trả về {probe.status} mà không chuyển sang HTTPS",
                               en=f"Plain HTTP answers {probe.status} without redirecting to HTTPS", evidence=evidence)
@@ -137,12 +137,12 @@ def tls_protocols(snapshot: Snapshot, params: TlsProtocolParams) -> Finding:
         Evidence(kind="table", label=Text(vi="Giao thức", en="Protocols"), value=[
             {"protocol": p.name, "offered": p.offered, "cipher suites": len(p.cipher_suites), "error": p.error or ""}
             for p in tls.protocols]),
-        Evidence(kind="note", label="scanner", value=f"{tls.scanner} {tls.host}:{tls.port}"),
+        Evidence(kind="note", label=Text(vi="Công cụ quét", en="Scanner"), value=f"{tls.scanner} {tls.host}:{tls.port}"),
     ]
     if weak:
         evidence.append(Evidence(kind="table", label=Text(vi="Bộ mã yếu", en="Weak cipher suites"), value=weak))
     if no_fs:
-        evidence.append(Evidence(kind="table", label="suites without forward secrecy", value=no_fs))
+        evidence.append(Evidence(kind="table", label=Text(vi="Bộ mã không có forward secrecy", en="Suites without forward secrecy"), value=no_fs))
     broken = [name for name in offered if name in params.failing_protocols]
     if broken:
         return Finding.failed(vi=f"Máy chủ còn hỗ trợ giao thức đã bị phá vỡ: {', '.join(broken)}",

@@ -480,7 +480,7 @@ def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
     lines = [v.add for v in result.verdicts if v.add]
     if lines:
         evidence.append(Evidence(kind="code", label=Text(vi="Tiêu đề cần thêm", en="Header lines to add"), value="\n".join(lines)))
-    evidence.append(Evidence(kind="note", label="algorithm", value=result.algorithm))
+    evidence.append(Evidence(kind="note", label=Text(vi="Thuật toán", en="Algorithm"), value=result.algorithm))
     return evidence
 
 

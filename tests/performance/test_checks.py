@@ -38,7 +38,7 @@ def test_fast_pages_pass() -> None:
     assert finding.status == Status.PASS
     table = finding.evidence[0].value
     assert {row["median"] for row in table} == {"0.80 s", "1.60 s"}
-    assert all(evidence.label != "unstable" for evidence in finding.evidence)
+    assert all(evidence.label_in("en") != "Unstable" for evidence in finding.evidence)
 
 
 def test_a_slow_mobile_page_gives_partial_and_is_named() -> None:
@@ -88,7 +88,7 @@ def test_runs_that_disagree_are_flagged_unstable_and_the_median_is_scored() -> N
     snapshot = lab_snapshot({("home", "mobile"): fcp_runs(1000, 3000, 9000)})
     finding = lab_metric(snapshot, params_of("performance.fcp"))
     assert finding.fraction == pytest.approx(0.5 / 0.9)
-    assert any(evidence.label == "unstable" and evidence.value == "home/mobile" for evidence in finding.evidence)
+    assert any(evidence.label_in("en") == "Unstable" and evidence.value == "home/mobile" for evidence in finding.evidence)
     row = finding.evidence[0].value[0]
     assert (row["min"], row["max"], row["runs"]) == ("1.00 s", "9.00 s", 3)
     assert "unstable" not in lab_metric(lab_snapshot({("home", "mobile"): fcp_runs(1000, 1010, 1020)}),
@@ -226,5 +226,5 @@ def test_settled_pages_are_noted_and_not_taken_for_a_time_budget_cut() -> None:
     snapshot.performance.lab.runs_planned = 3
     snapshot.performance.lab.runs_per_page = 2
     finding = lab_metric(snapshot, params_of("performance.fcp"))
-    notes = {evidence.label: evidence.value for evidence in finding.evidence if evidence.kind == "note"}
-    assert notes == {"runs stopped once a further run could not change the points": "home/desktop (2 runs)"}
+    notes = {evidence.label_in("en"): evidence.value for evidence in finding.evidence if evidence.kind == "note"}
+    assert notes == {"Runs stopped once a further run could not change the points": "home/desktop (2 runs)"}

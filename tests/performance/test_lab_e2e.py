@@ -184,8 +184,8 @@ def test_a_page_too_slow_to_load_is_cut_and_scored_as_slow(tmp_path: Path) -> No
     lcp = params_of("performance.lcp").model_copy(update={"form_factors": {"mobile": 1.0, "tall": 1.0}})
     finding = lab_metric(snapshot, lcp)
     assert finding.status != Status.ERROR and 0 < finding.fraction < 1  # the tall page still counts, as slow
-    notes = " ".join(f"{evidence.label}: {evidence.value}" for evidence in finding.evidence if evidence.kind == "note")
-    assert "stopped before the page finished loading" in notes and "home/tall at 5.00 s" in notes
+    notes = " ".join(f"{evidence.label_in('en')}: {evidence.value}" for evidence in finding.evidence if evidence.kind == "note")
+    assert "Runs stopped before the page finished loading" in notes and "home/tall at 5.00 s" in notes
 
 
 class PagesWithAnImageThatNeverAnswers(BaseHTTPRequestHandler):
