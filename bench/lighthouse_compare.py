@@ -178,7 +178,7 @@ def compare(profile: str, args: argparse.Namespace) -> None:
     """Both tools on the key pages of a sample portal with `profile`; prints the table and the verdict."""
     with SamplePortalProcess(resolve_profile(profile)) as portal, tempfile.TemporaryDirectory() as folder:
         _, lab = rubric_settings(load_rubric())
-        paths = asyncio.run(discover_paths(portal.url, lab, portal.ca_cert_path))
+        paths, _ = asyncio.run(discover_paths(portal.url, lab, portal.ca_cert_path))
         targets = {kind: portal.url.rstrip("/") + path for kind, path in paths.items()}
         with ExitStack() as stack:
             port = (stack.enter_context(warm_browser(args.lighthouse_chrome, portal, Path(folder)))
