@@ -22,6 +22,7 @@ from assessor.collect.browser import open_page
 from assessor.collect.deadline import DeadlineExceeded, within
 
 CLOSE_LIMIT_S = 5.0
+BLANK_LIMIT_S = 5.0
 
 
 class ReusedTab:
@@ -32,11 +33,19 @@ class ReusedTab:
         self._page: Page | None = None
 
     async def page_for(self, url: str) -> Page:
-        """The tab, ready to be navigated to `url`: a fresh one when there is none yet, or when
-        `url` is only a fragment away from the page shown (the navigation would load no document)."""
+        """The tab, ready to be navigated to `url`: a fresh one when there is none yet. When `url`
+        is only a fragment away from the page shown, the navigation would load no document (and a
+        hash-routed app's route, /#/thu-tuc, may be drawn or not): the tab is first sent to a blank
+        page, so that `url` loads anew. A new tab would do too, but costs more and loses what the
+        app kept in the tab's sessionStorage (often its login)."""
         page = self._page
-        if page is not None and (page.is_closed() or ("#" in url and urldefrag(page.url)[0] == urldefrag(url)[0])):
+        if page is not None and page.is_closed():
             await self.close()
+        elif page is not None and "#" in url and urldefrag(page.url)[0] == urldefrag(url)[0]:
+            try:
+                await page.goto("about:blank", timeout=BLANK_LIMIT_S * 1000)
+            except PlaywrightError:
+                await self.close()  # a renderer stuck or crashed: a fresh tab instead
         if self._page is None:
             self._page = await open_page(self._context)
             self._page.on("dialog", lambda dialog: asyncio.ensure_future(answer_dialog(dialog)))

@@ -166,6 +166,24 @@ def test_a_url_a_fragment_away_from_the_tab_s_page_is_loaded_afresh(tmp_path: Pa
     assert [(page.status, page.title, page.error) for page in pages] == [(200, "Trang thường", None)] * 2
 
 
+# A hash router that reads its route once, when the document loads: a tab that only moved its
+# fragment would go on showing the route it loaded first.
+ROUTED_ONCE = f"""<!DOCTYPE html><html lang='vi'><head>{COUNTER}<script>
+document.title += ' ' + location.hash;</script></head><body></body></html>"""
+
+
+def test_a_route_a_fragment_away_is_loaded_anew_in_the_same_tab(tmp_path: Path) -> None:
+    # The tab, and what a single-page app keeps in its sessionStorage (a login), is kept.
+    with serve_site({"/": (200, {}, ROUTED_ONCE)}) as base:
+        async def work(ctx: CollectContext, context: BrowserContext) -> list[PageArtifact]:
+            tab = Tab(context)
+            return [await tab.visit(base + route, ctx, n) for n, route in enumerate(("/#/mot", "/#/hai", "/#/hai"))]
+
+        pages = in_browser(tmp_path, work)
+    assert [(page.status, page.title, page.error) for page in pages] == [
+        (200, "Lượt 1 #/mot", None), (200, "Lượt 2 #/hai", None), (200, "Lượt 3 #/hai", None)]
+
+
 def blank_snapshot(base: str) -> Snapshot:
     return Snapshot(portal=PortalRef(id="thu", name="Thử", url=base + "/"), start_url=base + "/",
                     started_at=datetime.now(UTC))
