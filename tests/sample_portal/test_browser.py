@@ -104,22 +104,29 @@ def test_inaccessible_portal_fails_axe_and_scrolls_at_320px(lab: Lab) -> None:
         page.close()
 
 
+def look_up_from_the_menu(page: Any, portal: SamplePortal, prefix: str) -> list[str]:
+    """The known dossier looked up as a citizen does, from the home page's menu, in an app whose
+    links are written `{prefix}tra-cuu-ho-so`; the home page's links."""
+    page.goto(portal.url)
+    page.wait_for_selector(f"main#noi-dung a[href='{prefix}thu-tuc-hanh-chinh']")
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    page.click(f"nav.main-nav a[href='{prefix}tra-cuu-ho-so']")
+    page.wait_for_selector("input[name=ma_ho_so]")
+    assert page.url == portal.url + prefix.removeprefix("/") + "tra-cuu-ho-so"
+    page.fill("input[name=ma_ho_so]", KNOWN_DOSSIER)
+    page.click("#lookup-form button[type=submit]")
+    page.wait_for_selector("#lookup-result")
+    assert "Đã trả kết quả" in page.inner_text("#lookup-result")
+    return hrefs
+
+
 def test_spa_renders_links_and_tracks_navigation(lab: Lab) -> None:
     portal = lab.spa
     page = lab.browser.new_page()
     try:
-        page.goto(portal.url)
-        page.wait_for_selector("main#noi-dung a[href='/thu-tuc-hanh-chinh']")
-        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        hrefs = look_up_from_the_menu(page, portal, "/")
         assert {"/thu-tuc-hanh-chinh", "/tra-cuu-ho-so", "/so-do-cong", "/en"} <= set(hrefs)
         assert page.locator("#btnEMC").count() == 1
-        page.click("nav.main-nav a[href='/tra-cuu-ho-so']")
-        page.wait_for_selector("input[name=ma_ho_so]")
-        assert page.url == portal.url + "tra-cuu-ho-so"
-        page.fill("input[name=ma_ho_so]", KNOWN_DOSSIER)
-        page.click("#lookup-form button[type=submit]")
-        page.wait_for_selector("#lookup-result")
-        assert "Đã trả kết quả" in page.inner_text("#lookup-result")
         wait_for_hits(lab.good, portal, 3)
         pageviews = [h["url"] for h in hits_from(lab.good, portal) if h["action"] == "pageview"]
         assert pageviews[:2] == [portal.url, portal.url + "tra-cuu-ho-so"]
@@ -131,18 +138,9 @@ def test_hash_routed_spa_renders_the_page_its_fragment_names(lab: Lab) -> None:
     portal = lab.spa_hash
     page = lab.browser.new_page()
     try:
-        page.goto(portal.url)
-        page.wait_for_selector("main#noi-dung a[href='/#/thu-tuc-hanh-chinh']")
-        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        hrefs = look_up_from_the_menu(page, portal, "/#/")
         assert {"/#/thu-tuc-hanh-chinh", "/#/tra-cuu-ho-so", "/#/so-do-cong", "/#/en", "#noi-dung"} <= set(hrefs)
         assert not [href for href in hrefs if href.startswith("/") and not href.startswith(("/#/", "/bieu-mau/"))]
-        page.click("nav.main-nav a[href='/#/tra-cuu-ho-so']")
-        page.wait_for_selector("input[name=ma_ho_so]")
-        assert page.url == portal.url + "#/tra-cuu-ho-so"
-        page.fill("input[name=ma_ho_so]", KNOWN_DOSSIER)
-        page.click("#lookup-form button[type=submit]")
-        page.wait_for_selector("#lookup-result")
-        assert "Đã trả kết quả" in page.inner_text("#lookup-result")
         assert page.url == portal.url + f"#/tra-cuu-ho-so?ma_ho_so={KNOWN_DOSSIER}"
         page.focus("a.skip-link")  # a plain anchor: no page of its own, the lookup stays
         page.keyboard.press("Enter")
