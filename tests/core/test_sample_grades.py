@@ -112,3 +112,10 @@ def test_one_defect_lowers_exactly_the_criteria_that_judge_it(
     assert changed == dependents
     for cid in dependents:
         assert (after[cid][1] or 0) < (before[cid][1] or 0)
+
+
+def test_a_hash_routed_app_is_judged_as_the_same_app_routed_on_its_path(tmp_path: Path) -> None:
+    """Its pages live in the URL's fragment (/#/thu-tuc-hanh-chinh), which was dropped: every route
+    was the home page, its functions, page types and key pages the home page's."""
+    by_path, by_hash = (judged(assess_sample(tmp_path / name, name)) for name in ("spa", "spa-hash"))
+    assert {cid: (by_path[cid], by_hash[cid]) for cid in by_path if by_path[cid] != by_hash[cid]} == {}
