@@ -7,13 +7,14 @@ moment only; everything recorded afterwards is scrubbed of their values.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from assessor.artifacts.function import FunctionFacts, LoginOutcome
 from assessor.artifacts.page import PageArtifact
+from assessor.checks.common import route_path
 from assessor.collect.browser import open_page
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import normalise, same_site, worth_visiting
@@ -93,8 +94,9 @@ def scrub_page(artifact: PageArtifact, secrets: list[str]) -> None:
 
 
 def first_segment(url: str) -> str:
-    """'/ca-nhan/ho-so' -> 'ca-nhan': the section of the site a page belongs to."""
-    return urlsplit(url).path.strip("/").split("/", 1)[0]
+    """'/ca-nhan/ho-so' (or the route '/#/ca-nhan/ho-so') -> 'ca-nhan': the section of the site a
+    page belongs to."""
+    return route_path(url).strip("/").split("/", 1)[0]
 
 
 async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: BrowserContext, recipe: LoginRecipe,
@@ -127,7 +129,7 @@ async def crawl_logged_in(snapshot: Snapshot, ctx: CollectContext, context: Brow
                     continue
                 if first_segment(link.url) in private_sections:
                     private.append(link.url)  # seen anonymously only as a login prompt, if at all
-                elif target not in seen_anonymously and urlsplit(link.url).path not in ("", "/"):
+                elif target not in seen_anonymously and route_path(link.url) not in ("", "/"):
                     public.append(link.url)
             # The private area (the landing page's and check_urls' sections) before the menus.
             queue[:0] = private

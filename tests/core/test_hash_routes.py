@@ -12,6 +12,7 @@ from assessor.checks.function_find import locate
 from assessor.checks.layout import links_home
 from assessor.collect.crawl import section, worth_visiting
 from assessor.collect.functions import link_targets
+from assessor.collect.login import first_segment
 from assessor.perf.key_pages import SeenPage, choose_key_pages
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
@@ -51,6 +52,7 @@ def test_a_route_page_s_type_and_section_are_its_route_s() -> None:
     assert section(HOME + "#/tin-tuc/1") == "/tin-tuc/"
     assert not worth_visiting(HOME + "#/dang-xuat")  # logging out ends the crawl's session
     assert not worth_visiting(HOME + "#/tai-lieu/huong-dan.pdf")
+    assert first_segment(HOME + "#/ca-nhan/ho-so") == "ca-nhan"  # the private area behind the login
 
 
 def test_functions_are_found_by_their_route() -> None:
