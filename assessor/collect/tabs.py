@@ -18,6 +18,7 @@ from urllib.parse import urldefrag
 from playwright.async_api import BrowserContext, Dialog, Page
 from playwright.async_api import Error as PlaywrightError
 
+from assessor.checks.common import canonical_url
 from assessor.collect.browser import open_page
 from assessor.collect.deadline import DeadlineExceeded, within
 
@@ -41,7 +42,7 @@ class ReusedTab:
         page = self._page
         if page is not None and page.is_closed():
             await self.close()
-        elif page is not None and "#" in url and urldefrag(page.url)[0] == urldefrag(url)[0]:
+        elif page is not None and "#" in url and same_document(page.url, url):
             try:
                 await page.goto("about:blank", timeout=BLANK_LIMIT_S * 1000)
             except PlaywrightError:
@@ -92,6 +93,12 @@ class TabPool(Generic[TabKind]):
     async def close(self) -> None:
         while not self._free.empty():
             await self._free.get_nowait().close()
+
+
+def same_document(url: str, other: str) -> bool:
+    """Whether two URLs differ at most in their fragments, however each is written (`/dịch-vụ` as
+    read, `/d%E1%BB%8Bch-v%E1%BB%A5` as the browser shows it)."""
+    return canonical_url(urldefrag(url)[0]) == canonical_url(urldefrag(other)[0])
 
 
 async def answer_dialog(dialog: Dialog) -> None:
