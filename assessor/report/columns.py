@@ -84,6 +84,8 @@ COLUMN_HEADINGS: dict[str, tuple[str, str]] = {
     "form factor": ("Thiết bị", "form factor"),
     "metric": ("Chỉ số", "metric"),
     "median": ("Trung vị", "median"),
+    "min": ("Nhỏ nhất", "min"),
+    "max": ("Lớn nhất", "max"),
     "runs": ("Số lần đo", "runs"),
     "score": ("Điểm", "score"),
     "requests": ("Số yêu cầu", "requests"),
