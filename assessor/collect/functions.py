@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -39,7 +40,7 @@ from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
 from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
-from assessor.collect.page_visit import PageRecorder, Tab, first_line
+from assessor.collect.page_visit import SETTLE_MS, PageRecorder, Tab, first_line
 from assessor.collect.tabs import ReusedTab, TabPool
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
@@ -218,7 +219,10 @@ class Exerciser:
         recorder = PageRecorder(page)
         try:
             response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
-            await recorder.rendered(self.timeout_ms / 1000)  # a single-page app still fetching its content
+            # As the crawl reads a page: its late requests first (a tracker's hit, which a
+            # single-page app sends only once it has rendered), then a shell's content.
+            await recorder.settled(min(SETTLE_MS / 1000, self.timeout_ms / 1000))
+            await recorder.rendered(self.timeout_ms / 1000)
             sampled.final_url = page.url
             sampled.status = response.status if response else None
             sampled.title = (await page.title())[:300]
@@ -421,11 +425,18 @@ async def page_headings(response: httpx.Response) -> str:
                       if element.get_text(strip=True))[:300]
 
 
-async def skip_media(route: Route) -> None:
-    if route.request.resource_type in ("image", "media", "font"):
-        await route.abort()
-    else:
-        await route.continue_()
+def media_skipper(start_url: str) -> Callable[[Route], Awaitable[None]]:
+    """A route handler that skips the portal's own pictures, media and fonts. Another host's image
+    still loads: a tracker's hit is one (EMC's tracker sends trackDVC as an image beacon), and a
+    sampled page must be seen sending it."""
+    async def skip_media(route: Route) -> None:
+        request = route.request
+        if request.resource_type in ("image", "media", "font") and same_portal(request.url, start_url):
+            await route.abort()
+        else:
+            await route.continue_()
+
+    return skip_media
 
 
 def portal_closed(snapshot: Snapshot) -> bool:
@@ -447,7 +458,7 @@ async def gather_functions(snapshot: Snapshot, ctx: CollectContext) -> None:
     try:
         await open_missing_entries(snapshot, ctx, context, params.specs, facts)
         # Using the functions needs no pictures; the crawl already judged them.
-        await context.route("**/*", skip_media)
+        await context.route("**/*", media_skipper(snapshot.start_url))
         exerciser = Exerciser(snapshot, ctx, context)
         await exercise_search(exerciser, params, facts)
         await asyncio.gather(exercise_lookup(exerciser, params, facts), sample_procedures(exerciser, params, facts),

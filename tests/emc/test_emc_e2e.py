@@ -152,3 +152,15 @@ def test_single_page_app_pushing_track_dvc_from_its_bundle() -> None:
     dvc = findings["emc.track_dvc"]
     assert dvc.status == Status.PASS
     assert dvc.evidence[0].value[0]["lượt gửi trackDVC thấy được / trackDVC hits seen"] >= 1
+
+
+def test_the_procedure_pages_the_functions_gatherer_samples_see_a_single_page_apps_track_dvc_hit() -> None:
+    """On the SPA the app pushes trackDVC once it has rendered the procedure, and the tracker's hit
+    follows: 5 of the 7 procedure pages, those the functions gatherer opened, were read before it
+    left, and the criterion earned 0.14 of 0.5 on a portal that sends it from every one."""
+    run = portal_run("spa", ("functions",), max_pages=2)
+    assert len(run.snapshot.functions.procedures) >= 3
+    dvc = judge(run)["emc.track_dvc"]
+    rows = dvc.evidence[0].value
+    assert dvc.status == Status.PASS, rows
+    assert all(row["lượt gửi trackDVC thấy được / trackDVC hits seen"] >= 1 for row in rows)
