@@ -28,7 +28,7 @@ from assessor.checks.common import (
     soup_of,
 )
 from assessor.checks.registry import CheckParams, Regex, check
-from assessor.model import Evidence, Finding
+from assessor.model import Evidence, Finding, Text
 from assessor.snapshot import Snapshot
 
 HEADER_SELECTORS = [
@@ -79,7 +79,7 @@ def share_of(parts: dict[str, bool]) -> float:
 def parts_table(parts: dict[str, bool], details: dict[str, str]) -> Evidence:
     return Evidence(
         kind="table",
-        label="Thành phần / elements",
+        label=Text(vi="Thành phần", en="Elements"),
         value=[
             {"thành phần / element": name, "có / present": present, "chi tiết / detail": details.get(name, "")}
             for name, present in parts.items()
@@ -96,7 +96,7 @@ def parts_finding(
         "Có đủ: " + ", ".join(vi for vi, _ in names.values()) + ".",
         "All present: " + ", ".join(en for _, en in names.values()) + ".",
     )
-    evidence = [parts_table(parts, details), Evidence(kind="url", label="Trang / page", url=page.final_url)]
+    evidence = [parts_table(parts, details), Evidence(kind="url", label=Text(vi="Trang", en="Page"), url=page.final_url)]
     return finding_from_problems(share_of(parts), missing, passed, ("Thiếu: ", "Missing: "), evidence)
 
 
@@ -382,7 +382,7 @@ def consistency(snapshot: Snapshot, params: ConsistencyParams) -> Finding:
     consistent = alike / len(inner)
     crumb_share = crumbs / needing if needing else 1.0
     fraction = params.consistency_share * consistent + (1 - params.consistency_share) * crumb_share
-    evidence = [Evidence(kind="table", label="Trang đã so sánh / pages compared", value=rows)]
+    evidence = [Evidence(kind="table", label=Text(vi="Trang đã so sánh", en="Pages compared"), value=rows)]
     return Finding.scored(
         fraction,
         vi=f"Đầu trang và chân trang giống trang chủ ở {alike}/{len(inner)} trang; {crumbs}/{needing} trang trong có đường dẫn vị trí.",
@@ -464,18 +464,18 @@ def mobile_rendering(snapshot: Snapshot, params: MobileParams) -> Finding:
     evidence = [
         Evidence(
             kind="screenshot",
-            label=f"Ảnh chụp trên di động / mobile screenshot ({facts.mobile_viewport})",
+            label=Text(vi=f"Ảnh chụp trên di động ({facts.mobile_viewport})", en=f"Mobile screenshot ({facts.mobile_viewport})"),
             path=facts.mobile_screenshot,
             url=facts.mobile_url,
         ),
         Evidence(
-            kind="value", label="Bề rộng cuộn / scroll width", value=f"{test.scroll_width}px / {test.client_width}px"
+            kind="value", label=Text(vi="Bề rộng cuộn", en="Scroll width"), value=f"{test.scroll_width}px / {test.client_width}px"
         ),
-        Evidence(kind="value", label="Thẻ meta viewport", value=str(meta.get("content")) if meta is not None else "—"),
+        Evidence(kind="value", label=Text(vi="Thẻ meta viewport", en="Viewport meta tag"), value=str(meta.get("content")) if meta is not None else "—"),
     ]
     if test.widest:
         evidence.append(
-            Evidence(kind="table", label="Phần tử tràn / overflowing elements", value=[[item] for item in test.widest])
+            Evidence(kind="table", label=Text(vi="Phần tử tràn", en="Overflowing elements"), value=[[item] for item in test.widest])
         )
     fraction = params.viewport_meta_share * has_meta + (1 - params.viewport_meta_share) * (not test.overflows)
     problems = [
