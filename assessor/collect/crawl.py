@@ -36,10 +36,19 @@ def normalise(url: str) -> str:
     return canonical_url(url)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def same_site(url: str, origin: str) -> bool:
-    """Same scheme, host and port as the site being crawled."""
+    """Same scheme, host and port as the site being crawled; or, for a site reached over plain
+    HTTP, its own host over HTTPS (a portal given as http:// whose menu links to https:// is one
+    site, upgraded). The way down, from HTTPS to plain HTTP, is not followed."""
     a, b = urlsplit(url), urlsplit(origin)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    a_port, b_port = a.port or DEFAULT_PORTS.get(a.scheme), b.port or DEFAULT_PORTS.get(b.scheme)
+    if a.hostname != b.hostname:
+        return False
+    upgraded = (b.scheme, b_port, a.scheme, a_port) == ("http", 80, "https", 443)
+    return (a.scheme, a_port) == (b.scheme, b_port) or upgraded
 
 
 def worth_visiting(url: str) -> bool:

@@ -12,7 +12,7 @@ from assessor.artifacts.page import PageArtifact
 from assessor.checks.function_find import normalise_url
 from assessor.collect.browser import BrowserOptions, BrowserSession, find_browser
 from assessor.collect.context import CollectContext
-from assessor.collect.crawl import QueuedPage, crawl, normalise, section, take_most_diverse
+from assessor.collect.crawl import QueuedPage, crawl, normalise, same_site, section, take_most_diverse
 from assessor.collect.functions import entry_targets
 from assessor.collect.gatherers import Registered, stages
 from assessor.collect.run import run_stage
@@ -148,3 +148,15 @@ def test_a_stage_that_overstays_its_budget_is_abandoned(tmp_path: Path) -> None:
     asyncio.run(run_stage([Registered("stuck", stalls, 1)], snapshot, ctx))
     assert time.monotonic() - started < 5
     assert "stuck" in snapshot.gather_errors
+
+
+def test_a_plain_http_portal_s_links_to_its_own_https_pages_are_its_own() -> None:
+    """Given as http://, a portal whose menu links to https:// on its own host was crawled as one
+    page: the links were another site's. The upgrade is the same site; the way down, another host
+    or another port is not."""
+    assert same_site("https://dichvucong.lamha.gov.vn/thu-tuc", "http://dichvucong.lamha.gov.vn/")
+    assert same_site("https://dichvucong.lamha.gov.vn:443/thu-tuc", "http://dichvucong.lamha.gov.vn:80/")
+    assert same_site("http://dichvucong.lamha.gov.vn/thu-tuc", "http://dichvucong.lamha.gov.vn/")
+    assert not same_site("http://dichvucong.lamha.gov.vn/thu-tuc", "https://dichvucong.lamha.gov.vn/")
+    assert not same_site("https://lamha.gov.vn/thu-tuc", "http://dichvucong.lamha.gov.vn/")
+    assert not same_site("https://127.0.0.1:8443/thu-tuc", "http://127.0.0.1:8080/")
