@@ -387,23 +387,31 @@ async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealt
     semaphore = asyncio.Semaphore(params.concurrency)
     async with ctx.http(follow_redirects=True) as client:
 
-        async def probe(target: LinkStatus) -> None:
+        async def probe(document: str, same: list[LinkStatus]) -> None:
+            target = same[0]
             async with semaphore:
                 if ctx.time_left() <= 0:
                     target.error = "not checked: time budget"
-                    return
-                try:
-                    # GET, not HEAD: many portals answer HEAD wrongly. Of the body, only an HTML
-                    # page's first bytes are read, for its title and headings (a soft 404's words).
-                    # A route's fragment (/#/thu-tuc) goes to no server: its document is asked for.
-                    async with client.stream("GET", urldefrag(target.url)[0]) as response:
-                        target.status = response.status_code
-                        if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
-                            target.said = await page_headings(response)
-                except httpx.HTTPError as exc:
-                    target.error = f"{type(exc).__name__}: {exc}"[:200]
+                else:
+                    try:
+                        # GET, not HEAD: many portals answer HEAD wrongly. Of the body, only an
+                        # HTML page's first bytes are read, for its title and headings (a soft
+                        # 404's words).
+                        async with client.stream("GET", document) as response:
+                            target.status = response.status_code
+                            if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
+                                target.said = await page_headings(response)
+                    except httpx.HTTPError as exc:
+                        target.error = f"{type(exc).__name__}: {exc}"[:200]
+            for other in same[1:]:
+                other.status, other.said, other.error = target.status, target.said, target.error
 
-        await asyncio.gather(*(probe(target) for target in to_probe))
+        # A route's fragment (/#/thu-tuc) goes to no server: the routes of a hash-routed app are
+        # one document, asked for once.
+        documents: dict[str, list[LinkStatus]] = {}
+        for target in to_probe:
+            documents.setdefault(urldefrag(target.url)[0], []).append(target)
+        await asyncio.gather(*(probe(document, same) for document, same in documents.items()))
     facts.links = [target for target in targets if target not in skipped and target.error != "not checked: time budget"]
     facts.links_skipped = len(skipped) + sum(1 for t in targets if t.error == "not checked: time budget")
 

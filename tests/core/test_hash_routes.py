@@ -4,17 +4,25 @@ fragment is a page of its own wherever URLs are compared or a page's path is rea
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from assessor.artifacts.function import FunctionFacts
 from assessor.artifacts.performance import KeyPageRule
 from assessor.checks.common import canonical_url, page_type, route_path
 from assessor.checks.function_find import locate
+from assessor.checks.function_reach import LinkHealthParams
 from assessor.checks.layout import links_home
+from assessor.collect.context import CollectContext
 from assessor.collect.crawl import section, worth_visiting
-from assessor.collect.functions import link_targets
+from assessor.collect.functions import link_targets, probe_links
 from assessor.collect.login import first_segment
+from assessor.criteria import load_rubric
 from assessor.perf.key_pages import SeenPage, choose_key_pages
+from assessor.snapshot import CollectSettings
 from tests.builders import BASE_URL, make_snapshot, page, params_of
+from tests.core.local_site import QuietHandler, serve_handler
 
 HOME = BASE_URL
 
@@ -86,3 +94,24 @@ def test_key_pages_are_told_by_their_route() -> None:
     assert chosen == {"home": HOME, "search": HOME + "#/thu-tuc-hanh-chinh?q=khai+sinh",
                       "lookup": HOME + "#/tra-cuu-ho-so"}
     assert missing == []
+
+
+def test_routes_the_crawl_did_not_open_are_probed_as_one_document(tmp_path) -> None:
+    """Every route of a hash-routed app is the same document to a server (the fragment never
+    leaves the browser): it is asked for once, not once a route, and each route gets its answer."""
+    asked: list[str] = []
+
+    class Shell(QuietHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.reply(200, b"<title>App</title><div id='app'></div>")
+
+    with serve_handler(Shell) as base:
+        html = "".join(f"<a href='/#/{route}'>{route}</a>" for route in ("thu-tuc", "tra-cuu", "thong-ke"))
+        snapshot = make_snapshot(page(base + "/", html), url=base + "/")
+        ctx = CollectContext(settings=CollectSettings(), session=None, folder=tmp_path, rubric=load_rubric())
+        facts = FunctionFacts()
+        asyncio.run(probe_links(snapshot, ctx, LinkHealthParams(), facts))
+    assert asked == ["/"]
+    assert sorted((link.url.rsplit("#", 1)[1], link.status) for link in facts.links) == [
+        ("/thong-ke", 200), ("/thu-tuc", 200), ("/tra-cuu", 200)]
