@@ -415,7 +415,7 @@ def emc_track_dvc(snapshot: Snapshot, params: EmcParams) -> Finding:
             value=[
                 {
                     "trang / page": reading.page.final_url,
-                    "trackDVC": "có / yes" if reading.pushes_track_dvc else "không / no",
+                    "trackDVC": reading.pushes_track_dvc,  # yes or no in the reader's language
                     "lượt gửi trackDVC thấy được / trackDVC hits seen": len(reading.dvc_hit_urls),
                 }
                 for reading in procedures[:100]

@@ -241,6 +241,8 @@ def test_track_dvc_on_procedure_pages() -> None:
     assert run("emc.track_dvc", make_snapshot(page(), with_dvc)).status == Status.PASS
     partial = run("emc.track_dvc", make_snapshot(page(), with_dvc, without, commented))
     assert partial.status == Status.PARTIAL and partial.fraction == pytest.approx(1 / 3)
+    # Whether each page pushes it: a yes or no the report says in its reader's language.
+    assert [row["trackDVC"] for row in partial.evidence[0].value] == [True, False, False]
     assert run("emc.track_dvc", make_snapshot(page(), without)).status == Status.FAIL
     assert run("emc.track_dvc", make_snapshot(page())).status == Status.NOT_APPLICABLE
 
