@@ -40,6 +40,16 @@ class Text(BaseModel):
         return self.vi if lang == "vi" else self.en
 
 
+def said_in(value: object, lang: Lang) -> object:
+    """An evidence value or table cell as one language says it: a `Text`, or the `{vi, en}` that
+    assessment.json keeps of one, gives that language's; any other value is itself."""
+    if isinstance(value, Text):
+        return value.in_(lang)
+    if isinstance(value, dict) and value.keys() == {"vi", "en"}:
+        return value["vi" if lang == "vi" else "en"]
+    return value
+
+
 class Evidence(BaseModel):
     """One piece of proof behind a finding: a URL, a header as received, a measured value,
     a selector, a screenshot inside the snapshot folder, or a table of rows."""

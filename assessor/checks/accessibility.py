@@ -294,10 +294,12 @@ def keyboard_use(snapshot: Snapshot, params: KeyboardParams) -> Finding:
         Evidence(
             kind="value",
             label=Text(vi="Liên kết bỏ qua", en="Skip link"),
-            value=f"{skip.text} → {skip.href} (đích tồn tại / target exists: {skip.target_exists}; "
-            f"tiêu điểm đầu tiên / first focus: {skip.first_focus})"
-            if skip
-            else "—",
+            value=Text(
+                vi=f"{skip.text} → {skip.href} (đích tồn tại: {'có' if skip.target_exists else 'không'}; "
+                   f"tiêu điểm đầu tiên: {'có' if skip.first_focus else 'không'})",
+                en=f"{skip.text} → {skip.href} (target exists: {'yes' if skip.target_exists else 'no'}; "
+                   f"first focus: {'yes' if skip.first_focus else 'no'})",
+            ) if skip else "—",
         ),
         Evidence(
             kind="table",

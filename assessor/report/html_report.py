@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assessor import __version__
 from assessor.criteria import Rubric
-from assessor.model import Assessment, Evidence, Status, Text
+from assessor.model import Assessment, Evidence, Status, said_in
 from assessor.report.columns import column_heading
 from assessor.report.i18n import label
 from assessor.report.numbers import group_points_text, points_text, score_sum_text
@@ -57,15 +57,11 @@ def table_rows(evidence: Evidence) -> tuple[list[str], list[list[object]]]:
 
 
 def cell_text(value: object, lang: str) -> object:
-    """A table cell as the reader's language says it: yes/no, and a cell said in each language
-    (a Text, which assessment.json keeps as {"vi": ..., "en": ...})."""
+    """A table cell or a value as the reader's language says it: yes/no, and one said in each
+    language (`said_in`)."""
     if isinstance(value, bool):
         return label("yes" if value else "no", lang)
-    if isinstance(value, Text):
-        return value.in_(lang)
-    if isinstance(value, dict) and value.keys() == {"vi", "en"}:
-        return value["vi" if lang == "vi" else "en"]
-    return value
+    return said_in(value, lang)
 
 
 # Bidirectional controls a portal put in its text (U+202E turns the rest of a line around): shown

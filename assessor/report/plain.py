@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assessor.model import Assessment, CriterionResult, Evidence, Status
+from assessor.model import Assessment, CriterionResult, Evidence, Status, said_in
 from assessor.report.i18n import label
 from assessor.report.numbers import group_points_text, points_text
 
@@ -32,7 +32,7 @@ def evidence_line(evidence: Evidence, lang: str) -> str:
     elif evidence.kind == "screenshot":
         value = evidence.path or ""
     else:
-        value = "" if evidence.value is None else clip(str(evidence.value))
+        value = "" if evidence.value is None else clip(str(said_in(evidence.value, lang)))
     said = evidence.label_in(lang)
     parts = [f"{said}: {value}" if value else said]
     if evidence.url and evidence.url != value:

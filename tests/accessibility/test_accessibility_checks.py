@@ -25,7 +25,7 @@ from assessor.collect.axe import axe_source
 from assessor.collect.context import CollectContext
 from assessor.collect.viewport import find_controls, look_up_addresses
 from assessor.criteria import load_rubric
-from assessor.model import Finding, Status
+from assessor.model import Finding, Status, Text
 from assessor.snapshot import CollectSettings
 from tests.builders import BASE_URL, make_snapshot, page, params_of
 
@@ -180,6 +180,9 @@ def test_keyboard_outcomes() -> None:
     # so that "2 elements" beside three rows adds up.
     assert [row["được tính / counted"] for row in passed.evidence[0].value] == [False, True, True]
     assert "on 2 navigation and form elements (of 3 Tab stops)" in passed.message.en
+    skip = next(e for e in passed.evidence if e.label_in("en") == "Skip link").value
+    assert skip == Text(vi="Bỏ qua điều hướng → #noi-dung (đích tồn tại: có; tiêu điểm đầu tiên: có)",
+                        en="Bỏ qua điều hướng → #noi-dung (target exists: yes; first focus: yes)")
     half = ViewportFacts(
         tabbed_pages=[BASE_URL],
         focus_stops=[stop(1, "nav", True), stop(2, "form", False)],

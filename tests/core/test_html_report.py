@@ -197,3 +197,13 @@ def test_a_table_cell_said_in_each_language_is_shown_in_the_reports_even_after_a
         for lang, said in (("vi", "hoạt động"), ("en", "works")):
             soup = rendered(tmp_path, lang=lang, evidence=shown)
             assert [cell.get_text() for cell in soup.select("article#a\\.1 table.ev-table td")] == [said]
+
+
+def test_a_value_said_in_each_language_is_shown_in_the_reports_and_the_plain_summary(tmp_path: Path) -> None:
+    said = Text(vi="Bỏ qua → #noi-dung (đích tồn tại: có)", en="Skip → #noi-dung (target exists: yes)")
+    for evidence in ([Evidence(kind="value", label="skip", value=said)],
+                     [Evidence.model_validate_json(Evidence(kind="value", label="skip", value=said).model_dump_json())]):
+        for lang in ("vi", "en"):
+            soup = rendered(tmp_path, lang=lang, evidence=evidence)
+            assert soup.select_one("article#a\\.1 span.ev-value").get_text() == said.in_(lang)
+            assert evidence_summary(evidence, lang) == f"- skip: {said.in_(lang)}"
