@@ -76,7 +76,7 @@ def share_of(parts: dict[str, bool]) -> float:
     return sum(parts.values()) / len(parts)
 
 
-def parts_table(parts: dict[str, bool], details: dict[str, str]) -> Evidence:
+def parts_table(parts: dict[str, bool], details: dict[str, str | Text]) -> Evidence:
     return Evidence(
         kind="table",
         label=Text(vi="Thành phần", en="Elements"),
@@ -88,7 +88,7 @@ def parts_table(parts: dict[str, bool], details: dict[str, str]) -> Evidence:
 
 
 def parts_finding(
-    parts: dict[str, bool], details: dict[str, str], names: dict[str, tuple[str, str]], page: PageArtifact
+    parts: dict[str, bool], details: dict[str, str | Text], names: dict[str, tuple[str, str]], page: PageArtifact
 ) -> Finding:
     """A finding earning an equal share per element present (names are (vi, en)), naming the missing ones."""
     missing = [names[name] for name, present in parts.items() if not present]
@@ -234,6 +234,13 @@ def form_said(field: Tag) -> str:
                                                       for button in buttons)])
 
 
+def menu_detail(menu: Tag) -> Text:
+    """How many links a menu holds, and its first eight."""
+    links = menu.find_all("a", href=True)
+    shown = ", ".join(a.get_text(strip=True) for a in links[:8])
+    return Text(vi=f"{len(links)} liên kết: {shown}", en=f"{len(links)} links: {shown}")
+
+
 @check("layout.navigation_search")
 def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Finding:
     page = home_or_first(snapshot)
@@ -252,10 +259,7 @@ def navigation_and_search(snapshot: Snapshot, params: NavigationParams) -> Findi
     box = search_box(soup, params)
     parts = {"navigation": bool(menus), "search": box is not None}
     details = {
-        "navigation": f"{len(menus[0].find_all('a', href=True))} liên kết / links: "
-        + ", ".join(a.get_text(strip=True) for a in menus[0].find_all("a", href=True)[:8])
-        if menus
-        else "—",
+        "navigation": menu_detail(menus[0]) if menus else "—",
         "search": str(box)[:200] if box is not None else "—",
     }
     names = {"navigation": ("thanh điều hướng chính", "main navigation"), "search": ("ô tìm kiếm", "search box")}

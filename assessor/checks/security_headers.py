@@ -463,7 +463,7 @@ def header_evidence(result: HeaderScore, url: str) -> list[Evidence]:
     rows: list[dict[str, Any]] = [
         {"header": v.header, "received": v.received or "—", "result": v.result, "modifier": v.modifier,
          "nguồn / source": "MDN" if v.source == "mdn" else v.source,
-         "problem / vấn đề": f"{v.problem.vi} / {v.problem.en}" if v.problem else ""}
+         "problem / vấn đề": v.problem or ""}
         for v in result.verdicts
     ]
     evidence = [
