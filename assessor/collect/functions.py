@@ -40,7 +40,7 @@ from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
 from assessor.collect.crawl import same_site, worth_visiting
 from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
-from assessor.collect.page_visit import SETTLE_MS, PageRecorder, Tab, first_line
+from assessor.collect.page_visit import PageRecorder, Tab, first_line
 from assessor.collect.tabs import ReusedTab, TabPool
 from assessor.collect.timings import INIT_SCRIPT
 from assessor.snapshot import Snapshot
@@ -219,10 +219,7 @@ class Exerciser:
         recorder = PageRecorder(page)
         try:
             response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
-            # As the crawl reads a page: its late requests first (a tracker's hit, which a
-            # single-page app sends only once it has rendered), then a shell's content.
-            await recorder.settled(min(SETTLE_MS / 1000, self.timeout_ms / 1000))
-            await recorder.rendered(self.timeout_ms / 1000)
+            await recorder.rendered(self.timeout_ms / 1000)  # a single-page app still fetching its content
             sampled.final_url = page.url
             sampled.status = response.status if response else None
             sampled.title = (await page.title())[:300]
@@ -230,9 +227,12 @@ class Exerciser:
             sampled.document_links = [href for href, _ in await page.evaluate(LINKS_SCRIPT)
                                       if urlsplit(href).path.lower().endswith((".doc", ".docx", ".pdf", ".xls", ".xlsx"))]
             sampled.html = (await page.content())[:MAX_SAMPLED_HTML]
-            sampled.requests = list(recorder.requests)
             if shot:
                 sampled.screenshot = await self.shoot(page, shot)
+            # Read last: a tracker's hit follows what the page drew (a single-page app sends
+            # trackDVC once it has rendered the procedure), and waiting longer for it would cost
+            # every sampled page of every portal.
+            sampled.requests = list(recorder.requests)
         except PlaywrightError as exc:
             sampled.error = first_line(str(exc))
             await tab.close()
