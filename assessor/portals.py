@@ -30,13 +30,13 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from assessor.checks.common import DEFAULT_PORTS
 from assessor.model import PortalRef
 from assessor.sample_portal.profile import Profile, parse_flag_value, resolve_profile
 from assessor.text_files import NotUtf8Error, read_user_text
 from assessor.user_yaml import UserYamlError, key_lines, key_values, read_yaml, yaml_line, yaml_node
 
 SAMPLE_SCHEME = "sample"
-DEFAULT_PORTS = {"http": 80, "https": 443}
 PortalKind = Literal["ministry", "province", "other"]
 
 

@@ -216,6 +216,8 @@ def same_portal(url: str, start_url: str) -> bool:
     return host == start
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
 # A fragment that names a page of a single-page app routed on it, as Angular's and Vue's hash
 # routers write it (#/thu-tuc-hanh-chinh) or AngularJS's hashbang (#!/thu-tuc-hanh-chinh).
 ROUTE_FRAGMENT = re.compile(r"^!?(?=/)")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from assessor.artifacts.page import PageArtifact
-from assessor.checks.common import canonical_url, route_path, same_portal
+from assessor.checks.common import DEFAULT_PORTS, canonical_url, route_path, same_portal
 from assessor.collect.context import CollectContext
 from assessor.collect.deadline import DeadlineExceeded, within
 from assessor.collect.page_visit import Tab, first_line
@@ -34,9 +34,6 @@ class QueuedPage:
 
 def normalise(url: str) -> str:
     return canonical_url(url)
-
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def same_site(url: str, origin: str) -> bool:

@@ -38,7 +38,7 @@ from assessor.checks.function_procedures import ProcedureFieldsParams
 from assessor.checks.function_reach import LinkHealthParams
 from assessor.checks.registry import validate_params
 from assessor.collect.context import CollectContext
-from assessor.collect.crawl import same_site, worth_visiting
+from assessor.collect.crawl import SKIPPED_PATH_WORDS, same_site, worth_visiting
 from assessor.collect.gatherers import STAGE_BROWSER, portal_gatherer
 from assessor.collect.page_visit import PageRecorder, Tab, first_line
 from assessor.collect.tabs import ReusedTab, TabPool
@@ -371,7 +371,7 @@ def link_targets(snapshot: Snapshot) -> list[LinkStatus]:
             url = normalise_url(link.url)
             if url in targets or not same_site(link.url, origin) or urlsplit(link.url).scheme not in ("http", "https"):
                 continue
-            if any(word in route_path(url).lower() for word in ("logout", "dang-xuat", "signout")):
+            if any(word in route_path(url).lower() for word in SKIPPED_PATH_WORDS):  # logging out
                 continue
             crawled = statuses.get(url)
             targets[url] = LinkStatus(url=link.url, kind="link", found_on=page.final_url,
