@@ -23,6 +23,12 @@ from assessor.model import Text
 
 FIELD_TAGS = ("input", "select", "textarea")
 UNFILLABLE_TYPES = ("hidden", "submit", "button", "reset", "image")
+# Fillable, but no box a query is typed into: a loose one is no search or lookup box.
+NOT_TYPED_INTO = ("checkbox", "radio", "file")
+
+
+def input_type(control: Tag) -> str:
+    return str(control.get("type", "")).lower()
 DOCUMENT_SUFFIXES = (".doc", ".docx", ".pdf", ".xls", ".xlsx", ".odt", ".rtf", ".zip")
 
 
@@ -141,7 +147,7 @@ def read_page_parts(page: PageArtifact) -> PageParts:
             links.append(PageLink(link_text(anchor), urljoin(page.final_url, href), element_selector(anchor)))
     forms = [
         [FormControl(f"{element_selector(form)} {element_selector(control)}", describe_control(control, soup))
-         for control in form.find_all(FIELD_TAGS) if str(control.get("type", "")).lower() not in UNFILLABLE_TYPES]
+         for control in form.find_all(FIELD_TAGS) if input_type(control) not in UNFILLABLE_TYPES]
         for form in soup.find_all("form")
     ]
     # A single-page app's search or lookup box often has no <form>: an input and a button whose
@@ -149,8 +155,7 @@ def read_page_parts(page: PageArtifact) -> PageParts:
     forms += [
         [FormControl(element_selector(control), describe_control(control, soup))]
         for control in soup.find_all(["input", "textarea"])
-        if control.find_parent("form") is None and str(control.get("type", "")).lower() not in UNFILLABLE_TYPES
-        and str(control.get("type", "")).lower() not in ("checkbox", "radio", "file")
+        if control.find_parent("form") is None and input_type(control) not in (*UNFILLABLE_TYPES, *NOT_TYPED_INTO)
     ]
     return PageParts(links, forms)
 
@@ -221,7 +226,7 @@ def audit_forms(page: PageArtifact, required_markers: list[str]) -> list[FormAud
     soup = soup_of(page)
     audits = []
     for form in soup.find_all("form"):
-        controls = [c for c in form.find_all(FIELD_TAGS) if str(c.get("type", "")).lower() not in UNFILLABLE_TYPES]
+        controls = [c for c in form.find_all(FIELD_TAGS) if input_type(c) not in UNFILLABLE_TYPES]
         if not controls:
             continue
         labelled, required, marked, unlabelled = 0, 0, 0, []
