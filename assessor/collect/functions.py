@@ -380,6 +380,10 @@ def link_targets(snapshot: Snapshot) -> list[LinkStatus]:
     return list(targets.values())
 
 
+# What a link not probed for want of time says: it is left out of the judged links and counted as skipped.
+OUT_OF_TIME = "not checked: time budget"
+
+
 async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealthParams, facts: FunctionFacts) -> None:
     targets = link_targets(snapshot)
     unknown = [target for target in targets if target.status is None and target.error is None]
@@ -391,7 +395,7 @@ async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealt
             target = same[0]
             async with semaphore:
                 if ctx.time_left() <= 0:
-                    target.error = "not checked: time budget"
+                    target.error = OUT_OF_TIME
                 else:
                     try:
                         # GET, not HEAD: many portals answer HEAD wrongly. Of the body, only an
@@ -412,8 +416,8 @@ async def probe_links(snapshot: Snapshot, ctx: CollectContext, params: LinkHealt
         for target in to_probe:
             documents.setdefault(urldefrag(target.url)[0], []).append(target)
         await asyncio.gather(*(probe(document, same) for document, same in documents.items()))
-    facts.links = [target for target in targets if target not in skipped and target.error != "not checked: time budget"]
-    facts.links_skipped = len(skipped) + sum(1 for t in targets if t.error == "not checked: time budget")
+    facts.links = [target for target in targets if target not in skipped and target.error != OUT_OF_TIME]
+    facts.links_skipped = len(skipped) + sum(1 for t in targets if t.error == OUT_OF_TIME)
 
 
 HEADINGS_BYTES = 32_768
